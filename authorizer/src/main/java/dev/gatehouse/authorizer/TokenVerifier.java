@@ -46,7 +46,6 @@ final class TokenVerifier {
         Verification verification = JWT.require(Algorithm.RSA256(keys))
                 .withIssuer(config.issuer())
                 .withAnyOfAudience(config.audiences().toArray(String[]::new))
-                .withClaimPresence("exp")
                 .withClaimPresence("sub")
                 .acceptLeeway(config.leeway().toSeconds());
         this.verifier = ((JWTVerifier.BaseVerification) verification).build(clock);
@@ -85,6 +84,10 @@ final class TokenVerifier {
         }
         if (!issuer.equals(jwt.getIssuer())) {
             throw new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not the configured issuer.");
+        }
+        // java-jwt replaces a withClaimPresence("exp") check with its own expiry check, which passes when exp is absent.
+        if (jwt.getClaim("exp").isMissing() || jwt.getClaim("exp").isNull()) {
+            throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no 'exp' claim; tokens without expiry are not accepted.");
         }
         try {
             verifier.verify(jwt);

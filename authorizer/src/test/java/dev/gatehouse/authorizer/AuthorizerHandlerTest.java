@@ -1,0 +1,225 @@
+package dev.gatehouse.authorizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import com.auth0.jwk.NetworkException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.common.AuthorizerPolicy;
+import dev.gatehouse.common.Effect;
+import dev.gatehouse.common.PolicyStatement;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AuthorizerHandlerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    private static final TestKeys KEYS = TestKeys.generate("key-1");
+    private static final AuthorizerConfig CONFIG = new AuthorizerConfig(
+            TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE),
+            Duration.ofSeconds(30), Duration.ofMillis(1000), Duration.ofMillis(1500));
+    private static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world";
+
+    private final List<String> fallbackLog = new ArrayList<>();
+    private final FakeContext context = new FakeContext();
+    private final AuthorizerHandler handler = handler(new JwksKeyProvider(TestKeys.provider(KEYS)));
+
+    private AuthorizerHandler handler(JwksKeyProvider keys) {
+        return new AuthorizerHandler(
+                new TokenVerifier(CONFIG, keys, Clock.fixed(NOW, ZoneOffset.UTC)), new PolicyFactory(), new DecisionLog(fallbackLog::add));
+    }
+
+    private static String validToken() {
+        return KEYS.sign(KEYS.token(NOW));
+    }
+
+    @Test
+    void shouldAllowTheApiStageForAValidToken() {
+        IamPolicyResponseV1 response = handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
+
+        assertThat(response.getPrincipalId()).isEqualTo("m2m-client@clients");
+        assertThat(response.getContext()).containsExactly(
+                Map.entry("scope", "read:hello write:hello"), Map.entry("clientId", "m2m-client"), Map.entry("issuer", TestKeys.ISSUER));
+        assertThat(policyOf(response).statements()).containsExactly(
+                PolicyStatement.allow("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*"));
+    }
+
+    @Test
+    void shouldReturnAPolicyThatStaysRightForEveryMethodOfTheStageUnderTheResultCache() {
+        AuthorizerPolicy policy = policyOf(handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context));
+
+        assertThat(policy.allows(METHOD_ARN)).isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders")).isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/DELETE/orders/42/items/7")).isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/")).isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/dev/GET/hello-world")).isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/hello-world")).isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/dev/GET/hello-world")).isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:999999999999:a1b2c3d4e5/dev/GET/hello-world")).isFalse();
+    }
+
+    @Test
+    void shouldSerializeThePolicyTheWayApiGatewayExpectsIt() throws IOException {
+        IamPolicyResponseV1 response = handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
+
+        JsonNode json = RuntimeSerialization.toJson(response, IamPolicyResponseV1.class);
+
+        JsonNode expected = new ObjectMapper().readTree("""
+                {"principalId": "m2m-client@clients",
+                 "policyDocument": {"Version": "2012-10-17",
+                   "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow",
+                                  "Resource": ["arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*"]}]},
+                 "context": {"scope": "read:hello write:hello", "clientId": "m2m-client", "issuer": "https://gatehouse-test.auth0.com/"}}
+                """);
+        assertThat(json).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldAllowARequestAuthorizerEventCarryingTheTokenInItsHeaders() {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-request.json", validToken());
+
+        assertThat(handler.handleRequest(event, context).getPrincipalId()).isEqualTo("m2m-client@clients");
+    }
+
+    @Test
+    void shouldReadTheRequestEventsAuthorizationHeaderCaseInsensitively() {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-request.json", validToken());
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("authorization", headers.remove("Authorization"));
+        event.setHeaders(headers);
+
+        assertThat(handler.handleRequest(event, context).getPrincipalId()).isEqualTo("m2m-client@clients");
+    }
+
+    @Test
+    void shouldRejectConflictingAuthorizationHeaders() {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-request.json", validToken());
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("authorization", "Bearer " + KEYS.sign(KEYS.token(NOW).withSubject("someone-else")));
+        event.setHeaders(headers);
+
+        assertUnauthorized(event);
+        assertThat(context.lines).singleElement().asString().contains("\"reason\":\"malformed_authorization\"");
+    }
+
+    @ParameterizedTest(name = "should answer Unauthorized for authorizationToken ''{0}''")
+    @ValueSource(strings = {"", "Bearer", "Basic dXNlcjpwYXNz", "Bearer not-a-jwt", "Bearer e30.e30.c2ln"})
+    void shouldAnswerExactlyUnauthorizedForBadTokens(String authorization) {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", "x");
+        event.setAuthorizationToken(authorization);
+
+        assertUnauthorized(event);
+    }
+
+    @Test
+    void shouldAnswerUnauthorizedForAnExpiredToken() {
+        String expired = KEYS.sign(KEYS.token(NOW).withIssuedAt(NOW.minusSeconds(7200)).withExpiresAt(NOW.minusSeconds(3600)));
+
+        assertUnauthorized(Events.authorizerEvent("authorizer-token.json", expired));
+        assertThat(context.lines).singleElement().asString()
+                .contains("\"outcome\":\"unauthorized\"", "\"reason\":\"token_expired\"", "\"kid\":\"key-1\"");
+    }
+
+    @Test
+    void shouldAnswerUnauthorizedWhenTheAuthorizationTokenIsMissing() {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", "x");
+        event.setAuthorizationToken(null);
+
+        assertUnauthorized(event);
+    }
+
+    @Test
+    void shouldFailWithADescriptiveErrorNotUnauthorizedWhenKeysAreUnavailable() {
+        AuthorizerHandler down = handler(new JwksKeyProvider(kid -> {
+            throw new NetworkException("Cannot obtain jwks from url https://gatehouse-test.auth0.com/.well-known/jwks.json", new IOException("Connection refused"));
+        }));
+
+        assertThatThrownBy(() -> down.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context))
+                .isInstanceOf(KeysUnavailableException.class)
+                .message().isNotEqualTo("Unauthorized").contains("JSON Web Key Set");
+        assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"error\"", "\"reason\":\"jwks_unavailable\"");
+    }
+
+    @ParameterizedTest(name = "should fail as a 500 for methodArn ''{0}''")
+    @ValueSource(strings = {"", "arn:aws:lambda:us-east-1:123456789012:function:x", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"})
+    void shouldFailWithADescriptiveErrorForAnUnusableMethodArn(String methodArn) {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
+        event.setMethodArn(methodArn);
+
+        assertThatThrownBy(() -> handler.handleRequest(event, context))
+                .isInstanceOf(InvalidEventException.class)
+                .message().isNotEqualTo("Unauthorized").contains("methodArn");
+    }
+
+    @Test
+    void shouldFailWithADescriptiveErrorForAnUnknownEventType() {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
+        event.setType("SOMETHING");
+
+        assertThatThrownBy(() -> handler.handleRequest(event, context))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("TOKEN or REQUEST");
+    }
+
+    @Test
+    void shouldFailWithADescriptiveErrorForANullEvent() {
+        assertThatThrownBy(() -> handler.handleRequest(null, context)).isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void shouldLogOneLinePerDecisionWithoutTheToken() {
+        String token = validToken();
+        handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token), context);
+        assertUnauthorized(Events.authorizerEvent("authorizer-token.json", token + "x"));
+
+        assertThat(context.lines).hasSize(2);
+        assertThat(context.lines.get(0)).contains("\"outcome\":\"allow\"", "\"kid\":\"key-1\"", "\"issuer\":\"" + TestKeys.ISSUER + "\"",
+                "\"clientId\":\"m2m-client\"", "\"principalId\":\"m2m-client@clients\"");
+        assertThat(context.lines.get(1)).contains("\"outcome\":\"unauthorized\"", "\"reason\":\"invalid_signature\"");
+        for (String line : context.lines) {
+            for (String part : token.split("\\.")) {
+                assertThat(line).doesNotContain(part);
+            }
+        }
+    }
+
+    @Test
+    void shouldLogToStandardOutputWhenThereIsNoLambdaContext() {
+        handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), null);
+
+        assertThat(fallbackLog).singleElement().asString().startsWith("{\"event\":\"authorizer_decision\",\"outcome\":\"allow\"");
+    }
+
+    private void assertUnauthorized(APIGatewayCustomAuthorizerEvent event) {
+        assertThatThrownBy(() -> handler.handleRequest(event, context))
+                .isInstanceOf(UnauthorizedException.class)
+                .hasMessage("Unauthorized");
+    }
+
+    /** Reads the policy back from the response, so tests can ask API Gateway's question: is this method ARN allowed? */
+    private static AuthorizerPolicy policyOf(IamPolicyResponseV1 response) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object>[] statements = (Map<String, Object>[]) response.getPolicyDocument().get("Statement");
+        List<PolicyStatement> parsed = new ArrayList<>();
+        for (Map<String, Object> statement : statements) {
+            assertThat(statement.get("Action")).isEqualTo("execute-api:Invoke");
+            Effect effect = "Allow".equals(statement.get("Effect")) ? Effect.ALLOW : Effect.DENY;
+            parsed.add(new PolicyStatement(effect, List.of((String[]) statement.get("Resource"))));
+        }
+        return new AuthorizerPolicy(response.getPrincipalId(), parsed, response.getContext());
+    }
+}

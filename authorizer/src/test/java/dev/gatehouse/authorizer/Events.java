@@ -1,0 +1,38 @@
+package dev.gatehouse.authorizer;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loads the shared sample events from {@code events/}, deserialized by the Lambda runtime's own serializer. */
+final class Events {
+
+    private Events() {}
+
+    static Path dir() {
+        String dir = System.getProperty("gatehouse.events.dir");
+        if (dir == null) {
+            throw new IllegalStateException("system property gatehouse.events.dir is not set; run the tests through Maven");
+        }
+        return Path.of(dir);
+    }
+
+    /** Loads {@code name} from {@code events/}, with the {@code ACCESS_TOKEN} placeholder replaced by {@code token}. */
+    static APIGatewayCustomAuthorizerEvent authorizerEvent(String name, String token) {
+        try {
+            String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8).replace("ACCESS_TOKEN", token);
+            Path file = Files.createTempFile("event-", ".json");
+            try {
+                Files.writeString(file, json, StandardCharsets.UTF_8);
+                return EventLoader.loadAPIGatewayCustomAuthorizerEvent(file.toString());
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot read event " + name, e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.gatehouse.authorizer;
+
+import com.auth0.jwk.Jwk;
+import com.auth0.jwk.JwkProvider;
+import com.auth0.jwk.SigningKeyNotFoundException;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An RSA key pair generated for the test run, with helpers to mint tokens and publish it as a JWKS. */
+final class TestKeys {
+
+    static final String ISSUER = "https://gatehouse-test.auth0.com/";
+    static final String AUDIENCE = "https://api.gatehouse.test";
+
+    final String keyId;
+    final RSAPublicKey publicKey;
+    final RSAPrivateKey privateKey;
+
+    private TestKeys(String keyId, KeyPair pair) {
+        this.keyId = keyId;
+        this.publicKey = (RSAPublicKey) pair.getPublic();
+        this.privateKey = (RSAPrivateKey) pair.getPrivate();
+    }
+
+    static TestKeys generate(String keyId) {
+        return generate(keyId, 2048);
+    }
+
+    static TestKeys generate(String keyId, int bits) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(bits);
+            return new TestKeys(keyId, generator.generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    Algorithm algorithm() {
+        return Algorithm.RSA256(publicKey, privateKey);
+    }
+
+    /** A token builder pre-filled with a valid Auth0 client-credentials access token for {@code now}. */
+    JWTCreator.Builder token(Instant now) {
+        return JWT.create()
+                .withKeyId(keyId)
+                .withIssuer(ISSUER)
+                .withSubject("m2m-client@clients")
+                .withAudience(AUDIENCE)
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(3600))
+                .withClaim("azp", "m2m-client")
+                .withClaim("gty", "client-credentials")
+                .withClaim("scope", "read:hello write:hello");
+    }
+
+    String sign(JWTCreator.Builder builder) {
+        return builder.sign(algorithm());
+    }
+
+    Map<String, Object> jwk() {
+        Map<String, Object> jwk = new LinkedHashMap<>();
+        jwk.put("kty", "RSA");
+        jwk.put("use", "sig");
+        jwk.put("alg", "RS256");
+        jwk.put("kid", keyId);
+        jwk.put("n", base64Url(publicKey.getModulus()));
+        jwk.put("e", base64Url(publicKey.getPublicExponent()));
+        return jwk;
+    }
+
+    /** The JSON Web Key Set publishing {@code keys}. */
+    static String jwks(TestKeys... keys) {
+        try {
+            return new ObjectMapper().writeValueAsString(Map.of("keys", List.of(keys).stream().map(TestKeys::jwk).toList()));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** An in-memory key source over {@code keys}, as jwks-rsa would present them. */
+    static JwkProvider provider(TestKeys... keys) {
+        return keyId -> {
+            for (TestKeys key : keys) {
+                if (key.keyId.equals(keyId)) {
+                    return Jwk.fromValues(key.jwk());
+                }
+            }
+            throw new SigningKeyNotFoundException("No key found with kid " + keyId, null);
+        };
+    }
+
+    private static String base64Url(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes.length > 1 && bytes[0] == 0) {
+            byte[] unsigned = new byte[bytes.length - 1];
+            System.arraycopy(bytes, 1, unsigned, 0, unsigned.length);
+            bytes = unsigned;
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

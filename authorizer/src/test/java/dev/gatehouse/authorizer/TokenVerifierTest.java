@@ -1,0 +1,280 @@
+package dev.gatehouse.authorizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.auth0.jwk.JwkProvider;
+import com.auth0.jwk.NetworkException;
+import com.auth0.jwk.RateLimitReachedException;
+import com.auth0.jwk.SigningKeyNotFoundException;
+import com.auth0.jwk.Jwk;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
+import com.auth0.jwt.algorithms.Algorithm;
+import dev.gatehouse.authorizer.TokenRejectedException.Reason;
+import dev.gatehouse.common.Principal;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TokenVerifierTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final TestKeys KEYS = TestKeys.generate("key-1");
+    private static final TestKeys OTHER_KEYS = TestKeys.generate("key-1");
+    private static final AuthorizerConfig CONFIG = new AuthorizerConfig(
+            TestKeys.ISSUER,
+            URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
+            List.of(TestKeys.AUDIENCE, "https://other.api"),
+            Duration.ofSeconds(30),
+            AuthorizerConfig.DEFAULT_JWKS_CONNECT_TIMEOUT,
+            AuthorizerConfig.DEFAULT_JWKS_READ_TIMEOUT);
+
+    private final TokenVerifier verifier = verifier(TestKeys.provider(KEYS));
+
+    private static TokenVerifier verifier(JwkProvider jwks) {
+        return new TokenVerifier(CONFIG, new JwksKeyProvider(jwks), CLOCK);
+    }
+
+    @Test
+    void shouldReturnPrincipalForValidToken() {
+        VerifiedToken verified = verifier.verify(KEYS.sign(KEYS.token(NOW)));
+
+        assertThat(verified.keyId()).isEqualTo("key-1");
+        assertThat(verified.principal()).isEqualTo(new Principal(
+                "m2m-client@clients", List.of("read:hello", "write:hello"), Optional.of("m2m-client"), TestKeys.ISSUER));
+    }
+
+    @Test
+    void shouldAcceptAnyOfTheConfiguredAudiences() {
+        String token = KEYS.sign(KEYS.token(NOW).withAudience("https://unrelated.api", "https://other.api"));
+
+        assertThat(verifier.verify(token).principal().subject()).isEqualTo("m2m-client@clients");
+    }
+
+    @Test
+    void shouldTakeClientIdFromClientIdClaimWhenAzpIsAbsent() {
+        String token = KEYS.sign(KEYS.token(NOW).withClaim("azp", (String) null).withClaim("client_id", "okta-client"));
+
+        assertThat(verifier.verify(token).principal().clientId()).contains("okta-client");
+    }
+
+    @Test
+    void shouldAcceptTokenWithoutScope() {
+        String token = KEYS.sign(KEYS.token(NOW).withClaim("scope", (String) null));
+
+        assertThat(verifier.verify(token).principal().scopes()).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptExpiryWithinLeeway() {
+        String token = KEYS.sign(KEYS.token(NOW).withIssuedAt(NOW.minusSeconds(3600)).withExpiresAt(NOW.minusSeconds(20)));
+
+        assertThat(verifier.verify(token).principal().subject()).isEqualTo("m2m-client@clients");
+    }
+
+    static Stream<Arguments> rejectedClaims() {
+        return Stream.of(
+                rejected("expired beyond leeway", b -> b.withIssuedAt(NOW.minusSeconds(7200)).withExpiresAt(NOW.minusSeconds(31)), Reason.TOKEN_EXPIRED),
+                rejected("without exp", b -> b.withExpiresAt((Instant) null), Reason.MISSING_CLAIM),
+                rejected("not yet valid", b -> b.withNotBefore(NOW.plusSeconds(120)), Reason.TOKEN_NOT_YET_VALID),
+                rejected("issued in the future", b -> b.withIssuedAt(NOW.plusSeconds(120)), Reason.ISSUED_IN_FUTURE),
+                rejected("wrong issuer", b -> b.withIssuer("https://evil.auth0.com/"), Reason.WRONG_ISSUER),
+                rejected("issuer without trailing slash", b -> b.withIssuer("https://gatehouse-test.auth0.com"), Reason.WRONG_ISSUER),
+                rejected("without issuer", b -> b.withIssuer(null), Reason.WRONG_ISSUER),
+                rejected("wrong audience", b -> b.withAudience("https://unrelated.api"), Reason.WRONG_AUDIENCE),
+                rejected("without audience", b -> b.withAudience((String[]) null), Reason.MISSING_CLAIM),
+                rejected("without subject", b -> b.withSubject(null), Reason.MISSING_CLAIM),
+                rejected("blank subject", b -> b.withSubject(" "), Reason.MISSING_CLAIM),
+                rejected("scope not a string", b -> b.withArrayClaim("scope", new String[] {"read:hello"}), Reason.INVALID_CLAIM),
+                rejected("azp not a string", b -> b.withClaim("azp", 42), Reason.INVALID_CLAIM),
+                rejected("without kid", b -> b.withKeyId(null), Reason.MISSING_KEY_ID),
+                rejected("unknown kid", b -> b.withKeyId("key-unknown"), Reason.UNKNOWN_KEY_ID));
+    }
+
+    private static Arguments rejected(String name, UnaryOperator<JWTCreator.Builder> change, Reason reason) {
+        return Arguments.of(name, change, reason);
+    }
+
+    @ParameterizedTest(name = "should reject token {0}")
+    @MethodSource("rejectedClaims")
+    void shouldRejectTokenWithBadClaims(String name, UnaryOperator<JWTCreator.Builder> change, Reason reason) {
+        String token = KEYS.sign(change.apply(KEYS.token(NOW)));
+
+        assertRejected(token, reason);
+    }
+
+    @Test
+    void shouldRejectTokenWithoutExp() {
+        assertRejected(KEYS.sign(KEYS.token(NOW).withExpiresAt((Instant) null)), Reason.MISSING_CLAIM);
+    }
+
+    @Test
+    void shouldRejectAlgNone() {
+        String token = JWT.create().withKeyId("key-1").withIssuer(TestKeys.ISSUER).withSubject("attacker")
+                .withAudience(TestKeys.AUDIENCE).withExpiresAt(NOW.plusSeconds(600)).sign(Algorithm.none());
+
+        assertRejected(token, Reason.ALGORITHM_NOT_ALLOWED);
+    }
+
+    @Test
+    void shouldRejectHs256SignedWithThePublicKeyAsSecret() {
+        byte[] pem = ("-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(KEYS.publicKey.getEncoded())
+                + "\n-----END PUBLIC KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+        for (byte[] secret : List.of(KEYS.publicKey.getEncoded(), pem)) {
+            String token = KEYS.token(NOW).sign(Algorithm.HMAC256(secret));
+
+            assertRejected(token, Reason.ALGORITHM_NOT_ALLOWED);
+        }
+    }
+
+    @Test
+    void shouldRejectOtherRsaAlgorithms() {
+        assertRejected(KEYS.token(NOW).sign(Algorithm.RSA512(KEYS.publicKey, KEYS.privateKey)), Reason.ALGORITHM_NOT_ALLOWED);
+    }
+
+    @Test
+    void shouldRejectTokenSignedByAnotherKeyWithTheSameKid() {
+        assertRejected(OTHER_KEYS.sign(OTHER_KEYS.token(NOW)), Reason.INVALID_SIGNATURE);
+    }
+
+    @Test
+    void shouldRejectTamperedPayload() {
+        String[] parts = KEYS.sign(KEYS.token(NOW)).split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("read:hello write:hello", "admin");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+
+        assertRejected(tampered, Reason.INVALID_SIGNATURE);
+    }
+
+    @Test
+    void shouldRejectTamperedSignature() {
+        String[] parts = KEYS.sign(KEYS.token(NOW)).split("\\.");
+        byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+        signature[signature.length / 2] ^= 0x01;
+        String tampered = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+
+        assertRejected(tampered, Reason.INVALID_SIGNATURE);
+    }
+
+    @Test
+    void shouldRejectTokenWithoutSignature() {
+        String[] parts = KEYS.sign(KEYS.token(NOW)).split("\\.");
+
+        assertRejected(parts[0] + "." + parts[1] + ".", Reason.INVALID_SIGNATURE);
+    }
+
+    @ParameterizedTest(name = "should reject malformed token ''{0}''")
+    @ValueSource(strings = {"", "abc", "a.b", "a.b.c.d", "e30.e30", "!!!.e30.sig", "bm90LWpzb24.e30.c2ln", "e30.bm90LWpzb24.c2ln", "W10.e30.c2ln"})
+    void shouldRejectMalformedToken(String token) {
+        assertRejected(token, Reason.MALFORMED_TOKEN);
+    }
+
+    @Test
+    void shouldRejectHugeTokenBeforeDecoding() {
+        assertRejected("a".repeat(TokenVerifier.MAX_TOKEN_LENGTH + 1), Reason.MALFORMED_TOKEN);
+    }
+
+    @Test
+    void shouldNotLookUpKeysForForeignIssuerOrDisallowedAlgorithm() {
+        AtomicInteger lookups = new AtomicInteger();
+        JwkProvider keys = TestKeys.provider(KEYS);
+        TokenVerifier counting = verifier(kid -> {
+            lookups.incrementAndGet();
+            return keys.get(kid);
+        });
+
+        assertThatThrownBy(() -> counting.verify(KEYS.sign(KEYS.token(NOW).withIssuer("https://evil.example/")))).isInstanceOf(TokenRejectedException.class);
+        assertThatThrownBy(() -> counting.verify(KEYS.token(NOW).sign(Algorithm.HMAC256("secret")))).isInstanceOf(TokenRejectedException.class);
+
+        assertThat(lookups).hasValue(0);
+    }
+
+    @Test
+    void shouldReportUnreachableKeySetAsKeysUnavailable() {
+        TokenVerifier down = verifier(kid -> {
+            throw new NetworkException("Cannot obtain jwks from url https://gatehouse-test.auth0.com/.well-known/jwks.json", new IOException("Connection refused"));
+        });
+
+        assertThatThrownBy(() -> down.verify(KEYS.sign(KEYS.token(NOW))))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("jwks_unavailable");
+                    assertThat(e.keyId()).isEqualTo("key-1");
+                    assertThat(e.getMessage()).isNotEqualTo("Unauthorized").contains("JSON Web Key Set");
+                });
+    }
+
+    @Test
+    void shouldReportExhaustedFetchRateLimitAsKeysUnavailable() {
+        TokenVerifier limited = verifier(kid -> {
+            throw new RateLimitReachedException(30_000);
+        });
+
+        assertThatThrownBy(() -> limited.verify(KEYS.sign(KEYS.token(NOW))))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_rate_limited"));
+    }
+
+    @Test
+    void shouldReportUnreadableKeySetAsKeysUnavailable() {
+        TokenVerifier broken = verifier(kid -> {
+            throw new SigningKeyNotFoundException("Failed to parse jwk from json", new IllegalArgumentException("bad modulus"));
+        });
+
+        assertThatThrownBy(() -> broken.verify(KEYS.sign(KEYS.token(NOW))))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_invalid"));
+    }
+
+    @Test
+    void shouldRejectTokenNamingAKeyThatIsNotAnRs256SigningKey() {
+        Map<String, Object> encryptionKey = new java.util.HashMap<>(KEYS.jwk());
+        encryptionKey.put("use", "enc");
+        assertRejected(verifier(kid -> Jwk.fromValues(encryptionKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
+
+        Map<String, Object> otherAlgorithm = new java.util.HashMap<>(KEYS.jwk());
+        otherAlgorithm.put("alg", "RS512");
+        assertRejected(verifier(kid -> Jwk.fromValues(otherAlgorithm)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
+
+        Map<String, Object> ecKey = Map.of("kty", "EC", "kid", "key-1", "crv", "P-256",
+                "x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
+        assertRejected(verifier(kid -> Jwk.fromValues(ecKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
+    }
+
+    @Test
+    void shouldNeverPutTheTokenInTheRejectionMessage() {
+        String token = KEYS.sign(KEYS.token(NOW).withAudience("https://unrelated.api"));
+
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+                    assertThat(e.getMessage()).doesNotContain(token).doesNotContain(token.split("\\.")[1]);
+                    assertThat(e.keyId()).isEqualTo("key-1");
+                    assertThat(e.claimedIssuer()).isEqualTo(TestKeys.ISSUER);
+                });
+    }
+
+    private void assertRejected(String token, Reason reason) {
+        assertRejected(verifier, token, reason);
+    }
+
+    private static void assertRejected(TokenVerifier verifier, String token, Reason reason) {
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(reason));
+    }
+}
