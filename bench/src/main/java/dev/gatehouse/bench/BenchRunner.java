@@ -1,0 +1,230 @@
+package dev.gatehouse.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.annotations.Mode;
+
+/**
+ * Runs every benchmark of BENCHMARKS.md in one go, on one machine, against one key, one token set and one loopback
+ * JWKS endpoint: the OpenSSL limit, our warm decision path (JMH, under Lambda's default C1-only flags and under full
+ * tiered compilation), the two Node peers warm, and plain-process cold starts of ours and the peers. Writes
+ * {@code bench/target/results.json} and regenerates {@code BENCHMARKS.md}.
+ *
+ * <p>Arguments: {@code <repository root>} [{@code --quick}] (shorter runs, for checking the harness itself).
+ */
+public final class BenchRunner {
+
+    /** What AWS Lambda's java21/java25 runtimes start the JVM with unless SnapStart or provisioned concurrency is on. */
+    static final List<String> LAMBDA_DEFAULT_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+    private final boolean quick;
+    private final Path work;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+
+    private BenchRunner(Path root, boolean quick) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.quick = quick;
+        this.work = Files.createDirectories(this.root.resolve("bench/target/run"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: BenchRunner <repository root> [--quick]");
+            System.exit(2);
+        }
+        new BenchRunner(Path.of(args[0]), List.of(args).contains("--quick")).run();
+    }
+
+    private void run() throws Exception {
+        results.put("machine", machine());
+        try (Fixture fixture = new Fixture(work)) {
+            List<String> tokens = fixture.tokens(2048);
+            Path tokensFile = work.resolve("tokens.txt");
+            Files.write(tokensFile, tokens, StandardCharsets.US_ASCII);
+
+            results.put("openssl", openssl());
+            results.put("jmh", Map.of(
+                    "lambdaDefaultFlags", jmh(LAMBDA_DEFAULT_FLAGS),
+                    "fullTiered", jmh(List.of("-XX:+UseSerialGC"))));
+            results.put("nodeWarm", Map.of(
+                    "auth0-sample", nodeWarm(fixture, "auth0-sample", tokensFile),
+                    "aws-jwt-verify", nodeWarm(fixture, "aws-jwt-verify", tokensFile)));
+            results.put("coldStart", coldStarts(fixture, tokens.get(0)));
+        }
+        Files.writeString(root.resolve("bench/target/results.json"), JSON.writeValueAsString(results));
+        String report = Report.render(JSON.valueToTree(results));
+        Files.writeString(root.resolve("BENCHMARKS.md"), report);
+        System.out.println(report);
+    }
+
+    private Map<String, Object> machine() throws IOException, InterruptedException {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("date", Instant.now().toString());
+        machine.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown"));
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        machine.put("node", exec(List.of("node", "--version"), Map.of()).stdout.strip());
+        machine.put("openssl", exec(List.of("openssl", "version"), Map.of()).stdout.strip());
+        return machine;
+    }
+
+    private Map<String, Object> openssl() throws IOException, InterruptedException {
+        Exec speed = exec(List.of("openssl", "speed", "-seconds", quick ? "1" : "5", "rsa2048"), Map.of());
+        Matcher m = Pattern.compile("rsa 2048 bits\\s+\\S+\\s+\\S+\\s+([0-9.]+)\\s+([0-9.]+)").matcher(speed.stdout);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read 'openssl speed rsa2048' output:\n" + speed.stdout);
+        }
+        return Map.of("verifyPerSecond", Double.parseDouble(m.group(2)), "signPerSecond", Double.parseDouble(m.group(1)));
+    }
+
+    private Map<String, Object> jmh(List<String> flags) throws Exception {
+        Options options = new OptionsBuilder()
+                .include(DecisionBenchmark.class.getName() + "\\.")
+                .mode(Mode.SampleTime)
+                .timeUnit(TimeUnit.MICROSECONDS)
+                .warmupIterations(quick ? 1 : 5)
+                .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(quick ? 1 : 5)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .forks(1)
+                .jvmArgsAppend(flags.toArray(String[]::new))
+                .addProfiler(GCProfiler.class)
+                .build();
+        Collection<RunResult> runs = new Runner(options).run();
+        Map<String, Object> byBenchmark = new LinkedHashMap<>();
+        for (RunResult run : runs) {
+            String name = run.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            var stats = run.getPrimaryResult().getStatistics();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("flags", String.join(" ", flags));
+            row.put("meanMicros", stats.getMean());
+            row.put("p50Micros", stats.getPercentile(50));
+            row.put("p99Micros", stats.getPercentile(99));
+            row.put("opsPerSecond", 1_000_000 / stats.getMean());
+            Result<?> alloc = run.getSecondaryResults().get("gc.alloc.rate.norm");
+            row.put("bytesAllocatedPerOp", alloc == null ? null : alloc.getScore());
+            byBenchmark.put(name, row);
+        }
+        return byBenchmark;
+    }
+
+    private JsonNode nodeWarm(Fixture fixture, String impl, Path tokensFile) throws IOException, InterruptedException {
+        Exec warm = exec(List.of("node", root.resolve("bench/node/bench.js").toString(), "warm", impl, tokensFile.toString(),
+                quick ? "1000" : "5000", quick ? "3000" : "30000"), nodeEnv(fixture));
+        if (warm.exitCode != 0) {
+            throw new IllegalStateException(impl + " warm benchmark failed:\n" + warm.stderr);
+        }
+        return JSON.readTree(warm.stdout);
+    }
+
+    /** Start → JWKS fetched → one token verified → policy printed → exit, interleaved so machine noise hits all alike. */
+    private Map<String, Object> coldStarts(Fixture fixture, String token) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = root.resolve("authorizer/target/authorizer.jar") + ":" + root.resolve("bench/target/classes");
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        List<String> ours = new ArrayList<>(List.of(java));
+        ours.addAll(LAMBDA_DEFAULT_FLAGS);
+        ours.addAll(fixture.javaTrustOptions());
+        ours.addAll(List.of("-cp", classpath, ColdStartMain.class.getName()));
+        commands.put("gatehouse (java, Lambda default flags)", ours);
+        List<String> jvmDefaults = new ArrayList<>(List.of(java));
+        jvmDefaults.addAll(fixture.javaTrustOptions());
+        jvmDefaults.addAll(List.of("-cp", classpath, ColdStartMain.class.getName()));
+        commands.put("gatehouse (java, JVM default flags)", jvmDefaults);
+        String bench = root.resolve("bench/node/bench.js").toString();
+        commands.put("auth0-sample (node)", List.of("node", bench, "cold", "auth0-sample"));
+        commands.put("aws-jwt-verify (node)", List.of("node", bench, "cold", "aws-jwt-verify"));
+
+        Map<String, String> env = new HashMap<>(nodeEnv(fixture));
+        env.put("TOKEN", token);
+        int runs = quick ? 3 : 15;
+        Map<String, List<Double>> millis = new LinkedHashMap<>();
+        Map<String, List<Long>> rss = new LinkedHashMap<>();
+        for (int i = 0; i < runs; i++) {
+            for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+                List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxrss_kb=%M"));
+                timed.addAll(command.getValue());
+                long start = System.nanoTime();
+                Exec exec = exec(timed, env);
+                double elapsed = (System.nanoTime() - start) / 1e6;
+                if (exec.exitCode != 0 || !exec.stdout.contains("\"Allow\"")) {
+                    throw new IllegalStateException(command.getKey() + " did not print an Allow policy:\n" + exec.stdout + exec.stderr);
+                }
+                Matcher m = Pattern.compile("maxrss_kb=(\\d+)").matcher(exec.stderr);
+                millis.computeIfAbsent(command.getKey(), k -> new ArrayList<>()).add(elapsed);
+                rss.computeIfAbsent(command.getKey(), k -> new ArrayList<>()).add(m.find() ? Long.parseLong(m.group(1)) : -1);
+            }
+        }
+        Map<String, Object> cold = new LinkedHashMap<>();
+        for (String name : commands.keySet()) {
+            List<Double> sorted = millis.get(name).stream().sorted().toList();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("runs", sorted.size());
+            row.put("medianMillis", sorted.get(sorted.size() / 2));
+            row.put("minMillis", sorted.get(0));
+            row.put("maxMillis", sorted.get(sorted.size() - 1));
+            row.put("peakRssMiB", rss.get(name).stream().mapToLong(Long::longValue).max().orElse(-1) / 1024.0);
+            cold.put(name, row);
+        }
+        return cold;
+    }
+
+    private static Map<String, String> nodeEnv(Fixture fixture) {
+        Map<String, String> env = new HashMap<>(fixture.env());
+        env.putAll(fixture.nodeTrustEnv());
+        return env;
+    }
+
+    private record Exec(int exitCode, String stdout, String stderr) {}
+
+    private Exec exec(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        try {
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(Duration.ofMinutes(10).toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out: " + String.join(" ", command));
+            }
+            return new Exec(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static String format(double value) {
+        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : "%.2f", value);
+    }
+}
