@@ -100,7 +100,7 @@ final class TokenVerifier {
         } catch (JWTDecodeException e) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
         }
-        String keyId = jwt.getKeyId();
+        String keyId = jwt.getHeaderClaim("kid").asString();
         String claimedIssuer;
         try {
             claimedIssuer = jwt.getIssuer();
@@ -121,7 +121,7 @@ final class TokenVerifier {
         if (issuer == null) {
             throw new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not a configured issuer.");
         }
-        String algorithm = jwt.getAlgorithm();
+        String algorithm = jwt.getHeaderClaim("alg").asString();
         JWTVerifier verifier = algorithm == null ? null : issuer.verifiers().get(algorithm);
         if (verifier == null) {
             throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not one its issuer is configured for " + issuer.config().algorithms() + ".");
@@ -129,7 +129,8 @@ final class TokenVerifier {
         if (!jwt.getHeaderClaim("crit").isMissing()) {
             throw new TokenRejectedException(Reason.UNSUPPORTED_HEADER, "The token has a 'crit' header; no critical header extensions are supported.");
         }
-        String keyId = jwt.getKeyId();
+        // asString(): null unless the kid is a JSON string (getKeyId() would turn 42 into "42").
+        String keyId = jwt.getHeaderClaim("kid").asString();
         if (keyId == null || keyId.isEmpty()) {
             throw new TokenRejectedException(Reason.MISSING_KEY_ID, "The token header has no 'kid'.");
         }
@@ -197,16 +198,32 @@ final class TokenVerifier {
                 throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token contains characters outside unpadded base64url.");
             }
         }
-        canonical(token.substring(0, first));
-        canonical(token.substring(first + 1, second));
+        // java-jwt decodes a header or payload of JSON null into a null object and then fails with a NullPointerException
+        // (a 500): both must be JSON objects.
+        jsonObject(canonical(token.substring(0, first)));
+        jsonObject(canonical(token.substring(first + 1, second)));
         canonical(token.substring(second + 1));
     }
 
-    private static void canonical(String segment) {
+    private static void jsonObject(byte[] json) {
+        for (byte b : json) {
+            if (b == '{') {
+                return;
+            }
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                break;
+            }
+        }
+        throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token's header and payload must be JSON objects.");
+    }
+
+    private static byte[] canonical(String segment) {
         try {
-            if (!BASE64URL_ENCODER.encodeToString(BASE64URL.decode(segment)).equals(segment)) {
+            byte[] decoded = BASE64URL.decode(segment);
+            if (!BASE64URL_ENCODER.encodeToString(decoded).equals(segment)) {
                 throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "A token segment is not canonical base64url.");
             }
+            return decoded;
         } catch (IllegalArgumentException e) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "A token segment is not valid base64url.", null, null, e);
         }
@@ -288,7 +305,8 @@ final class TokenVerifier {
     }
 
     private static Principal principal(DecodedJWT jwt) {
-        String subject = jwt.getSubject();
+        // stringClaim: getSubject() would turn a numeric sub into a string.
+        String subject = stringClaim(jwt, "sub");
         if (subject == null || subject.isBlank()) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no usable 'sub' claim.");
         }
