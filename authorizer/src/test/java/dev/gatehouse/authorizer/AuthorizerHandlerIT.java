@@ -304,4 +304,25 @@ class AuthorizerHandlerIT {
         // init + per rotation: one unknown-kid fetch; plus one TTL refresh per second of the ~3.2 s run.
         assertThat(jwks.requests.get()).as("no fetch storm").isLessThanOrEqualTo(12);
     }
+
+    @Test
+    void shouldNeverFetchFromAUrlTheTokenNames() throws IOException {
+        TestKeys attacker = TestKeys.generate("key-1");
+        try (JwksServer evil = new JwksServer()) {
+            evil.serve(TestKeys.jwks(attacker));
+            AuthorizerHandler handler = handlerFor(jwks.uri());
+            String payload = "{\"iss\":\"" + TestKeys.ISSUER + "\",\"sub\":\"attacker\",\"aud\":\"" + TestKeys.AUDIENCE + "\",\"exp\":"
+                    + Instant.now().plusSeconds(600).getEpochSecond() + "}";
+            String attackerJwk = TestKeys.jwks(attacker).replaceFirst("^\\{\"keys\":\\[", "").replaceFirst("\\]\\}$", "");
+            for (String header : List.of(
+                    "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"jku\":\"" + evil.uri() + "\"}",
+                    "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"x5u\":\"" + evil.uri() + "\"}",
+                    "{\"alg\":\"RS256\",\"kid\":\"evil\",\"jku\":\"" + evil.uri() + "\"}",
+                    "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"jwk\":" + attackerJwk + "}")) {
+                String forged = RawTokens.rs256(header, payload, attacker.privateKey);
+                assertThatThrownBy(() -> decide(handler, forged)).isInstanceOf(UnauthorizedException.class);
+            }
+            assertThat(evil.requests).as("the URL a token names is never contacted").hasValue(0);
+        }
+    }
 }
