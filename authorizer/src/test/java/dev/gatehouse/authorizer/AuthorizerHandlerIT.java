@@ -139,14 +139,14 @@ class AuthorizerHandlerIT {
 
     @Test
     void shouldKeepUsingCachedKeysWhileTheJwksIsDownAfterWarmUpUpToTheMaximumStaleAge() {
-        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_TTL_SECONDS", "1", "JWKS_MAX_STALE_SECONDS", "1", "JWKS_FAILURE_BACKOFF_MILLIS", "0");
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_TTL_SECONDS", "1", "JWKS_MAX_STALE_SECONDS", "2", "JWKS_FAILURE_BACKOFF_MILLIS", "0");
         jwks.fail(500, "oops");
         sleep(1100);
 
         assertThat(decide(handler, token(KEYS)).getPrincipalId()).isEqualTo("m2m-client@clients");
         assertThat(context.lines.getLast()).contains("\"keySource\":\"stale\"", "\"JwksFetchFailures\":1");
 
-        sleep(1000);
+        sleep(2000);
         assertThatThrownBy(() -> decide(handler, token(KEYS)))
                 .as("past TTL + max stale age the keys are no longer trusted: 500, never Allow, never Unauthorized")
                 .isInstanceOf(KeysUnavailableException.class);
