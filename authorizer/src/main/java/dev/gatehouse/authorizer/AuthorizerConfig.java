@@ -2,96 +2,199 @@ package dev.gatehouse.authorizer;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.InetAddress;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * How the authorizer verifies tokens: which issuer it trusts, where that issuer publishes its keys, which
- * audiences it accepts, how much clock skew it tolerates and how long it may wait for the key set.
+ * How the authorizer verifies tokens: which issuers it trusts (each with its key set, audiences and algorithms),
+ * the checks applied to every token, and how key sets are fetched and cached.
  *
  * <p>Immutable and thread-safe. Build it once per container with {@link #fromEnv(Map)}.
  *
- * @param issuer the exact {@code iss} tokens must carry (Auth0: {@code https://YOUR_TENANT.auth0.com/}, trailing slash included)
- * @param jwksUri the full URL of the issuer's JSON Web Key Set; https, or http for a loopback host
- * @param audiences the accepted audiences; a token must carry at least one of them in {@code aud}
- * @param leeway clock skew tolerated on {@code exp}, {@code nbf} and {@code iat}
- * @param jwksConnectTimeout connect timeout for fetching the key set
- * @param jwksReadTimeout read timeout for fetching the key set
+ * @param issuers the trusted issuers, at least one, each {@code iss} once
+ * @param tokens checks applied to every token (leeway, optional typ, lifetime, required claims)
+ * @param keySets fetching and caching of the key sets
+ * @param metricsNamespace the CloudWatch namespace of the Embedded Metric Format lines
  */
-public record AuthorizerConfig(
-        String issuer, URI jwksUri, List<String> audiences, Duration leeway, Duration jwksConnectTimeout, Duration jwksReadTimeout) {
+public record AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace) {
 
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
     public static final String JWKS_URI = "JWKS_URI";
     public static final String AUDIENCE = "AUDIENCE";
+    public static final String TOKEN_ALGORITHMS = "TOKEN_ALGORITHMS";
+    public static final String ISSUERS = "ISSUERS";
     public static final String TOKEN_LEEWAY_SECONDS = "TOKEN_LEEWAY_SECONDS";
+    public static final String TOKEN_TYPE = "TOKEN_TYPE";
+    public static final String TOKEN_MAX_LIFETIME_SECONDS = "TOKEN_MAX_LIFETIME_SECONDS";
+    public static final String TOKEN_REQUIRED_CLAIMS = "TOKEN_REQUIRED_CLAIMS";
     public static final String JWKS_CONNECT_TIMEOUT_MILLIS = "JWKS_CONNECT_TIMEOUT_MILLIS";
     public static final String JWKS_READ_TIMEOUT_MILLIS = "JWKS_READ_TIMEOUT_MILLIS";
+    public static final String JWKS_MAX_BYTES = "JWKS_MAX_BYTES";
+    public static final String JWKS_TTL_SECONDS = "JWKS_TTL_SECONDS";
+    public static final String JWKS_MAX_STALE_SECONDS = "JWKS_MAX_STALE_SECONDS";
+    public static final String JWKS_COOLDOWN_SECONDS = "JWKS_COOLDOWN_SECONDS";
+    public static final String JWKS_FAILURE_BACKOFF_MILLIS = "JWKS_FAILURE_BACKOFF_MILLIS";
+    public static final String JWKS_NEGATIVE_CACHE_SECONDS = "JWKS_NEGATIVE_CACHE_SECONDS";
+    public static final String JWKS_INIT_BUDGET_MILLIS = "JWKS_INIT_BUDGET_MILLIS";
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
 
-    public static final Duration DEFAULT_LEEWAY = Duration.ofSeconds(30);
-    public static final Duration MAX_LEEWAY = Duration.ofMinutes(5);
-    /** API Gateway's own JWT authorizer gives a key-set fetch 1.5 s; ours stays well inside the authorizer's deadline. */
-    public static final Duration DEFAULT_JWKS_CONNECT_TIMEOUT = Duration.ofMillis(1000);
-    public static final Duration DEFAULT_JWKS_READ_TIMEOUT = Duration.ofMillis(1500);
-    public static final Duration MAX_JWKS_TIMEOUT = Duration.ofSeconds(5);
+    public static final String DEFAULT_METRICS_NAMESPACE = "Gatehouse";
 
     public AuthorizerConfig {
-        requireNonNull(issuer, "issuer is null");
-        requireNonNull(jwksUri, "jwksUri is null");
-        requireNonNull(audiences, "audiences is null");
-        requireNonNull(leeway, "leeway is null");
-        requireNonNull(jwksConnectTimeout, "jwksConnectTimeout is null");
-        requireNonNull(jwksReadTimeout, "jwksReadTimeout is null");
-        if (issuer.isBlank() || !issuer.equals(issuer.strip())) {
-            throw new ConfigurationException(TOKEN_ISSUER + " must be the exact, non-blank issuer of your tokens, e.g. https://YOUR_TENANT.auth0.com/");
+        issuers = List.copyOf(requireNonNull(issuers, "issuers is null"));
+        requireNonNull(tokens, "tokens is null");
+        requireNonNull(keySets, "keySets is null");
+        requireNonNull(metricsNamespace, "metricsNamespace is null");
+        if (issuers.isEmpty()) {
+            throw new ConfigurationException("At least one issuer is required: set " + TOKEN_ISSUER + ", " + JWKS_URI + " and " + AUDIENCE + ", or " + ISSUERS);
         }
-        checkJwksUri(jwksUri);
-        audiences = List.copyOf(audiences);
-        if (audiences.isEmpty() || audiences.stream().anyMatch(a -> a.isBlank() || !a.equals(a.strip()))) {
-            throw new ConfigurationException(AUDIENCE + " must name at least one audience (your API identifier); separate several with commas");
+        Set<String> seen = new HashSet<>();
+        for (IssuerConfig issuer : issuers) {
+            if (!seen.add(issuer.issuer())) {
+                throw new ConfigurationException(ISSUERS + " names issuer " + issuer.issuer() + " more than once");
+            }
         }
-        if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0) {
-            throw new ConfigurationException(TOKEN_LEEWAY_SECONDS + " must be between 0 and " + MAX_LEEWAY.toSeconds() + " seconds, got " + leeway.toSeconds());
+        if (metricsNamespace.isBlank() || metricsNamespace.length() > 255) {
+            throw new ConfigurationException(METRICS_NAMESPACE + " must be a non-blank CloudWatch namespace of at most 255 characters");
         }
-        checkTimeout(jwksConnectTimeout, JWKS_CONNECT_TIMEOUT_MILLIS);
-        checkTimeout(jwksReadTimeout, JWKS_READ_TIMEOUT_MILLIS);
     }
 
-    /** A configuration with default leeway and timeouts. */
+    /** One RS256 issuer with default checks, key-set policy and metrics namespace. */
     public static AuthorizerConfig of(String issuer, URI jwksUri, List<String> audiences) {
-        return new AuthorizerConfig(issuer, jwksUri, audiences, DEFAULT_LEEWAY, DEFAULT_JWKS_CONNECT_TIMEOUT, DEFAULT_JWKS_READ_TIMEOUT);
+        return new AuthorizerConfig(List.of(IssuerConfig.of(issuer, jwksUri, audiences)), TokenRules.DEFAULT, KeySetPolicy.DEFAULT, DEFAULT_METRICS_NAMESPACE);
+    }
+
+    /** The same configuration with other key-set settings. */
+    public AuthorizerConfig withKeySets(KeySetPolicy value) {
+        return new AuthorizerConfig(issuers, tokens, value, metricsNamespace);
+    }
+
+    /** The same configuration with other token checks. */
+    public AuthorizerConfig withTokens(TokenRules value) {
+        return new AuthorizerConfig(issuers, value, keySets, metricsNamespace);
     }
 
     /**
-     * Reads the configuration from environment variables: {@value #TOKEN_ISSUER}, {@value #JWKS_URI} and
-     * {@value #AUDIENCE} (required), {@value #TOKEN_LEEWAY_SECONDS}, {@value #JWKS_CONNECT_TIMEOUT_MILLIS} and
-     * {@value #JWKS_READ_TIMEOUT_MILLIS} (optional).
+     * Reads the configuration from environment variables. Issuers come either from {@value #TOKEN_ISSUER},
+     * {@value #JWKS_URI}, {@value #AUDIENCE} (and optionally {@value #TOKEN_ALGORITHMS}) or from {@value #ISSUERS}, a
+     * JSON array of {@code {"issuer","jwksUri","audiences":[..],"algorithms":[..]}} objects; never both. Everything
+     * else is optional (see the README for defaults).
      *
      * @throws ConfigurationException naming the variable that is missing or invalid and what was expected
      */
     public static AuthorizerConfig fromEnv(Map<String, String> env) {
         requireNonNull(env, "env is null");
-        String issuer = required(env, TOKEN_ISSUER, "the exact issuer of your tokens, e.g. https://YOUR_TENANT.auth0.com/");
-        URI jwksUri = parseUri(required(env, JWKS_URI, "the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json"));
-        List<String> audiences = Arrays.stream(required(env, AUDIENCE, "your API identifier (one value or a comma-separated list)").split(","))
-                .map(String::strip)
-                .toList();
-        if (audiences.stream().anyMatch(String::isEmpty)) {
-            throw new ConfigurationException(AUDIENCE + " must be one audience or a comma-separated list of non-empty audiences");
+        List<IssuerConfig> issuers = present(env, ISSUERS) ? issuersFromJson(env) : List.of(singleIssuer(env));
+        TokenRules tokens = new TokenRules(
+                Duration.ofSeconds(optionalLong(env, TOKEN_LEEWAY_SECONDS, TokenRules.DEFAULT_LEEWAY.toSeconds())),
+                Optional.ofNullable(env.get(TOKEN_TYPE)).filter(v -> !v.isBlank()),
+                present(env, TOKEN_MAX_LIFETIME_SECONDS) ? Optional.of(Duration.ofSeconds(optionalLong(env, TOKEN_MAX_LIFETIME_SECONDS, 0))) : Optional.empty(),
+                present(env, TOKEN_REQUIRED_CLAIMS) ? list(env.get(TOKEN_REQUIRED_CLAIMS), TOKEN_REQUIRED_CLAIMS) : List.of());
+        KeySetPolicy keySets = new KeySetPolicy(
+                Duration.ofMillis(optionalLong(env, JWKS_CONNECT_TIMEOUT_MILLIS, KeySetPolicy.DEFAULT_CONNECT_TIMEOUT.toMillis())),
+                Duration.ofMillis(optionalLong(env, JWKS_READ_TIMEOUT_MILLIS, KeySetPolicy.DEFAULT_READ_TIMEOUT.toMillis())),
+                (int) Math.min(Integer.MAX_VALUE, optionalLong(env, JWKS_MAX_BYTES, KeySetPolicy.DEFAULT_MAX_BYTES)),
+                Duration.ofSeconds(optionalLong(env, JWKS_TTL_SECONDS, KeySetPolicy.DEFAULT_TTL.toSeconds())),
+                Duration.ofSeconds(optionalLong(env, JWKS_MAX_STALE_SECONDS, KeySetPolicy.DEFAULT_MAX_STALE.toSeconds())),
+                Duration.ofSeconds(optionalLong(env, JWKS_COOLDOWN_SECONDS, KeySetPolicy.DEFAULT_COOLDOWN.toSeconds())),
+                Duration.ofMillis(optionalLong(env, JWKS_FAILURE_BACKOFF_MILLIS, KeySetPolicy.DEFAULT_FAILURE_BACKOFF.toMillis())),
+                Duration.ofSeconds(optionalLong(env, JWKS_NEGATIVE_CACHE_SECONDS, KeySetPolicy.DEFAULT_NEGATIVE_TTL.toSeconds())),
+                Duration.ofMillis(optionalLong(env, JWKS_INIT_BUDGET_MILLIS, KeySetPolicy.DEFAULT_INIT_BUDGET.toMillis())));
+        String namespace = present(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE).strip() : DEFAULT_METRICS_NAMESPACE;
+        return new AuthorizerConfig(issuers, tokens, keySets, namespace);
+    }
+
+    private static IssuerConfig singleIssuer(Map<String, String> env) {
+        String issuer = required(env, TOKEN_ISSUER, "the exact issuer of your tokens, e.g. https://YOUR_TENANT.auth0.com/ (or set " + ISSUERS + ")");
+        URI jwksUri = parseUri(required(env, JWKS_URI, "the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json"), JWKS_URI);
+        List<String> audiences = list(required(env, AUDIENCE, "your API identifier (one value or a comma-separated list)"), AUDIENCE);
+        List<String> algorithms = present(env, TOKEN_ALGORITHMS) ? list(env.get(TOKEN_ALGORITHMS), TOKEN_ALGORITHMS) : IssuerConfig.DEFAULT_ALGORITHMS;
+        return new IssuerConfig(issuer, jwksUri, audiences, algorithms);
+    }
+
+    private static List<IssuerConfig> issuersFromJson(Map<String, String> env) {
+        for (String simple : List.of(TOKEN_ISSUER, JWKS_URI, AUDIENCE, TOKEN_ALGORITHMS)) {
+            if (present(env, simple)) {
+                throw new ConfigurationException(ISSUERS + " and " + simple + " are both set; use either the single-issuer variables or " + ISSUERS);
+            }
         }
-        return new AuthorizerConfig(
-                issuer,
-                jwksUri,
-                audiences.stream().distinct().toList(),
-                Duration.ofSeconds(optionalLong(env, TOKEN_LEEWAY_SECONDS, DEFAULT_LEEWAY.toSeconds())),
-                Duration.ofMillis(optionalLong(env, JWKS_CONNECT_TIMEOUT_MILLIS, DEFAULT_JWKS_CONNECT_TIMEOUT.toMillis())),
-                Duration.ofMillis(optionalLong(env, JWKS_READ_TIMEOUT_MILLIS, DEFAULT_JWKS_READ_TIMEOUT.toMillis())));
+        String expected = ISSUERS + " must be a JSON array of objects {\"issuer\":..., \"jwksUri\":..., \"audiences\":[...], \"algorithms\":[...] (optional, default [\"RS256\"])}";
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(env.get(ISSUERS));
+        } catch (IOException e) {
+            throw new ConfigurationException(expected + "; it is not valid JSON");
+        }
+        if (root == null || !root.isArray() || root.isEmpty()) {
+            throw new ConfigurationException(expected + "; got no non-empty array");
+        }
+        List<IssuerConfig> issuers = new ArrayList<>();
+        for (JsonNode entry : root) {
+            if (!entry.isObject()) {
+                throw new ConfigurationException(expected + "; an entry is not an object");
+            }
+            for (Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!Set.of("issuer", "jwksUri", "audiences", "algorithms").contains(name)) {
+                    throw new ConfigurationException(expected + "; unknown field '" + name + "'");
+                }
+            }
+            String issuer = text(entry, "issuer", expected);
+            URI jwksUri = parseUri(text(entry, "jwksUri", expected), ISSUERS + " jwksUri of " + issuer);
+            List<String> audiences = strings(entry.get("audiences"), expected + "; 'audiences' of " + issuer + " must be an array of strings");
+            List<String> algorithms = entry.has("algorithms")
+                    ? strings(entry.get("algorithms"), expected + "; 'algorithms' of " + issuer + " must be an array of strings")
+                    : IssuerConfig.DEFAULT_ALGORITHMS;
+            issuers.add(new IssuerConfig(issuer, jwksUri, audiences, algorithms));
+        }
+        return issuers;
+    }
+
+    private static String text(JsonNode entry, String field, String expected) {
+        JsonNode value = entry.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new ConfigurationException(expected + "; '" + field + "' is missing or not a string");
+        }
+        return value.asText();
+    }
+
+    private static List<String> strings(JsonNode node, String message) {
+        if (node == null || !node.isArray()) {
+            throw new ConfigurationException(message);
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : node) {
+            if (!value.isTextual()) {
+                throw new ConfigurationException(message);
+            }
+            values.add(value.asText());
+        }
+        return values.stream().distinct().toList();
+    }
+
+    private static boolean present(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value != null && !value.isBlank();
+    }
+
+    private static List<String> list(String value, String name) {
+        List<String> values = Arrays.stream(value.split(",")).map(String::strip).toList();
+        if (values.stream().anyMatch(String::isEmpty)) {
+            throw new ConfigurationException(name + " must be one value or a comma-separated list of non-empty values");
+        }
+        return values.stream().distinct().toList();
     }
 
     private static String required(Map<String, String> env, String name, String expected) {
@@ -114,50 +217,11 @@ public record AuthorizerConfig(
         }
     }
 
-    private static URI parseUri(String value) {
+    private static URI parseUri(String value, String name) {
         try {
             return new URI(value);
         } catch (URISyntaxException e) {
-            throw new ConfigurationException(JWKS_URI + " must be a URL, got '" + value + "': " + e.getReason());
-        }
-    }
-
-    private static void checkJwksUri(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawPath() == null || uri.getRawPath().isEmpty()) {
-            throw new ConfigurationException(JWKS_URI + " must be the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json, got '" + uri + "'");
-        }
-        if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-            throw new ConfigurationException(JWKS_URI + " must not contain user info or a fragment, got '" + uri + "'");
-        }
-        if (scheme.equals("https")) {
-            return;
-        }
-        if (scheme.equals("http") && isLoopback(uri.getHost())) {
-            return;
-        }
-        throw new ConfigurationException(JWKS_URI + " must use https (plain http only for a loopback host such as 127.0.0.1), got '" + uri + "'");
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        // Only IP literals: resolving a name here would be a network call at initialisation.
-        if (!literal.matches("[0-9.]+") && !literal.contains(":")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(literal).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static void checkTimeout(Duration timeout, String name) {
-        if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(MAX_JWKS_TIMEOUT) > 0) {
-            throw new ConfigurationException(name + " must be between 1 and " + MAX_JWKS_TIMEOUT.toMillis() + " milliseconds, got " + timeout.toMillis());
+            throw new ConfigurationException(name + " must be a URL, got '" + value + "': " + e.getReason());
         }
     }
 }

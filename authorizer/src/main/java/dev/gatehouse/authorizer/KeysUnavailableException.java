@@ -2,7 +2,7 @@ package dev.gatehouse.authorizer;
 
 /**
  * The authorizer could not obtain the issuer's signing keys (key set unreachable, unreadable or refused by the
- * rate limit) and has no cached key for the token: it cannot decide, so it must not answer {@code Unauthorized}
+ * size cap, past its time budget) and has no usable cached key for the token: it cannot decide, so it must not answer {@code Unauthorized}
  * (the caller did nothing wrong) and must never allow. API Gateway answers 500.
  */
 public final class KeysUnavailableException extends AuthorizerException {

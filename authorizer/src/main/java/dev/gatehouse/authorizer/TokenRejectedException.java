@@ -26,6 +26,9 @@ public final class TokenRejectedException extends AuthorizerException {
         TOKEN_NOT_YET_VALID,
         ISSUED_IN_FUTURE,
         WRONG_ISSUER,
+        WRONG_TYPE,
+        UNSUPPORTED_HEADER,
+        LIFETIME_TOO_LONG,
         WRONG_AUDIENCE,
         MISSING_CLAIM,
         INVALID_CLAIM;

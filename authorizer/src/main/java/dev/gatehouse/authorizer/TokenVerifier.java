@@ -14,41 +14,74 @@ import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import com.auth0.jwt.interfaces.ECDSAKeyProvider;
 import com.auth0.jwt.interfaces.RSAKeyProvider;
 import com.auth0.jwt.interfaces.Verification;
 import dev.gatehouse.authorizer.TokenRejectedException.Reason;
 import dev.gatehouse.common.Principal;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Verifies an RS256 access token and returns the principal it establishes. Built once per container; thread-safe.
+ * Verifies an access token against the configured issuers and returns the principal it establishes. Built once per
+ * container; thread-safe.
  *
- * <p>Checks, in order: length, structure, algorithm (RS256 only, never taken from the token), presence of a
- * {@code kid}, the exact issuer (before any key lookup, so tokens of foreign issuers never cause a key-set fetch),
- * then signature, {@code exp} (required), {@code nbf}, {@code iat}, audience (any of the configured ones) and
- * {@code sub} (required) through java-jwt.
+ * <p>Checks, in order, all before any key lookup: length; three strictly base64url (unpadded, canonical) segments of
+ * JSON objects; a known issuer (so tokens of foreign issuers never cause a key-set fetch); an algorithm that issuer
+ * accepts (never taken from the token alone); no {@code crit} header; a {@code kid}; the optional {@code typ};
+ * {@code exp} present; the optional lifetime and required claims. Then the key for {@code kid} from the issuer's own
+ * key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are never used), which must fit the
+ * algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of) and {@code sub} through java-jwt.
  */
 final class TokenVerifier {
 
-    static final String ALGORITHM = "RS256";
     /** Well above any real access token, well below API Gateway's header limit; checked before decoding. */
     static final int MAX_TOKEN_LENGTH = 8 * 1024;
 
-    private final String issuer;
-    private final JWTVerifier verifier;
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static final Base64.Encoder BASE64URL_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    TokenVerifier(AuthorizerConfig config, RSAKeyProvider keys, Clock clock) {
+    /** One trusted issuer: its key source and a java-jwt verifier per accepted algorithm. */
+    private record Issuer(IssuerConfig config, JwksKeySource keys, Map<String, JWTVerifier> verifiers) {}
+
+    private final Map<String, Issuer> issuers;
+    private final TokenRules rules;
+
+    /**
+     * @param keySources the key source of each configured issuer, by issuer
+     */
+    TokenVerifier(AuthorizerConfig config, Function<IssuerConfig, JwksKeySource> keySources, Clock clock) {
         requireNonNull(config, "config is null");
-        requireNonNull(keys, "keys is null");
+        requireNonNull(keySources, "keySources is null");
         requireNonNull(clock, "clock is null");
-        this.issuer = config.issuer();
-        Verification verification = JWT.require(Algorithm.RSA256(keys))
-                .withIssuer(config.issuer())
-                .withAnyOfAudience(config.audiences().toArray(String[]::new))
-                .withClaimPresence("sub")
-                .acceptLeeway(config.leeway().toSeconds());
-        this.verifier = ((JWTVerifier.BaseVerification) verification).build(clock);
+        this.rules = config.tokens();
+        Map<String, Issuer> byIssuer = new LinkedHashMap<>();
+        for (IssuerConfig issuer : config.issuers()) {
+            JwksKeySource keys = requireNonNull(keySources.apply(issuer), "no key source for " + issuer.issuer());
+            Map<String, JWTVerifier> verifiers = new HashMap<>();
+            for (String algorithm : issuer.algorithms()) {
+                Verification verification = JWT.require(algorithm(algorithm, keys))
+                        .withIssuer(issuer.issuer())
+                        .withAnyOfAudience(issuer.audiences().toArray(String[]::new))
+                        .withClaimPresence("sub")
+                        .acceptLeeway(rules.leeway().toSeconds());
+                verifiers.put(algorithm, ((JWTVerifier.BaseVerification) verification).build(clock));
+            }
+            byIssuer.put(issuer.issuer(), new Issuer(issuer, keys, Map.copyOf(verifiers)));
+        }
+        this.issuers = Map.copyOf(byIssuer);
     }
 
     /**
@@ -60,39 +93,78 @@ final class TokenVerifier {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is longer than " + MAX_TOKEN_LENGTH + " characters.");
         }
+        checkSegments(token);
         DecodedJWT jwt;
         try {
             jwt = JWT.decode(token);
         } catch (JWTDecodeException e) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
         }
-        String keyId = jwt.getKeyId();
-        String claimedIssuer = jwt.getIssuer();
+        String keyId = jwt.getHeaderClaim("kid").asString();
+        String claimedIssuer;
         try {
-            return new VerifiedToken(verify(jwt), keyId);
+            claimedIssuer = jwt.getIssuer();
+        } catch (JWTDecodeException e) {
+            throw new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not a string.", keyId, null, e);
+        }
+        try {
+            return verify(jwt);
         } catch (TokenRejectedException e) {
             throw e.withToken(keyId, claimedIssuer);
+        } catch (JWTDecodeException e) {
+            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", keyId, claimedIssuer, e);
         }
     }
 
-    private Principal verify(DecodedJWT jwt) {
-        if (!ALGORITHM.equals(jwt.getAlgorithm())) {
-            throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not " + ALGORITHM + ".");
+    private VerifiedToken verify(DecodedJWT jwt) {
+        Issuer issuer = jwt.getIssuer() == null ? null : issuers.get(jwt.getIssuer());
+        if (issuer == null) {
+            throw new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not a configured issuer.");
         }
-        if (jwt.getKeyId() == null || jwt.getKeyId().isEmpty()) {
+        String algorithm = jwt.getHeaderClaim("alg").asString();
+        JWTVerifier verifier = algorithm == null ? null : issuer.verifiers().get(algorithm);
+        if (verifier == null) {
+            throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not one its issuer is configured for " + issuer.config().algorithms() + ".");
+        }
+        if (!jwt.getHeaderClaim("crit").isMissing()) {
+            throw new TokenRejectedException(Reason.UNSUPPORTED_HEADER, "The token has a 'crit' header; no critical header extensions are supported.");
+        }
+        // asString(): null unless the kid is a JSON string (getKeyId() would turn 42 into "42").
+        String keyId = jwt.getHeaderClaim("kid").asString();
+        if (keyId == null || keyId.isEmpty()) {
             throw new TokenRejectedException(Reason.MISSING_KEY_ID, "The token header has no 'kid'.");
         }
-        if (!issuer.equals(jwt.getIssuer())) {
-            throw new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not the configured issuer.");
+        if (rules.requiredType().isPresent() && !rules.requiredType().get().equals(normalisedType(jwt.getType()))) {
+            throw new TokenRejectedException(Reason.WRONG_TYPE, "The token's 'typ' header is not " + rules.requiredType().get() + ".");
         }
         // java-jwt replaces a withClaimPresence("exp") check with its own expiry check, which passes when exp is absent.
-        if (jwt.getClaim("exp").isMissing() || jwt.getClaim("exp").isNull()) {
+        Instant expiresAt = jwt.getExpiresAtAsInstant();
+        if (expiresAt == null) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no 'exp' claim; tokens without expiry are not accepted.");
+        }
+        if (rules.maxLifetime().isPresent()) {
+            Instant issuedAt = jwt.getIssuedAtAsInstant();
+            if (issuedAt == null) {
+                throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no 'iat' claim, required to check its lifetime.");
+            }
+            if (java.time.Duration.between(issuedAt, expiresAt).compareTo(rules.maxLifetime().get()) > 0) {
+                throw new TokenRejectedException(Reason.LIFETIME_TOO_LONG, "The token's lifetime (exp - iat) exceeds " + rules.maxLifetime().get().toSeconds() + " s.");
+            }
+        }
+        for (String claim : rules.requiredClaims()) {
+            Claim value = jwt.getClaim(claim);
+            if (value.isMissing() || value.isNull()) {
+                throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no '" + claim + "' claim.");
+            }
+        }
+        JwksKeySource.KeyLookup lookup = issuer.keys().find(keyId);
+        if (!lookup.key().fits(algorithm)) {
+            throw new TokenRejectedException(Reason.UNUSABLE_KEY, "The key the token names cannot verify " + algorithm + " signatures.");
         }
         try {
             verifier.verify(jwt);
         } catch (AlgorithmMismatchException e) {
-            throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not " + ALGORITHM + ".", null, null, e);
+            throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not allowed.", null, null, e);
         } catch (SignatureVerificationException e) {
             throw new TokenRejectedException(Reason.INVALID_SIGNATURE, "The token's signature does not verify.", null, null, e);
         } catch (TokenExpiredException e) {
@@ -106,7 +178,119 @@ final class TokenVerifier {
         } catch (JWTVerificationException e) {
             throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token failed verification.", null, null, e);
         }
-        return principal(jwt);
+        return new VerifiedToken(principal(jwt), keyId, lookup.source(), lookup.keyAge());
+    }
+
+    /**
+     * Three segments of base64url without padding, each in canonical form (decoding and re-encoding gives it back): a
+     * signature with padding, the standard alphabet, or altered unused trailing bits is a different token string for the
+     * same bytes, and is refused rather than accepted.
+     */
+    private static void checkSegments(String token) {
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0 || second == first + 1) {
+            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token does not have exactly three segments.");
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
+                throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token contains characters outside unpadded base64url.");
+            }
+        }
+        // java-jwt decodes a header or payload of JSON null into a null object and then fails with a NullPointerException
+        // (a 500): both must be JSON objects.
+        jsonObject(canonical(token.substring(0, first)));
+        jsonObject(canonical(token.substring(first + 1, second)));
+        canonical(token.substring(second + 1));
+    }
+
+    private static void jsonObject(byte[] json) {
+        for (byte b : json) {
+            if (b == '{') {
+                return;
+            }
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                break;
+            }
+        }
+        throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token's header and payload must be JSON objects.");
+    }
+
+    private static byte[] canonical(String segment) {
+        try {
+            byte[] decoded = BASE64URL.decode(segment);
+            if (!BASE64URL_ENCODER.encodeToString(decoded).equals(segment)) {
+                throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "A token segment is not canonical base64url.");
+            }
+            return decoded;
+        } catch (IllegalArgumentException e) {
+            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "A token segment is not valid base64url.", null, null, e);
+        }
+    }
+
+    private static String normalisedType(String type) {
+        if (type == null) {
+            return null;
+        }
+        String lower = type.toLowerCase(Locale.ROOT);
+        return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;
+    }
+
+    private static Algorithm algorithm(String name, JwksKeySource keys) {
+        RSAKeyProvider rsa = new RSAKeyProvider() {
+            @Override
+            public RSAPublicKey getPublicKeyById(String keyId) {
+                return keyOf(keys, keyId, RSAPublicKey.class);
+            }
+
+            @Override
+            public RSAPrivateKey getPrivateKey() {
+                return null;
+            }
+
+            @Override
+            public String getPrivateKeyId() {
+                return null;
+            }
+        };
+        ECDSAKeyProvider ec = new ECDSAKeyProvider() {
+            @Override
+            public ECPublicKey getPublicKeyById(String keyId) {
+                return keyOf(keys, keyId, ECPublicKey.class);
+            }
+
+            @Override
+            public ECPrivateKey getPrivateKey() {
+                return null;
+            }
+
+            @Override
+            public String getPrivateKeyId() {
+                return null;
+            }
+        };
+        return switch (name) {
+            case "RS256" -> Algorithm.RSA256(rsa);
+            case "RS384" -> Algorithm.RSA384(rsa);
+            case "RS512" -> Algorithm.RSA512(rsa);
+            case "ES256" -> Algorithm.ECDSA256(ec);
+            case "ES384" -> Algorithm.ECDSA384(ec);
+            case "ES512" -> Algorithm.ECDSA512(ec);
+            default -> throw new ConfigurationException("Unsupported algorithm " + name);
+        };
+    }
+
+    /**
+     * The key java-jwt asks for while verifying. It was looked up (fetching if needed, and checked to fit) just before,
+     * so this reads the cache only; our exceptions are not IllegalArgument/IllegalState, so java-jwt lets them through unchanged.
+     */
+    private static <K extends PublicKey> K keyOf(JwksKeySource keys, String keyId, Class<K> type) {
+        PublicKey key = keys.cached(keyId).key();
+        if (!type.isInstance(key)) {
+            throw new TokenRejectedException(Reason.UNUSABLE_KEY, "The key the token names is not of the type its algorithm needs.", keyId, null, null);
+        }
+        return type.cast(key);
     }
 
     private static TokenRejectedException incorrectClaim(IncorrectClaimException e) {
@@ -121,7 +305,8 @@ final class TokenVerifier {
     }
 
     private static Principal principal(DecodedJWT jwt) {
-        String subject = jwt.getSubject();
+        // stringClaim: getSubject() would turn a numeric sub into a string.
+        String subject = stringClaim(jwt, "sub");
         if (subject == null || subject.isBlank()) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no usable 'sub' claim.");
         }

@@ -3,12 +3,18 @@ package dev.gatehouse.authorizer;
 import static java.util.Objects.requireNonNull;
 
 import dev.gatehouse.common.Principal;
+import java.time.Duration;
 
-/** A token that passed verification: the principal it establishes and the key that signed it. */
-record VerifiedToken(Principal principal, String keyId) {
+/**
+ * A token that passed verification: the principal it establishes, the key that signed it, where that key came from
+ * (cache, fetch, stale cache) and how old the key set holding it was.
+ */
+record VerifiedToken(Principal principal, String keyId, JwksKeySource.Source keySource, Duration keyAge) {
 
     VerifiedToken {
         requireNonNull(principal, "principal is null");
         requireNonNull(keyId, "keyId is null");
+        requireNonNull(keySource, "keySource is null");
+        requireNonNull(keyAge, "keyAge is null");
     }
 }

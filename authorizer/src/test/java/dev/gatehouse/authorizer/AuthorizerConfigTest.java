@@ -33,19 +33,21 @@ class AuthorizerConfigTest {
     void shouldReadRequiredVariablesAndApplyDefaults() {
         AuthorizerConfig config = AuthorizerConfig.fromEnv(env());
 
-        assertThat(config.issuer()).isEqualTo("https://tenant.auth0.com/");
-        assertThat(config.jwksUri()).isEqualTo(URI.create("https://tenant.auth0.com/.well-known/jwks.json"));
-        assertThat(config.audiences()).containsExactly("https://api.example.com");
-        assertThat(config.leeway()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.jwksConnectTimeout()).isEqualTo(Duration.ofMillis(1000));
-        assertThat(config.jwksReadTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.issuers()).containsExactly(new IssuerConfig("https://tenant.auth0.com/",
+                URI.create("https://tenant.auth0.com/.well-known/jwks.json"), List.of("https://api.example.com"), List.of("RS256")));
+        assertThat(config.tokens()).isEqualTo(TokenRules.DEFAULT);
+        assertThat(config.tokens().leeway()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.keySets()).isEqualTo(KeySetPolicy.DEFAULT);
+        assertThat(config.keySets().connectTimeout()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(config.keySets().readTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.metricsNamespace()).isEqualTo("Gatehouse");
     }
 
     @Test
     void shouldSplitCommaSeparatedAudiences() {
         AuthorizerConfig config = AuthorizerConfig.fromEnv(env("AUDIENCE", " https://a.example , https://b.example,https://a.example"));
 
-        assertThat(config.audiences()).containsExactly("https://a.example", "https://b.example");
+        assertThat(config.issuers().get(0).audiences()).containsExactly("https://a.example", "https://b.example");
     }
 
     @Test
@@ -56,9 +58,9 @@ class AuthorizerConfigTest {
 
         AuthorizerConfig config = AuthorizerConfig.fromEnv(env);
 
-        assertThat(config.leeway()).isZero();
-        assertThat(config.jwksConnectTimeout()).isEqualTo(Duration.ofMillis(250));
-        assertThat(config.jwksReadTimeout()).isEqualTo(Duration.ofMillis(700));
+        assertThat(config.tokens().leeway()).isZero();
+        assertThat(config.keySets().connectTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.keySets().readTimeout()).isEqualTo(Duration.ofMillis(700));
     }
 
     @ParameterizedTest(name = "should require {0}")
@@ -94,7 +96,7 @@ class AuthorizerConfigTest {
     @ParameterizedTest(name = "should accept plain http for loopback {0}")
     @ValueSource(strings = {"http://127.0.0.1:9000/.well-known/jwks.json", "http://localhost:9000/jwks", "http://[::1]:9000/jwks", "http://127.1.2.3/jwks"})
     void shouldAcceptPlainHttpOnlyForLoopback(String uri) {
-        assertThat(AuthorizerConfig.fromEnv(env("JWKS_URI", uri)).jwksUri()).isEqualTo(URI.create(uri));
+        assertThat(AuthorizerConfig.fromEnv(env("JWKS_URI", uri)).issuers().get(0).jwksUri()).isEqualTo(URI.create(uri));
     }
 
     @ParameterizedTest(name = "should reject {0}={1}")
@@ -106,7 +108,17 @@ class AuthorizerConfigTest {
             "TOKEN_LEEWAY_SECONDS, thirty",
             "JWKS_CONNECT_TIMEOUT_MILLIS, 0",
             "JWKS_READ_TIMEOUT_MILLIS, 60000",
-            "JWKS_READ_TIMEOUT_MILLIS, 1.5s"})
+            "JWKS_READ_TIMEOUT_MILLIS, 1.5s",
+            "TOKEN_ALGORITHMS, HS256",
+            "TOKEN_ALGORITHMS, PS256",
+            "TOKEN_ALGORITHMS, none",
+            "JWKS_MAX_BYTES, 10",
+            "JWKS_TTL_SECONDS, 0",
+            "JWKS_MAX_STALE_SECONDS, -5",
+            "JWKS_COOLDOWN_SECONDS, 7200",
+            "JWKS_INIT_BUDGET_MILLIS, 60000",
+            "TOKEN_MAX_LIFETIME_SECONDS, 0",
+            "TOKEN_REQUIRED_CLAIMS, 'a,,b'"})
     void shouldFailNamingTheInvalidVariable(String name, String value) {
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env(name, value)))
                 .isInstanceOf(ConfigurationException.class)
@@ -128,5 +140,67 @@ class AuthorizerConfigTest {
         assertThatThrownBy(() -> AuthorizerConfig.of("https://tenant.auth0.com/", URI.create("https://tenant.auth0.com/jwks"), List.of()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("AUDIENCE ");
+    }
+
+    @Test
+    void shouldReadTheOptionalTokenChecksAndKeySetPolicy() {
+        Map<String, String> env = env("TOKEN_ALGORITHMS", "RS256,ES256");
+        env.put("TOKEN_TYPE", "application/AT+JWT");
+        env.put("TOKEN_MAX_LIFETIME_SECONDS", "86400");
+        env.put("TOKEN_REQUIRED_CLAIMS", "azp, gty");
+        env.put("JWKS_TTL_SECONDS", "60");
+        env.put("JWKS_MAX_STALE_SECONDS", "0");
+        env.put("JWKS_COOLDOWN_SECONDS", "5");
+        env.put("JWKS_FAILURE_BACKOFF_MILLIS", "100");
+        env.put("JWKS_NEGATIVE_CACHE_SECONDS", "10");
+        env.put("JWKS_MAX_BYTES", "4096");
+        env.put("JWKS_INIT_BUDGET_MILLIS", "0");
+        env.put("METRICS_NAMESPACE", "Acme/Auth");
+
+        AuthorizerConfig config = AuthorizerConfig.fromEnv(env);
+
+        assertThat(config.issuers().get(0).algorithms()).containsExactly("RS256", "ES256");
+        assertThat(config.tokens().requiredType()).contains("at+jwt");
+        assertThat(config.tokens().maxLifetime()).contains(Duration.ofDays(1));
+        assertThat(config.tokens().requiredClaims()).containsExactly("azp", "gty");
+        assertThat(config.keySets()).isEqualTo(new KeySetPolicy(Duration.ofMillis(1000), Duration.ofMillis(1500), 4096, Duration.ofSeconds(60),
+                Duration.ZERO, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ZERO));
+        assertThat(config.metricsNamespace()).isEqualTo("Acme/Auth");
+    }
+
+    @Test
+    void shouldReadSeveralIssuersFromIssuersJson() {
+        AuthorizerConfig config = AuthorizerConfig.fromEnv(Map.of("ISSUERS", """
+                [{"issuer":"https://a.auth0.com/","jwksUri":"https://a.auth0.com/.well-known/jwks.json","audiences":["https://api"]},
+                 {"issuer":"https://b.example/","jwksUri":"https://b.example/keys","audiences":["x","y"],"algorithms":["ES256"]}]
+                """));
+
+        assertThat(config.issuers()).containsExactly(
+                new IssuerConfig("https://a.auth0.com/", URI.create("https://a.auth0.com/.well-known/jwks.json"), List.of("https://api"), List.of("RS256")),
+                new IssuerConfig("https://b.example/", URI.create("https://b.example/keys"), List.of("x", "y"), List.of("ES256")));
+    }
+
+    @ParameterizedTest(name = "should reject ISSUERS {0}")
+    @ValueSource(strings = {
+            "not json",
+            "{}",
+            "[]",
+            "[42]",
+            "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\"}]",
+            "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"],\"jku\":\"https://evil\"}]",
+            "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]},{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"y\"]}]"})
+    void shouldRejectMalformedIssuersJson(String json) {
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(Map.of("ISSUERS", json)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ISSUERS ");
+    }
+
+    @Test
+    void shouldRefuseIssuersTogetherWithTheSingleIssuerVariables() {
+        Map<String, String> env = env("ISSUERS", "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]}]");
+
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("ISSUERS and TOKEN_ISSUER are both set");
     }
 }

@@ -3,18 +3,39 @@ package dev.gatehouse.authorizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The handler end to end, built the way Lambda builds it (from environment variables), against a real JWKS endpoint on 127.0.0.1. */
+/**
+ * The handler end to end, built the way Lambda builds it (from environment variables), against a real JWKS endpoint on
+ * 127.0.0.1 whose behaviour the test controls: fault injection (down, hanging, trickling, broken answers), rotation,
+ * removal, random-kid floods and concurrent verification during rotation. Every wait is bounded.
+ */
 class AuthorizerHandlerIT {
 
     private static final TestKeys KEYS = TestKeys.generate("key-1");
@@ -34,84 +55,274 @@ class AuthorizerHandlerIT {
         jwks.close();
     }
 
-    private static AuthorizerHandler handlerFor(URI jwksUri) {
-        return new AuthorizerHandler(AuthorizerConfig.fromEnv(Map.of(
+    private static AuthorizerHandler handlerFor(URI jwksUri, String... overrides) {
+        Map<String, String> env = new HashMap<>(Map.of(
                 "TOKEN_ISSUER", TestKeys.ISSUER,
                 "JWKS_URI", jwksUri.toString(),
                 "AUDIENCE", "https://unrelated.api," + TestKeys.AUDIENCE,
                 "JWKS_CONNECT_TIMEOUT_MILLIS", "500",
-                "JWKS_READ_TIMEOUT_MILLIS", "1000")));
+                "JWKS_READ_TIMEOUT_MILLIS", "1000"));
+        for (int i = 0; i < overrides.length; i += 2) {
+            env.put(overrides[i], overrides[i + 1]);
+        }
+        return new AuthorizerHandler(Authorizer.create(AuthorizerConfig.fromEnv(env), Clock.systemUTC(), line -> {}), new PolicyFactory());
     }
 
     private static String token(TestKeys keys) {
         return keys.sign(keys.token(Instant.now()));
     }
 
-    @Test
-    void shouldAllowTokenVerifiedAgainstTheJwksEndpointAndCacheTheKey() {
-        AuthorizerHandler handler = handlerFor(jwks.uri());
+    private IamPolicyResponseV1 decide(AuthorizerHandler handler, String token) {
+        return handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token), context);
+    }
 
-        IamPolicyResponseV1 first = handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(KEYS)), context);
+    /** Retries {@code attempt} until it returns without throwing, for at most {@code limit}; returns how long it took. */
+    private static Duration eventually(Duration limit, Runnable attempt) {
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                attempt.run();
+                return Duration.ofNanos(System.nanoTime() - started);
+            } catch (RuntimeException | AssertionError e) {
+                if (System.nanoTime() - started > limit.toNanos()) {
+                    throw e;
+                }
+                sleep(50);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Duration timed(Supplier<?> action) {
+        long started = System.nanoTime();
+        try {
+            action.get();
+        } catch (RuntimeException e) {
+            // the caller asserts on the outcome separately
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    @Test
+    void shouldHydrateAtInitialisationAndServeTheWarmPathFromTheCache() {
+        AuthorizerHandler handler = handlerFor(jwks.uri());
+        assertThat(jwks.requests).as("key set fetched during initialisation").hasValue(1);
+
+        decide(handler, token(KEYS));
         IamPolicyResponseV1 second = handler.handleRequest(Events.authorizerEvent("authorizer-request.json", token(KEYS)), context);
 
-        assertThat(first.getPrincipalId()).isEqualTo("m2m-client@clients");
         assertThat(second.getPrincipalId()).isEqualTo("m2m-client@clients");
-        assertThat(jwks.requests).as("key set fetched once, then served from the cache").hasValue(1);
+        assertThat(jwks.requests).as("no fetch on the warm path").hasValue(1);
+        assertThat(context.lines).allSatisfy(line -> assertThat(line).contains("\"keySource\":\"cache\"", "\"Allow\":1"));
     }
 
     @Test
-    void shouldAcceptARotatedKeyOnceTheJwksPublishesIt() {
+    void shouldFailAsA500WhileTheJwksIsDownAtColdStartAndRecoverOnceItIsBack() {
+        jwks.fail(503, "<html>Service Unavailable</html>");
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_FAILURE_BACKOFF_MILLIS", "200");
+
+        assertThatThrownBy(() -> decide(handler, token(KEYS)))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_http_status"))
+                .message().isNotEqualTo("Unauthorized");
+        jwks.serve(TestKeys.jwks(KEYS));
+
+        eventually(Duration.ofSeconds(3), () -> assertThat(decide(handler, token(KEYS)).getPrincipalId()).isEqualTo("m2m-client@clients"));
+    }
+
+    @Test
+    void shouldKeepUsingCachedKeysWhileTheJwksIsDownAfterWarmUpUpToTheMaximumStaleAge() {
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_TTL_SECONDS", "1", "JWKS_MAX_STALE_SECONDS", "2", "JWKS_FAILURE_BACKOFF_MILLIS", "0");
+        jwks.fail(500, "oops");
+        sleep(1100);
+
+        assertThat(decide(handler, token(KEYS)).getPrincipalId()).isEqualTo("m2m-client@clients");
+        assertThat(context.lines.getLast()).contains("\"keySource\":\"stale\"", "\"JwksFetchFailures\":1");
+
+        sleep(2000);
+        assertThatThrownBy(() -> decide(handler, token(KEYS)))
+                .as("past TTL + max stale age the keys are no longer trusted: 500, never Allow, never Unauthorized")
+                .isInstanceOf(KeysUnavailableException.class);
+    }
+
+    @Test
+    void shouldEndWithinItsDeadlineWhenTheJwksHangs() {
+        jwks.hang();
+        AtomicReference<AuthorizerHandler> handler = new AtomicReference<>();
+        Duration init = timed(() -> {
+            handler.set(handlerFor(jwks.uri(), "JWKS_CONNECT_TIMEOUT_MILLIS", "300", "JWKS_READ_TIMEOUT_MILLIS", "400", "JWKS_INIT_BUDGET_MILLIS", "500"));
+            return null;
+        });
+        assertThat(init).as("initialisation bounded by JWKS_INIT_BUDGET_MILLIS").isLessThan(Duration.ofMillis(1500));
+
+        Duration invocation = timed(() -> decide(handler.get(), token(KEYS)));
+        assertThat(invocation).as("invocation bounded by connect + read timeout").isLessThan(Duration.ofMillis(1500));
+        assertThat(context.lines.getLast()).contains("\"outcome\":\"error\"", "\"reason\":\"jwks_timeout\"");
+    }
+
+    @Test
+    void shouldBoundTheWholeFetchWhenTheJwksTricklesItsBody() {
+        jwks.trickle();
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_CONNECT_TIMEOUT_MILLIS", "300", "JWKS_READ_TIMEOUT_MILLIS", "400", "JWKS_INIT_BUDGET_MILLIS", "0");
+
+        Duration invocation = timed(() -> decide(handler, token(KEYS)));
+
+        assertThat(invocation).isLessThan(Duration.ofMillis(1500));
+        assertThat(context.lines.getLast()).contains("\"outcome\":\"error\"", "\"reason\":\"jwks_timeout\"");
+    }
+
+    @ParameterizedTest(name = "should fail as a 500 ({2}) when the JWKS answers {0}")
+    @CsvSource(delimiter = '|', value = {
+            "500 | <html><body>Internal Server Error</body></html> | jwks_http_status",
+            "200 | <html><body>Login</body></html> | jwks_invalid",
+            "200 | {\"keys\": [ | jwks_invalid",
+            "200 | [1,2,3] | jwks_invalid",
+            "302 | moved | jwks_http_status"})
+    void shouldFailAsA500WhenTheJwksAnswersGarbage(int status, String body, String reason) {
+        jwks.fail(status, body);
         AuthorizerHandler handler = handlerFor(jwks.uri());
-        handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(KEYS)), context);
 
-        jwks.serve(TestKeys.jwks(KEYS, ROTATED));
-
-        assertThat(handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(ROTATED)), context).getPrincipalId())
-                .isEqualTo("m2m-client@clients");
+        assertThatThrownBy(() -> decide(handler, token(KEYS)))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+                .message().isNotEqualTo("Unauthorized");
     }
 
     @Test
-    void shouldAnswerUnauthorizedForATokenSignedByAKeyTheJwksDoesNotHold() {
+    void shouldRefuseAnOversizedKeySet() {
+        jwks.serve("{\"keys\":[],\"padding\":\"" + "x".repeat(200 * 1024) + "\"}");
         AuthorizerHandler handler = handlerFor(jwks.uri());
 
-        assertThatThrownBy(() -> handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(ROTATED)), context))
-                .isInstanceOf(UnauthorizedException.class)
-                .hasMessage("Unauthorized");
-        assertThat(context.lines).singleElement().asString().contains("\"reason\":\"unknown_key_id\"", "\"kid\":\"key-2\"");
+        assertThatThrownBy(() -> decide(handler, token(KEYS)))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_too_large"));
     }
 
     @Test
-    void shouldFailWithANonUnauthorizedErrorWhenTheJwksIsUnreachable() throws IOException {
+    void shouldFailAsA500WhenTheJwksIsUnreachable() throws IOException {
         URI closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = URI.create("http://127.0.0.1:" + socket.getLocalPort() + JwksServer.PATH);
         }
         AuthorizerHandler handler = handlerFor(closedPort);
 
-        assertThatThrownBy(() -> handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(KEYS)), context))
+        assertThatThrownBy(() -> decide(handler, token(KEYS)))
                 .isInstanceOf(KeysUnavailableException.class)
                 .message().isNotEqualTo("Unauthorized").contains("JSON Web Key Set");
         assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"error\"", "\"reason\":\"jwks_unavailable\"");
     }
 
     @Test
-    void shouldFailWithANonUnauthorizedErrorWhenTheJwksAnswersAnError() {
-        jwks.fail(503, "<html>Service Unavailable</html>");
-        AuthorizerHandler handler = handlerFor(jwks.uri());
+    void shouldAcceptARotatedKeyWithinTheCoolDown() {
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "1");
+        jwks.serve(TestKeys.jwks(KEYS, ROTATED));
 
-        assertThatThrownBy(() -> handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(KEYS)), context))
-                .isInstanceOf(KeysUnavailableException.class)
-                .message().isNotEqualTo("Unauthorized");
+        Duration took = eventually(Duration.ofSeconds(3), () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isNotNull());
+
+        assertThat(took).isLessThan(Duration.ofMillis(2500));
+        assertThat(jwks.requests.get()).isBetween(2, 3);
     }
 
     @Test
-    void shouldKeepVerifyingWithTheCachedKeyWhileTheJwksIsDown() {
-        AuthorizerHandler handler = handlerFor(jwks.uri());
-        handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(KEYS)), context);
+    void shouldStopTrustingARemovedKeyAfterTheTtl() {
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_TTL_SECONDS", "1");
+        decide(handler, token(KEYS));
+        jwks.serve(TestKeys.jwks(ROTATED));
 
-        jwks.fail(500, "oops");
+        eventually(Duration.ofSeconds(3), () -> assertThatThrownBy(() -> decide(handler, token(KEYS))).isInstanceOf(UnauthorizedException.class));
 
-        assertThat(handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token(KEYS)), context).getPrincipalId())
-                .isEqualTo("m2m-client@clients");
+        assertThat(context.lines.getLast()).contains("\"reason\":\"unknown_key_id\"", "\"kid\":\"key-1\"");
+        assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isEqualTo("m2m-client@clients");
+    }
+
+    @Test
+    void shouldBoundFetchesUnderARandomKidFloodAndStillAcceptARealRotationAfterTheCoolDown() {
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "1");
+        long started = System.nanoTime();
+        for (int i = 0; i < 300; i++) {
+            String forged = KEYS.sign(KEYS.token(Instant.now()).withKeyId(UUID.randomUUID().toString()));
+            assertThatThrownBy(() -> decide(handler, forged)).isInstanceOf(UnauthorizedException.class);
+        }
+        jwks.serve(TestKeys.jwks(KEYS, ROTATED));
+        Duration rotation = eventually(Duration.ofSeconds(3), () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isNotNull());
+        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
+
+        assertThat(rotation).as("a real rotation is delayed at most about one cool-down").isLessThan(Duration.ofMillis(2500));
+        assertThat(jwks.requests.get()).as("init + at most one fetch per cool-down (%.1f s elapsed)", elapsedSeconds)
+                .isLessThanOrEqualTo(2 + (int) Math.ceil(elapsedSeconds));
+    }
+
+    @Test
+    void shouldVerifyConcurrentlyWhileKeysRotateWithoutErrorsOrFetchStorms() throws Exception {
+        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "0", "JWKS_TTL_SECONDS", "1");
+        List<TestKeys> generations = List.of(KEYS, ROTATED, TestKeys.generate("key-3"));
+        AtomicReference<List<TestKeys>> published = new AtomicReference<>(List.of(KEYS));
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger allowed = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                workers.add(threads.submit(() -> {
+                    while (running.get()) {
+                        List<TestKeys> usable = published.get();
+                        TestKeys keys = usable.get(ThreadLocalRandom.current().nextInt(usable.size()));
+                        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", token(keys));
+                        assertThat(handler.handleRequest(event, null).getPrincipalId()).isEqualTo("m2m-client@clients");
+                        allowed.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (int g = 1; g < generations.size(); g++) {
+                TestKeys previous = generations.get(g - 1);
+                TestKeys next = generations.get(g);
+                sleep(300);
+                jwks.serve(TestKeys.jwks(previous, next));   // publish the new key first...
+                published.set(List.of(previous, next));     // ...then start using it
+                sleep(300);
+                published.set(List.of(next));               // stop using the old key...
+                sleep(200);
+                jwks.serve(TestKeys.jwks(next));            // ...then remove it
+            }
+            sleep(1200);
+            running.set(false);
+            for (Future<?> worker : workers) {
+                worker.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            running.set(false);
+            threads.shutdownNow();
+        }
+
+        assertThat(allowed.get()).isGreaterThan(100);
+        // init + per rotation: one unknown-kid fetch; plus one TTL refresh per second of the ~3.2 s run.
+        assertThat(jwks.requests.get()).as("no fetch storm").isLessThanOrEqualTo(12);
+    }
+
+    @Test
+    void shouldNeverFetchFromAUrlTheTokenNames() throws IOException {
+        TestKeys attacker = TestKeys.generate("key-1");
+        try (JwksServer evil = new JwksServer()) {
+            evil.serve(TestKeys.jwks(attacker));
+            AuthorizerHandler handler = handlerFor(jwks.uri());
+            String payload = "{\"iss\":\"" + TestKeys.ISSUER + "\",\"sub\":\"attacker\",\"aud\":\"" + TestKeys.AUDIENCE + "\",\"exp\":"
+                    + Instant.now().plusSeconds(600).getEpochSecond() + "}";
+            String attackerJwk = TestKeys.jwks(attacker).replaceFirst("^\\{\"keys\":\\[", "").replaceFirst("\\]\\}$", "");
+            for (String header : List.of(
+                    "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"jku\":\"" + evil.uri() + "\"}",
+                    "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"x5u\":\"" + evil.uri() + "\"}",
+                    "{\"alg\":\"RS256\",\"kid\":\"evil\",\"jku\":\"" + evil.uri() + "\"}",
+                    "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"jwk\":" + attackerJwk + "}")) {
+                String forged = RawTokens.rs256(header, payload, attacker.privateKey);
+                assertThatThrownBy(() -> decide(handler, forged)).isInstanceOf(UnauthorizedException.class);
+            }
+            assertThat(evil.requests).as("the URL a token names is never contacted").hasValue(0);
+        }
     }
 }

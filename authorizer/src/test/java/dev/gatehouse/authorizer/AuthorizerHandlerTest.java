@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
-import com.auth0.jwk.NetworkException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.common.AuthorizerPolicy;
@@ -29,18 +28,18 @@ class AuthorizerHandlerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     private static final TestKeys KEYS = TestKeys.generate("key-1");
-    private static final AuthorizerConfig CONFIG = new AuthorizerConfig(
-            TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE),
-            Duration.ofSeconds(30), Duration.ofMillis(1000), Duration.ofMillis(1500));
+    private static final AuthorizerConfig CONFIG = AuthorizerConfig.of(
+            TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE));
     private static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world";
 
     private final List<String> fallbackLog = new ArrayList<>();
     private final FakeContext context = new FakeContext();
-    private final AuthorizerHandler handler = handler(new JwksKeyProvider(TestKeys.provider(KEYS)));
+    private final AuthorizerHandler handler = handler(TestKeys.fetcher(KEYS));
 
-    private AuthorizerHandler handler(JwksKeyProvider keys) {
-        return new AuthorizerHandler(
-                new TokenVerifier(CONFIG, keys, Clock.fixed(NOW, ZoneOffset.UTC)), new PolicyFactory(), new DecisionLog(fallbackLog::add));
+    private AuthorizerHandler handler(JwksFetcher keys) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        TokenVerifier verifier = new TokenVerifier(CONFIG, issuer -> new JwksKeySource(issuer, keys, CONFIG.keySets(), clock, new KeySetStats()), clock);
+        return new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory());
     }
 
     private static String validToken() {
@@ -144,9 +143,9 @@ class AuthorizerHandlerTest {
 
     @Test
     void shouldFailWithADescriptiveErrorNotUnauthorizedWhenKeysAreUnavailable() {
-        AuthorizerHandler down = handler(new JwksKeyProvider(kid -> {
-            throw new NetworkException("Cannot obtain jwks from url https://gatehouse-test.auth0.com/.well-known/jwks.json", new IOException("Connection refused"));
-        }));
+        AuthorizerHandler down = handler(budget -> {
+            throw new KeySetFetchException("jwks_unavailable", "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException", new IOException("Connection refused"));
+        });
 
         assertThatThrownBy(() -> down.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context))
                 .isInstanceOf(KeysUnavailableException.class)
@@ -189,7 +188,8 @@ class AuthorizerHandlerTest {
         assertThat(context.lines).hasSize(2);
         assertThat(context.lines.get(0)).contains("\"outcome\":\"allow\"", "\"kid\":\"key-1\"", "\"issuer\":\"" + TestKeys.ISSUER + "\"",
                 "\"clientId\":\"m2m-client\"", "\"principalId\":\"m2m-client@clients\"");
-        assertThat(context.lines.get(1)).contains("\"outcome\":\"unauthorized\"", "\"reason\":\"invalid_signature\"");
+        // An appended character makes the signature segment non-canonical base64url: refused before any crypto.
+        assertThat(context.lines.get(1)).contains("\"outcome\":\"unauthorized\"", "\"reason\":\"malformed_token\"", "\"tokenHash\":\"");
         for (String line : context.lines) {
             for (String part : token.split("\\.")) {
                 assertThat(line).doesNotContain(part);

@@ -1,6 +1,7 @@
 package dev.gatehouse.authorizer;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,18 @@ final class Events {
             } finally {
                 Files.deleteIfExists(file);
             }
+        } catch (IOException e) {
+            throw new AssertionError("cannot read event " + name, e);
+        }
+    }
+
+    /** Loads an HTTP API (payload 2.0) authorizer event from {@code events/}, {@code ACCESS_TOKEN} replaced by {@code token}. */
+    static APIGatewayV2CustomAuthorizerEvent httpApiAuthorizerEvent(String name, String token) {
+        try {
+            String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8).replace("ACCESS_TOKEN", token);
+            return com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers
+                    .serializerFor(APIGatewayV2CustomAuthorizerEvent.class, Events.class.getClassLoader())
+                    .fromJson(json);
         } catch (IOException e) {
             throw new AssertionError("cannot read event " + name, e);
         }

@@ -50,4 +50,16 @@ class PackagedJarIT {
             assertThat(isolated.loadClass("dev.gatehouse.common.MethodArn").getClassLoader()).isSameAs(isolated);
         }
     }
+
+    @Test
+    void shouldShipAllHandlersAndNeitherJwksRsaNorGuava() throws IOException {
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            List<String> names = Collections.list(jar.entries()).stream().map(ZipEntry::getName).toList();
+            assertThat(names).contains(
+                    "dev/gatehouse/authorizer/AuthorizerHandler.class",
+                    "dev/gatehouse/authorizer/HttpApiAuthorizerHandler.class",
+                    "dev/gatehouse/authorizer/HttpApiIamAuthorizerHandler.class");
+            assertThat(names).noneMatch(name -> name.startsWith("com/google/") || name.startsWith("com/auth0/jwk/"));
+        }
+    }
 }

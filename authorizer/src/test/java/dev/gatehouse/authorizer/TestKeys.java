@@ -1,8 +1,5 @@
 package dev.gatehouse.authorizer;
 
-import com.auth0.jwk.Jwk;
-import com.auth0.jwk.JwkProvider;
-import com.auth0.jwk.SigningKeyNotFoundException;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -13,6 +10,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -91,16 +90,20 @@ final class TestKeys {
         }
     }
 
-    /** An in-memory key source over {@code keys}, as jwks-rsa would present them. */
-    static JwkProvider provider(TestKeys... keys) {
-        return keyId -> {
-            for (TestKeys key : keys) {
-                if (key.keyId.equals(keyId)) {
-                    return Jwk.fromValues(key.jwk());
-                }
-            }
-            throw new SigningKeyNotFoundException("No key found with kid " + keyId, null);
-        };
+    /** A fetcher that always serves the key set publishing {@code keys}. */
+    static JwksFetcher fetcher(TestKeys... keys) {
+        byte[] body = jwks(keys).getBytes(StandardCharsets.UTF_8);
+        return budget -> body;
+    }
+
+    /** The single test issuer (RS256) with the test audience. */
+    static IssuerConfig issuer() {
+        return IssuerConfig.of(ISSUER, java.net.URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), java.util.List.of(AUDIENCE));
+    }
+
+    /** A key source for the test issuer over {@code fetcher}, with the default policy. */
+    static JwksKeySource keySource(JwksFetcher fetcher, Clock clock) {
+        return new JwksKeySource(issuer(), fetcher, KeySetPolicy.DEFAULT, clock, new KeySetStats());
     }
 
     private static String base64Url(BigInteger value) {

@@ -3,11 +3,6 @@ package dev.gatehouse.authorizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.auth0.jwk.JwkProvider;
-import com.auth0.jwk.NetworkException;
-import com.auth0.jwk.RateLimitReachedException;
-import com.auth0.jwk.SigningKeyNotFoundException;
-import com.auth0.jwk.Jwk;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -39,18 +34,17 @@ class TokenVerifierTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final TestKeys KEYS = TestKeys.generate("key-1");
     private static final TestKeys OTHER_KEYS = TestKeys.generate("key-1");
-    private static final AuthorizerConfig CONFIG = new AuthorizerConfig(
-            TestKeys.ISSUER,
-            URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
-            List.of(TestKeys.AUDIENCE, "https://other.api"),
-            Duration.ofSeconds(30),
-            AuthorizerConfig.DEFAULT_JWKS_CONNECT_TIMEOUT,
-            AuthorizerConfig.DEFAULT_JWKS_READ_TIMEOUT);
+    private static final AuthorizerConfig CONFIG = AuthorizerConfig.of(
+            TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE, "https://other.api"));
 
-    private final TokenVerifier verifier = verifier(TestKeys.provider(KEYS));
+    private final TokenVerifier verifier = verifier(TestKeys.fetcher(KEYS));
 
-    private static TokenVerifier verifier(JwkProvider jwks) {
-        return new TokenVerifier(CONFIG, new JwksKeyProvider(jwks), CLOCK);
+    private static TokenVerifier verifier(JwksFetcher jwks) {
+        return verifier(CONFIG, jwks);
+    }
+
+    static TokenVerifier verifier(AuthorizerConfig config, JwksFetcher jwks) {
+        return new TokenVerifier(config, issuer -> new JwksKeySource(issuer, jwks, config.keySets(), CLOCK, new KeySetStats()), CLOCK);
     }
 
     @Test
@@ -195,23 +189,23 @@ class TokenVerifierTest {
 
     @Test
     void shouldNotLookUpKeysForForeignIssuerOrDisallowedAlgorithm() {
-        AtomicInteger lookups = new AtomicInteger();
-        JwkProvider keys = TestKeys.provider(KEYS);
-        TokenVerifier counting = verifier(kid -> {
-            lookups.incrementAndGet();
-            return keys.get(kid);
+        AtomicInteger fetches = new AtomicInteger();
+        JwksFetcher keys = TestKeys.fetcher(KEYS);
+        TokenVerifier counting = verifier(budget -> {
+            fetches.incrementAndGet();
+            return keys.fetch(budget);
         });
 
         assertThatThrownBy(() -> counting.verify(KEYS.sign(KEYS.token(NOW).withIssuer("https://evil.example/")))).isInstanceOf(TokenRejectedException.class);
         assertThatThrownBy(() -> counting.verify(KEYS.token(NOW).sign(Algorithm.HMAC256("secret")))).isInstanceOf(TokenRejectedException.class);
 
-        assertThat(lookups).hasValue(0);
+        assertThat(fetches).hasValue(0);
     }
 
     @Test
     void shouldReportUnreachableKeySetAsKeysUnavailable() {
-        TokenVerifier down = verifier(kid -> {
-            throw new NetworkException("Cannot obtain jwks from url https://gatehouse-test.auth0.com/.well-known/jwks.json", new IOException("Connection refused"));
+        TokenVerifier down = verifier(budget -> {
+            throw new KeySetFetchException("jwks_unavailable", "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException", new IOException("Connection refused"));
         });
 
         assertThatThrownBy(() -> down.verify(KEYS.sign(KEYS.token(NOW))))
@@ -223,38 +217,50 @@ class TokenVerifierTest {
     }
 
     @Test
-    void shouldReportExhaustedFetchRateLimitAsKeysUnavailable() {
-        TokenVerifier limited = verifier(kid -> {
-            throw new RateLimitReachedException(30_000);
-        });
-
-        assertThatThrownBy(() -> limited.verify(KEYS.sign(KEYS.token(NOW))))
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_rate_limited"));
-    }
-
-    @Test
     void shouldReportUnreadableKeySetAsKeysUnavailable() {
-        TokenVerifier broken = verifier(kid -> {
-            throw new SigningKeyNotFoundException("Failed to parse jwk from json", new IllegalArgumentException("bad modulus"));
-        });
+        TokenVerifier broken = verifier(budget -> "<html>oops</html>".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> broken.verify(KEYS.sign(KEYS.token(NOW))))
                 .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_invalid"));
     }
 
     @Test
-    void shouldRejectTokenNamingAKeyThatIsNotAnRs256SigningKey() {
+    void shouldNotTrustKeysThatAreNotUsableRs256SigningKeys() {
         Map<String, Object> encryptionKey = new java.util.HashMap<>(KEYS.jwk());
         encryptionKey.put("use", "enc");
-        assertRejected(verifier(kid -> Jwk.fromValues(encryptionKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
+        assertRejected(verifier(jwks(encryptionKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNKNOWN_KEY_ID);
 
         Map<String, Object> otherAlgorithm = new java.util.HashMap<>(KEYS.jwk());
         otherAlgorithm.put("alg", "RS512");
-        assertRejected(verifier(kid -> Jwk.fromValues(otherAlgorithm)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
+        assertRejected(verifier(jwks(otherAlgorithm)), KEYS.sign(KEYS.token(NOW)), Reason.UNKNOWN_KEY_ID);
 
         Map<String, Object> ecKey = Map.of("kty", "EC", "kid", "key-1", "crv", "P-256",
                 "x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
-        assertRejected(verifier(kid -> Jwk.fromValues(ecKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
+        assertRejected(verifier(jwks(ecKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNKNOWN_KEY_ID);
+
+        TestKeys weak = TestKeys.generate("key-1", 1024);
+        assertRejected(verifier(TestKeys.fetcher(weak)), weak.sign(weak.token(NOW)), Reason.UNKNOWN_KEY_ID);
+    }
+
+    @Test
+    void shouldRejectAKeyPinnedToAnotherAllowedAlgorithm() {
+        AuthorizerConfig both = new AuthorizerConfig(List.of(new IssuerConfig(TestKeys.ISSUER, CONFIG.issuers().get(0).jwksUri(),
+                List.of(TestKeys.AUDIENCE), List.of("RS256", "RS512"))), TokenRules.DEFAULT, KeySetPolicy.DEFAULT, "Gatehouse");
+        Map<String, Object> pinnedTo512 = new java.util.HashMap<>(KEYS.jwk());
+        pinnedTo512.put("alg", "RS512");
+
+        assertRejected(verifier(both, jwks(pinnedTo512)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
+        assertThat(verifier(both, jwks(pinnedTo512)).verify(KEYS.token(NOW).sign(Algorithm.RSA512(KEYS.publicKey, KEYS.privateKey))).keyId()).isEqualTo("key-1");
+    }
+
+    private static JwksFetcher jwks(Map<String, Object> jwk) {
+        byte[] body;
+        try {
+            body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(Map.of("keys", List.of(jwk)));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return budget -> body;
     }
 
     @Test

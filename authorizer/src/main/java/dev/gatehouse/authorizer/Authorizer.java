@@ -1,0 +1,121 @@
+package dev.gatehouse.authorizer;
+
+import static java.util.Objects.requireNonNull;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.gatehouse.authorizer.DecisionLog.Entry;
+import dev.gatehouse.authorizer.DecisionLog.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The one decision function behind every handler: takes the Authorization value, verifies the token, and maps every
+ * failure to exactly one outcome, logging one line with metrics per decision. Handlers only translate events and
+ * responses. Built once per container (key sources hydrated within the configured budget); thread-safe.
+ */
+final class Authorizer {
+
+    /** What a handler gives the core for one event. */
+    interface Request<R> {
+        /** The Authorization value; may throw {@link InvalidEventException} (500) or {@link TokenRejectedException} (401). */
+        String authorization();
+
+        /** The ARN the decision is about, for the log. */
+        String resource();
+
+        /** The response for a verified token; may throw {@link AuthorizerException}. */
+        R allow(VerifiedToken token);
+
+        /** The response for a rejected token: throw {@link UnauthorizedException} or return a deny. */
+        R unauthorized();
+    }
+
+    private final TokenVerifier verifier;
+    private final DecisionLog log;
+
+    Authorizer(TokenVerifier verifier, DecisionLog log) {
+        this.verifier = requireNonNull(verifier, "verifier is null");
+        this.log = requireNonNull(log, "log is null");
+    }
+
+    /** Builds the verifier, one key source per issuer over HTTP, and hydrates the key sets within the init budget. */
+    static Authorizer create(AuthorizerConfig config, Clock clock, Consumer<String> out) {
+        KeySetStats stats = new KeySetStats();
+        DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock);
+        Map<String, JwksKeySource> sources = new HashMap<>();
+        TokenVerifier verifier = new TokenVerifier(config, issuer -> sources.computeIfAbsent(issuer.issuer(), i ->
+                new JwksKeySource(issuer, new HttpJwksFetcher(issuer.jwksUri(), config.keySets()), config.keySets(), clock, stats)), clock);
+        hydrate(config, sources, log);
+        return new Authorizer(verifier, log);
+    }
+
+    private static void hydrate(AuthorizerConfig config, Map<String, JwksKeySource> sources, DecisionLog log) {
+        long deadline = System.nanoTime() + config.keySets().initBudget().toNanos();
+        for (IssuerConfig issuer : config.issuers()) {
+            long left = deadline - System.nanoTime();
+            boolean ok = left > 0 && sources.get(issuer.issuer()).hydrate(Duration.ofNanos(left));
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("issuer", issuer.issuer());
+            fields.put("jwksUri", issuer.jwksUri().toString());
+            fields.put("hydrated", ok);
+            log.note(null, "jwks_init", fields);
+        }
+    }
+
+    <R> R decide(Request<R> request, Context context) {
+        long started = System.nanoTime();
+        String resource = null;
+        String token = null;
+        try {
+            resource = request.resource();
+            token = BearerToken.extract(request.authorization());
+            VerifiedToken verified = verifier.verify(token);
+            R response = request.allow(verified);
+            log.write(context, new Entry(Outcome.ALLOW, "token_valid", token, verified.keyId(), null, verified.principal(),
+                    verified.keySource(), verified.keyAge(), resource, null, System.nanoTime() - started));
+            return response;
+        } catch (TokenRejectedException e) {
+            log.write(context, new Entry(Outcome.UNAUTHORIZED, e.reason(), token, e.keyId(), e.claimedIssuer(), null, null, null,
+                    resource, e.getMessage(), System.nanoTime() - started));
+            return request.unauthorized();
+        } catch (KeysUnavailableException e) {
+            log.write(context, new Entry(Outcome.ERROR, e.reason(), token, e.keyId(), null, null, null, null, resource, e.getMessage(),
+                    System.nanoTime() - started));
+            throw e;
+        } catch (AuthorizerException e) {
+            log.write(context, new Entry(Outcome.ERROR, e.reason(), token, null, null, null, null, null, resource, e.getMessage(),
+                    System.nanoTime() - started));
+            throw e;
+        } catch (RuntimeException e) {
+            // Never let an unexpected failure look like a decision: log it and fail the invocation (500).
+            log.write(context, new Entry(Outcome.ERROR, "internal_error", token, null, null, null, null, null, resource,
+                    e.getClass().getName(), System.nanoTime() - started));
+            throw new IllegalStateException("The authorizer failed unexpectedly (" + e.getClass().getName() + "); no decision was made.", e);
+        }
+    }
+
+    /** The single Authorization value among {@code headers} (any case); several different values are a 401. */
+    static String authorizationHeader(Map<String, String> headers) {
+        String found = null;
+        if (headers != null) {
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                found = merge(found, header.getKey(), header.getValue());
+            }
+        }
+        return found;
+    }
+
+    private static String merge(String found, String name, String value) {
+        if (name == null || !name.equalsIgnoreCase("Authorization") || value == null) {
+            return found;
+        }
+        if (found != null && !found.equals(value)) {
+            throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED_AUTHORIZATION, "The request carries conflicting Authorization headers.");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.gatehouse.authorizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
+import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API (payload 2.0) handlers over the same core: simple responses and IAM policy responses. */
+class HttpApiAuthorizerHandlerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    private static final TestKeys KEYS = TestKeys.generate("key-1");
+
+    private final FakeContext context = new FakeContext();
+
+    private static Authorizer authorizer(JwksFetcher keys) {
+        AuthorizerConfig config = AuthorizerConfig.of(TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return new Authorizer(new TokenVerifier(config, issuer -> new JwksKeySource(issuer, keys, config.keySets(), clock, new KeySetStats()), clock),
+                new DecisionLog(line -> {}));
+    }
+
+    private final HttpApiAuthorizerHandler simple = new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)));
+    private final HttpApiIamAuthorizerHandler iam = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)), new PolicyFactory());
+
+    private static APIGatewayV2CustomAuthorizerEvent event(String token) {
+        return Events.httpApiAuthorizerEvent("authorizer-http-api.json", token);
+    }
+
+    @Test
+    void shouldAuthorizeAValidTokenWithContext() {
+        SimpleIAMPolicyResponse response = simple.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context);
+
+        assertThat(response.getIsAuthorized()).isTrue();
+        assertThat(response.getContext()).containsEntry("scope", "read:hello write:hello").containsEntry("clientId", "m2m-client")
+                .containsEntry("issuer", TestKeys.ISSUER);
+        assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"allow\"", "\"resource\":\"arn:aws:execute-api:");
+    }
+
+    @Test
+    void shouldSerializeTheSimpleResponseTheWayApiGatewayExpectsIt() throws IOException {
+        JsonNode json = RuntimeSerialization.toJson(simple.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context), SimpleIAMPolicyResponse.class);
+
+        assertThat(json.get("isAuthorized").asBoolean()).isTrue();
+        assertThat(json.get("context").get("clientId").asText()).isEqualTo("m2m-client");
+        assertThat(new ObjectMapper().writeValueAsString(json)).doesNotContain("policyDocument");
+    }
+
+    @Test
+    void shouldAnswerNotAuthorizedForABadToken() {
+        SimpleIAMPolicyResponse response = simple.handleRequest(event(KEYS.sign(KEYS.token(NOW).withAudience("https://other"))), context);
+
+        assertThat(response.getIsAuthorized()).isFalse();
+        assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"unauthorized\"", "\"reason\":\"wrong_audience\"");
+    }
+
+    @Test
+    void shouldRejectRepeatedAuthorizationHeadersThatHttpApiJoinsWithACommaOrConflictingCases() {
+        String token = KEYS.sign(KEYS.token(NOW));
+        APIGatewayV2CustomAuthorizerEvent joined = event(token);
+        joined.setHeaders(Map.of("authorization", "Bearer " + token + ",Bearer " + token));
+        APIGatewayV2CustomAuthorizerEvent conflicting = event(token);
+        Map<String, String> headers = new HashMap<>(conflicting.getHeaders());
+        headers.put("Authorization", "Bearer other");
+        conflicting.setHeaders(headers);
+
+        assertThat(simple.handleRequest(joined, context).getIsAuthorized()).isFalse();
+        assertThat(simple.handleRequest(conflicting, context).getIsAuthorized()).isFalse();
+    }
+
+    @Test
+    void shouldTakeTheTokenFromTheSingleIdentitySourceWithoutHeaders() {
+        APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW)));
+        event.setHeaders(null);
+
+        assertThat(simple.handleRequest(event, context).getIsAuthorized()).isTrue();
+    }
+
+    @Test
+    void shouldFailAsA500WhenKeysAreUnavailableNeverAsNotAuthorized() {
+        HttpApiAuthorizerHandler down = new HttpApiAuthorizerHandler(authorizer(budget -> {
+            throw new KeySetFetchException("jwks_timeout", "timed out", null);
+        }));
+
+        assertThatThrownBy(() -> down.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context))
+                .isInstanceOf(KeysUnavailableException.class).message().isNotEqualTo("Unauthorized");
+    }
+
+    @Test
+    void shouldFailAsA500ForAMissingRouteArn() {
+        APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW)));
+        event.setRouteArn(null);
+
+        assertThatThrownBy(() -> simple.handleRequest(event, context)).isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void shouldReturnAStageWidePolicyFromTheIamVariant() {
+        IamPolicyResponse response = iam.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context);
+
+        assertThat(response.getPrincipalId()).isEqualTo("m2m-client@clients");
+        JsonNode json = RuntimeSerialization.toJson(response, IamPolicyResponse.class);
+        assertThat(json.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
+        assertThat(json.at("/policyDocument/Statement/0/Resource/0").asText()).isEqualTo("arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/*/*");
+        assertThat(json.at("/context/clientId").asText()).isEqualTo("m2m-client");
+    }
+
+    @Test
+    void shouldAnswerExactlyUnauthorizedFromTheIamVariantForABadToken() {
+        assertThatThrownBy(() -> iam.handleRequest(event("not-a-token"), context))
+                .isInstanceOf(UnauthorizedException.class).hasMessage("Unauthorized");
+    }
+}
