@@ -220,7 +220,10 @@ final class LambdaFunction implements AutoCloseable {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
-                    log.accept("[" + name() + "] " + line);
+                    String clean = line.replace("\u0000", "").stripTrailing();
+                    if (!clean.isEmpty()) {
+                        log.accept("[" + name() + "] " + clean);
+                    }
                 }
             } catch (IOException e) {
                 // the process ended

@@ -25,7 +25,9 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
 
     static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     /** What Lambda passes to java21 functions (JAVA_TOOL_OPTIONS aside) without SnapStart or provisioned concurrency. */
-    static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+    static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            // The RIC loads its JNI library; newer JDKs warn about that unless native access is granted, as Lambda's runtime does.
+            "--enable-native-access=ALL-UNNAMED");
 
     LambdaRuntime {
         classPath = List.copyOf(classPath);
