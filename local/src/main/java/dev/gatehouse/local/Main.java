@@ -20,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
  *                       [--idp-config local/idp.yml] [--param key=value]...
  *   ./local/run invoke FUNCTION EVENT_FILE [--stage local] [--config ...] [--param key=value]...
  * </pre>
- * Paths are relative to the working directory, which {@code ./local/run} sets to the repository root.
+ * Default paths are relative to the repository root (found upwards from the working directory); EVENT_FILE and
+ * paths given as options are relative to the working directory.
  */
 public final class Main {
 
@@ -32,7 +33,7 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> positional = new ArrayList<>();
-        LocalStack.Options options = LocalStack.Options.defaults(Path.of("").toAbsolutePath());
+        LocalStack.Options options = LocalStack.Options.defaults(repoRoot(Path.of("").toAbsolutePath()));
         Map<String, String> params = new LinkedHashMap<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -110,6 +111,8 @@ public final class Main {
         try {
             event = Files.readString(eventFile, StandardCharsets.UTF_8);
             Http.JSON.readTree(event);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("The event file " + eventFile.toAbsolutePath() + " does not exist", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read the event " + eventFile + " as JSON: " + e.getMessage(), e);
         }
@@ -137,6 +140,16 @@ public final class Main {
                 return 0;
             }
         }
+    }
+
+    /** The repository around {@code dir}: the nearest directory upwards holding infra/serverless.yml (else {@code dir}). */
+    static Path repoRoot(Path dir) {
+        for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
+            if (Files.isRegularFile(candidate.resolve("infra/serverless.yml")) && Files.isDirectory(candidate.resolve("local"))) {
+                return candidate;
+            }
+        }
+        return dir;
     }
 
     private static String pretty(byte[] json) {

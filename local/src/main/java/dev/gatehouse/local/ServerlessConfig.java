@@ -257,9 +257,26 @@ public final class ServerlessConfig {
             if (m.start() == 0 && m.end() == current.length() && !(replacement instanceof String)) {
                 return replacement;
             }
-            current = current.substring(0, m.start()) + (replacement == null ? "" : replacement) + current.substring(m.end());
+            String text2 = replacement == null ? "" : String.valueOf(replacement);
+            if (insideVariable(current, m.start())) {
+                // the value of a nested variable is a literal fallback of the enclosing one
+                text2 = "'" + text2 + "'";
+            }
+            current = current.substring(0, m.start()) + text2 + current.substring(m.end());
         }
         throw new IllegalArgumentException("Variables nest too deeply in '" + text + "'");
+    }
+
+    private static boolean insideVariable(String text, int position) {
+        int open = 0;
+        for (int i = 0; i < position; i++) {
+            if (text.startsWith("${", i)) {
+                open++;
+            } else if (text.charAt(i) == '}' && open > 0) {
+                open--;
+            }
+        }
+        return open > 0;
     }
 
     private Object variable(String expression, String original) {
