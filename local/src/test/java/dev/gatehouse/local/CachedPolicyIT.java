@@ -1,0 +1,193 @@
+package dev.gatehouse.local;
+
+import static dev.gatehouse.local.TestStacks.get;
+import static dev.gatehouse.local.TestStacks.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * API Gateway's authorizer result cache and response handling, on a fixture service with two routes per authorizer:
+ * the real authorizer (whose stage-wide policy must stay right for every route), a fixture authorizer that allows only
+ * the method ARN (so the cached policy gives the well-known 403 on the second route), and the error outcomes.
+ */
+class CachedPolicyIT {
+
+    @TempDir
+    static Path work;
+
+    static LocalStack stack;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path root = TestStacks.repoRoot();
+        Path fixtures = TestStacks.fixtureJar(work);
+        Path yml = work.resolve("serverless.yml");
+        Files.writeString(yml, """
+                service: fixture
+                provider:
+                  name: aws
+                  runtime: java21
+                  stage: ${opt:stage, 'dev'}
+                  region: ${opt:region, 'eu-west-1'}
+                  environment:
+                    GREETING: ${env:GATEHOUSE_SURELY_UNSET_VARIABLE, 'hello'}
+                params:
+                  default:
+                    audience: https://api.gatehouse.local
+                functions:
+                  authorizer:
+                    handler: dev.gatehouse.authorizer.AuthorizerHandler
+                    package: {artifact: %1$s/authorizer/target/authorizer.jar}
+                    environment:
+                      TOKEN_ISSUER: ${param:tokenIssuer}
+                      JWKS_URI: ${param:jwksUri}
+                      AUDIENCE: ${param:audience}
+                  fixtureAuthorizer:
+                    handler: dev.gatehouse.local.fixtures.FixtureAuthorizer
+                    package: {artifact: %2$s}
+                  hello:
+                    handler: dev.gatehouse.hello.HelloWorldHandler
+                    package: {artifact: %1$s/hello-world/target/hello-world.jar}
+                    events:
+                      - http: {path: stage-wide/a, method: get, authorizer: {name: authorizer, resultTtlInSeconds: 300}}
+                      - http: {path: stage-wide/b, method: get, authorizer: {name: authorizer, resultTtlInSeconds: 300}}
+                  echo:
+                    handler: dev.gatehouse.local.fixtures.EchoHandler
+                    timeout: 3
+                    package: {artifact: %2$s}
+                    events:
+                      - http: {path: method-only/a, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 300}}
+                      - http: {path: method-only/b, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 300}}
+                      - http: {path: no-cache/a, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
+                      - http: {path: no-cache/b, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
+                      - http: {path: 'items/{id}', method: post, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
+                      - http: 'ANY open/{proxy+}'
+                """.formatted(root.toString(), fixtures.toString()));
+        stack = LocalStack.start(TestStacks.options(work.resolve("work")).withServerlessYml(yml));
+        base = stack.gateway().baseUrl();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static HttpResponse<String> call(String path, String token) {
+        return get(base + path, Map.of("Authorization", "Bearer " + token));
+    }
+
+    @Test
+    void shouldKeepRealAuthorizersCachedPolicyRightForEveryRoute() {
+        // Fails if the authorizer allowed only the method ARN: the policy cached for /stage-wide/a would deny /stage-wide/b.
+        String token = TestStacks.token(stack.identityProvider());
+
+        assertThat(call("/stage-wide/a", token).statusCode()).isEqualTo(200);
+        assertThat(call("/stage-wide/b", token).statusCode()).isEqualTo(200);
+        assertThat(call("/stage-wide/a", token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldDenySecondRouteFromCachedMethodOnlyPolicyAsApiGatewayDoes() {
+        String token = "method-only-" + UUID.randomUUID();
+
+        assertThat(call("/method-only/a", token).statusCode()).isEqualTo(200);
+        HttpResponse<String> second = call("/method-only/b", token);
+
+        assertThat(second.statusCode()).isEqualTo(403);
+        assertThat(second.body()).isEqualTo("{\"message\":\"User is not authorized to access this resource\"}");
+        assertThat(second.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");
+    }
+
+    @Test
+    void shouldInvokeAuthorizerForEveryRequestWhenTtlIsZero() {
+        String token = "method-only-" + UUID.randomUUID();
+
+        assertThat(call("/no-cache/a", token).statusCode()).isEqualTo(200);
+        assertThat(call("/no-cache/b", token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldMapAuthorizerOutcomesLikeApiGateway() {
+        assertThat(call("/no-cache/a", "deny").statusCode()).isEqualTo(403);
+        HttpResponse<String> unauthorized = call("/no-cache/a", "unauthorized");
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(unauthorized.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+        for (String token : new String[] {"boom", "nested"}) {
+            HttpResponse<String> failed = call("/no-cache/a", token);
+            assertThat(failed.statusCode()).as(token).isEqualTo(500);
+            assertThat(failed.body()).isEqualTo("{\"message\":null}");
+            assertThat(failed.headers().firstValue("x-amzn-ErrorType")).hasValue("AuthorizerConfigurationException");
+        }
+    }
+
+    @Test
+    void shouldFillProxyEventAsApiGatewayDoes() {
+        HttpResponse<String> response = TestStacks.send(HttpRequest.newBuilder(URI.create(base + "/items/42%2F7?q=1&q=2&x=y"))
+                .header("Authorization", "Bearer method-only-echo")
+                .header("X-Multi", "one")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"not\": json"))
+                .build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Echo")).hasValue("yes");
+        JsonNode event = json(response.body());
+        assertThat(event.get("resource").asText()).isEqualTo("/items/{id}");
+        assertThat(event.get("path").asText()).isEqualTo("/items/42/7");
+        assertThat(event.get("httpMethod").asText()).isEqualTo("POST");
+        assertThat(event.get("pathParameters").get("id").asText()).isEqualTo("42/7");
+        assertThat(event.get("queryStringParameters").get("q").asText()).isEqualTo("2");
+        assertThat(event.get("multiValueQueryStringParameters").get("q").toString()).isEqualTo("[\"1\",\"2\"]");
+        assertThat(event.get("headers").get("X-multi").asText()).isEqualTo("one");
+        assertThat(event.get("body").asText()).isEqualTo("{\"not\": json");
+        assertThat(event.get("isBase64Encoded").asBoolean()).isFalse();
+        JsonNode context = event.get("requestContext");
+        assertThat(context.get("stage").asText()).isEqualTo("local");
+        assertThat(context.get("resourcePath").asText()).isEqualTo("/items/{id}");
+        assertThat(context.get("httpMethod").asText()).isEqualTo("POST");
+        assertThat(context.get("path").asText()).isEqualTo("/local/items/42/7");
+        assertThat(context.get("requestId").asText()).isNotBlank();
+        assertThat(context.get("identity").get("sourceIp").asText()).isEqualTo("127.0.0.1");
+        JsonNode authorizer = context.get("authorizer");
+        assertThat(authorizer.get("principalId").asText()).isEqualTo("fixture-principal");
+        assertThat(authorizer.get("number").isTextual()).isTrue();
+        assertThat(authorizer.get("number").asText()).isEqualTo("42");
+        assertThat(authorizer.get("flag").asText()).isEqualTo("true");
+        assertThat(authorizer.get("text").asText()).isEqualTo("fixture");
+    }
+
+    @Test
+    void shouldAnswer502WhenFunctionFailsOrReturnsMalformedResponse() {
+        for (String query : new String[] {"crash", "malformed"}) {
+            HttpResponse<String> response = get(base + "/open/anything?" + query, Map.of());
+
+            assertThat(response.statusCode()).as(query).isEqualTo(502);
+            assertThat(response.body()).isEqualTo("{\"message\":\"Internal server error\"}");
+        }
+        assertThat(get(base + "/open/still/works", Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswer413ForBodiesOverTenMegabytes() {
+        HttpResponse<String> response = TestStacks.send(HttpRequest.newBuilder(URI.create(base + "/open/big"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10 * 1024 * 1024 + 1]))
+                .build());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).isEqualTo("{\"message\":\"Request Too Long\"}");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.gatehouse.local;
+
+import static dev.gatehouse.local.TestStacks.get;
+import static dev.gatehouse.local.TestStacks.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stack of infra/serverless.yml as ./local/run starts it (free ports): the README's calls and their failure modes. */
+class LocalStackIT {
+
+    @TempDir
+    static Path work;
+
+    static LocalStack stack;
+    static String token;
+    static String url;
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(TestStacks.options(work));
+        token = TestStacks.token(stack.identityProvider());
+        url = stack.gateway().baseUrl() + "/hello-world";
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldGreetCallerWithValidToken() {
+        HttpResponse<String> response = get(url, Map.of("Authorization", "Bearer " + token));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(json(response.body()).get("subject").asText()).isEqualTo(TestStacks.CLIENT_ID + "@clients");
+        assertThat(json(response.body()).get("scopes").toString()).isEqualTo("[\"read:hello\"]");
+        assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
+    }
+
+    @Test
+    void shouldAnswer401WithoutInvokingWhenTokenIsMissingOrFailsValidationExpression() {
+        for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("Authorization", "Basic dXNlcjpwYXNz"),
+                Map.of("Authorization", "Bearer"), Map.of("Authorization", "Bearer a b"))) {
+            HttpResponse<String> response = get(url, headers);
+
+            assertThat(response.statusCode()).as(headers.toString()).isEqualTo(401);
+            assertThat(response.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+            assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("UnauthorizedException");
+        }
+    }
+
+    @Test
+    void shouldAnswer401ForTamperedToken() {
+        int i = token.length() - 10;
+        String tampered = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+
+        HttpResponse<String> response = get(url, Map.of("Authorization", "Bearer " + tampered));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+    }
+
+    @Test
+    void shouldAnswerMissingAuthenticationTokenForUnknownRouteMethodOrStage() {
+        String base = "http://127.0.0.1:" + stack.gateway().port();
+        for (String path : List.of("/local/nope", "/dev/hello-world", "/", "/local", "/local/hello-world/extra")) {
+            HttpResponse<String> response = get(base + path, Map.of("Authorization", "Bearer " + token));
+
+            assertThat(response.statusCode()).as(path).isEqualTo(403);
+            assertThat(response.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
+        }
+        HttpResponse<String> post = TestStacks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(post.statusCode()).isEqualTo(403);
+        assertThat(post.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
+    }
+
+    @Test
+    void shouldAnswerMalformedRequestsWithGatewayShapedJson() throws Exception {
+        String base = "http://127.0.0.1:" + stack.gateway().port();
+        assertThat(raw("BREW /local/hello-world HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 403").endsWith("{\"message\":\"Missing Authentication Token\"}");
+        assertThat(raw("GET /local/hello-world HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\u00fe..\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 401").endsWith("{\"message\":\"Unauthorized\"}");
+        HttpResponse<String> garbage = get(base + "/local/hello-world", Map.of("Authorization", "Bearer not.a.jwt"));
+        assertThat(garbage.statusCode()).isEqualTo(401);
+        assertThat(garbage.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+        HttpResponse<String> huge = get(base + "/local/hello-world", Map.of("Authorization", "Bearer " + "a".repeat(20_000)));
+        assertThat(huge.statusCode()).isEqualTo(401);
+        assertThat(huge.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+    }
+
+    @Test
+    void shouldRejectUnparseableRequestTargetWithoutStackTrace() throws Exception {
+        // The JDK HTTP server rejects a request target that is not a URI before the gateway sees it (a known gap: its
+        // 400 body is text/html, not API Gateway's JSON); what matters is a 400 and no stack trace.
+        String response = raw("GET /local/hello%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        assertThat(response).startsWith("HTTP/1.1 400").doesNotContain("\tat ");
+        assertThat(get(url, Map.of("Authorization", "Bearer " + token)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldServeFiftyConcurrentClients() throws Exception {
+        int clients = 50;
+        int requestsEach = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<List<Integer>>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                boolean withToken = c % 5 != 0;
+                results.add(pool.submit(() -> {
+                    List<Integer> statuses = new ArrayList<>();
+                    for (int r = 0; r < requestsEach; r++) {
+                        statuses.add(get(url, withToken ? Map.of("Authorization", "Bearer " + token) : Map.of()).statusCode());
+                    }
+                    return statuses;
+                }));
+            }
+            for (int c = 0; c < clients; c++) {
+                assertThat(results.get(c).get(120, TimeUnit.SECONDS))
+                        .as("client " + c)
+                        .containsOnly(c % 5 != 0 ? 200 : 401)
+                        .hasSize(requestsEach);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private String raw(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", stack.gateway().port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.gatehouse.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.local.ServerlessConfig.Route;
+import dev.gatehouse.local.ServerlessConfig.Service;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerlessConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadRepositorysServerlessYmlForLocalStage() {
+        Path yml = TestStacks.repoRoot().resolve("infra/serverless.yml");
+
+        Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
+
+        assertThat(service.stage()).isEqualTo("local");
+        assertThat(service.region()).isEqualTo("us-east-1");
+        assertThat(service.functions()).containsKeys("authorizer", "helloWorld");
+        assertThat(service.function("authorizer").environment())
+                .containsEntry("TOKEN_ISSUER", "http://127.0.0.1:9000/")
+                .containsEntry("JWKS_URI", "http://127.0.0.1:9000/.well-known/jwks.json")
+                .containsEntry("AUDIENCE", "https://api.gatehouse.local")
+                .containsEntry("TOKEN_LEEWAY_SECONDS", "30");
+        assertThat(service.function("authorizer").artifact()).isEqualTo(TestStacks.repoRoot().resolve("authorizer/target/authorizer.jar"));
+        Route route = service.routes().stream().filter(r -> r.function().equals("helloWorld")).findFirst().orElseThrow();
+        assertThat(route.method()).isEqualTo("GET");
+        assertThat(route.path()).isEqualTo("hello-world");
+        assertThat(route.authorizer().function()).isEqualTo("authorizer");
+        assertThat(route.authorizer().type()).isEqualTo("TOKEN");
+        assertThat(route.authorizer().validationExpression().matcher("Bearer abc.def.ghi").matches()).isTrue();
+        assertThat(route.authorizer().validationExpression().matcher("Basic abc").matches()).isFalse();
+    }
+
+    @Test
+    void shouldResolveVariablesWithOverridesFallbacksAndNesting() throws Exception {
+        Path yml = write("""
+                service: svc
+                provider:
+                  stage: ${opt:stage, 'dev'}
+                  region: ${opt:region, "eu-central-1"}
+                  timeout: 7
+                  environment:
+                    FROM_ENV: ${env:SOME_VAR, 'fallback'}
+                    SET_ENV: ${env:SET_VAR}
+                    STAGE: ${sls:stage}-${self:provider.stage}
+                    NESTED: ${param:missing, ${param:present}}
+                    NUMBER: ${param:number}
+                params:
+                  default: {present: from-default, number: 5}
+                  local: {present: from-local}
+                functions:
+                  f:
+                    handler: a.B
+                    package: {artifact: f.jar}
+                    environment: {STAGE: overridden}
+                """);
+
+        Service service = ServerlessConfig.load(yml, "local", Map.of("number", "6"), name -> name.equals("SET_VAR") ? "set" : null);
+
+        assertThat(service.region()).isEqualTo("eu-central-1");
+        assertThat(service.function("f").timeoutSeconds()).isEqualTo(7);
+        assertThat(service.function("f").artifact()).isEqualTo(dir.resolve("f.jar"));
+        assertThat(service.function("f").environment())
+                .containsEntry("FROM_ENV", "fallback")
+                .containsEntry("SET_ENV", "set")
+                .containsEntry("STAGE", "overridden")
+                .containsEntry("NESTED", "from-local")
+                .containsEntry("NUMBER", "6");
+    }
+
+    @Test
+    void shouldIgnoreUnknownKeysAndFailOnlyForVariablesItNeeds() throws Exception {
+        Path tolerant = write("""
+                service: svc
+                custom: {secret: '${ssm:/not/needed}'}
+                resources: {Resources: {X: {Type: 'AWS::ApiGateway::GatewayResponse'}}}
+                functions:
+                  f: {handler: a.B, package: {artifact: f.jar}, events: [{http: 'GET things/{id}'}, {sqs: arn}]}
+                """);
+        assertThat(ServerlessConfig.load(tolerant, "local", Map.of(), n -> null).routes()).hasSize(1);
+
+        Path needy = write("""
+                service: svc
+                functions:
+                  f: {handler: a.B, package: {artifact: f.jar}, environment: {X: '${param:tokenIssuer}'}}
+                """);
+        assertThatThrownBy(() -> ServerlessConfig.load(needy, "local", Map.of(), n -> null))
+                .hasMessageContaining("${param:tokenIssuer}")
+                .hasMessageContaining("params.local");
+    }
+
+    @Test
+    void shouldRejectAuthorizerThatIsNotAFunctionOfTheService() throws Exception {
+        Path yml = write("""
+                service: svc
+                functions:
+                  f: {handler: a.B, package: {artifact: f.jar}, events: [{http: {path: x, method: get, authorizer: {name: nope}}}]}
+                """);
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), n -> null))
+                .hasMessageContaining("authorizer 'nope'");
+    }
+
+    private Path write(String yaml) throws Exception {
+        Path file = dir.resolve("serverless-" + System.nanoTime() + ".yml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.gatehouse.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.local.fixtures.FixtureAuthorizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+/** Shared set-up of the local module's integration tests: paths, stack options on free ports, the fixture jar, HTTP calls. */
+final class TestStacks {
+
+    static final String CLIENT_ID = "gatehouse-local-client";
+    static final String CLIENT_SECRET = "gatehouse-local-secret";
+    static final String AUDIENCE = "https://api.gatehouse.local";
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestStacks() {}
+
+    static Path repoRoot() {
+        String events = System.getProperty("gatehouse.events.dir");
+        if (events == null) {
+            throw new IllegalStateException("gatehouse.events.dir is not set; run the tests through Maven");
+        }
+        return Path.of(events).toAbsolutePath().getParent();
+    }
+
+    /** The ./local/run defaults, but on free ports with a private work directory. */
+    static LocalStack.Options options(Path workDir) {
+        return LocalStack.Options.defaults(repoRoot()).withPorts(0, 0).withWorkDir(workDir).withLog(line -> System.out.println(line));
+    }
+
+    /** A deployment jar holding the classes of the fixtures package (they need only aws-lambda-java-core, which the runtime provides). */
+    static Path fixtureJar(Path dir) throws IOException, URISyntaxException {
+        Path classes = Path.of(FixtureAuthorizer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path packageDir = classes.resolve("dev/gatehouse/local/fixtures");
+        Path jar = dir.resolve("fixtures.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.list(packageDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                out.putNextEntry(new JarEntry("dev/gatehouse/local/fixtures/" + file.getFileName()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    static HttpResponse<String> get(String url, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static HttpResponse<String> postToken(IdentityProvider idp, String contentType, String body) {
+        return send(HttpRequest.newBuilder(URI.create(idp.tokenEndpoint()))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    /** A token for the default client, fetched the way the README's curl does. */
+    static String token(IdentityProvider idp) {
+        HttpResponse<String> response = postToken(idp, "application/json", "{\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\""
+                + CLIENT_SECRET + "\",\"audience\":\"" + AUDIENCE + "\",\"grant_type\":\"client_credentials\"}");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response.body()).get("access_token").asText();
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return Http.JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + body, e);
+        }
+    }
+}
