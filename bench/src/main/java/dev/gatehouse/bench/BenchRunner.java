@@ -3,6 +3,8 @@ package dev.gatehouse.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatehouse.local.ColdStartProbe;
+import dev.gatehouse.local.ServerlessConfig.FunctionDefinition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,6 +79,7 @@ public final class BenchRunner {
                     "auth0-sample", nodeWarm(fixture, "auth0-sample", tokensFile),
                     "aws-jwt-verify", nodeWarm(fixture, "aws-jwt-verify", tokensFile)));
             results.put("coldStart", coldStarts(fixture, tokens.get(0)));
+            results.put("coldStartRuntimeClient", runtimeClientColdStart(fixture, tokens.get(0)));
         }
         Files.writeString(root.resolve("bench/target/results.json"), JSON.writeValueAsString(results));
         String report = Report.render(JSON.valueToTree(results));
@@ -196,6 +199,37 @@ public final class BenchRunner {
             cold.put(name, row);
         }
         return cold;
+    }
+
+    /** JVM start → first decision posted, under AWS's runtime interface client with Lambda's default flags. */
+    private Map<String, Object> runtimeClientColdStart(Fixture fixture, String token) throws IOException {
+        ColdStartProbe probe = new ColdStartProbe(root.resolve("local/target/lambda-runtime"), Files.createDirectories(work.resolve("ric")));
+        Map<String, String> env = new HashMap<>(fixture.env());
+        env.remove("METHOD_ARN");
+        // How a deployed function gets JVM options; here only to trust the benchmark's self-signed JWKS certificate.
+        env.put("JAVA_TOOL_OPTIONS", String.join(" ", fixture.javaTrustOptions()));
+        FunctionDefinition function = new FunctionDefinition("authorizer", "dev.gatehouse.authorizer.AuthorizerHandler",
+                root.resolve("authorizer/target/authorizer.jar"), env, 10, 1024);
+        String event = JSON.writeValueAsString(Map.of(
+                "type", "TOKEN", "authorizationToken", "Bearer " + token, "methodArn", Fixture.METHOD_ARN));
+        List<Double> millis = new ArrayList<>();
+        long peakRss = -1;
+        for (int i = 0; i < (quick ? 3 : 15); i++) {
+            ColdStartProbe.Measurement m = probe.measure(function, event);
+            if (m.result() == null || !m.result().contains("\"Allow\"")) {
+                throw new IllegalStateException("the authorizer under the runtime interface client did not allow: " + m.error());
+            }
+            millis.add(m.millis());
+            peakRss = Math.max(peakRss, m.peakRssKib());
+        }
+        List<Double> sorted = millis.stream().sorted().toList();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("runs", sorted.size());
+        row.put("medianMillis", sorted.get(sorted.size() / 2));
+        row.put("minMillis", sorted.get(0));
+        row.put("maxMillis", sorted.get(sorted.size() - 1));
+        row.put("peakRssMiB", peakRss / 1024.0);
+        return Map.of("gatehouse authorizer.jar (RIC, Lambda default flags)", row);
     }
 
     private static Map<String, String> nodeEnv(Fixture fixture) {

@@ -117,6 +117,24 @@ final class LambdaFunction implements AutoCloseable {
         }
     }
 
+    /** Unpacks the deployment jar into its task root now, so a timed first invocation measures the JVM, not the unzip. */
+    void prepare() {
+        lock.lock();
+        try {
+            if (taskRoot == null) {
+                taskRoot = runtime.unpack(definition.name(), definition.artifact());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The running JVM's process, if one is running. */
+    java.util.Optional<ProcessHandle> process() {
+        Instance current = instance;
+        return current == null || !current.process.isAlive() ? java.util.Optional.empty() : java.util.Optional.of(current.process.toHandle());
+    }
+
     private Instance instance() {
         if (closed) {
             throw new IllegalStateException("the local stack is shutting down");
