@@ -56,12 +56,22 @@ final class DecisionLog {
             long latencyNanos) {}
 
     private static final int MAX_VALUE_LENGTH = 256;
+    private static final String HEX = "0123456789abcdef";
+    /** One digest per thread: looking the algorithm up among the providers on every request costs more than hashing. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    });
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<String> fallback;
     private final KeySetStats stats;
     private final String namespace;
     private final Clock clock;
+    private final String[] metricDirectives;
 
     /** @param fallback where lines go when the invocation has no Lambda context (local tools, tests) */
     DecisionLog(Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock) {
@@ -69,6 +79,7 @@ final class DecisionLog {
         this.stats = requireNonNull(stats, "stats is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.metricDirectives = metricDirectives(namespace);
     }
 
     /** A log with its own statistics, for tests and local tools. */
@@ -77,46 +88,95 @@ final class DecisionLog {
     }
 
     void write(Context context, Entry entry) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("event", "authorizer_decision");
-        line.put("outcome", entry.outcome().code);
-        line.put("reason", entry.reason());
-        line.put("kid", truncate(entry.keyId()));
-        line.put("issuer", truncate(entry.principal() != null ? entry.principal().issuer() : entry.issuer()));
+        // Built by hand rather than through Jackson: this runs on every request, and under Lambda's C1-only JIT a
+        // map-and-serializer line costs as much as the rest of the decision. The layout is fixed; values are escaped.
+        StringBuilder line = new StringBuilder(768).append("{\"event\":\"authorizer_decision\"");
+        field(line, "outcome", entry.outcome().code);
+        field(line, "reason", entry.reason());
+        field(line, "kid", truncate(entry.keyId()));
+        field(line, "issuer", truncate(entry.principal() != null ? entry.principal().issuer() : entry.issuer()));
         if (entry.principal() != null) {
-            line.put("clientId", entry.principal().clientId().orElse(null));
-            line.put("principalId", entry.principal().subject());
+            field(line, "clientId", entry.principal().clientId().orElse(null));
+            field(line, "principalId", entry.principal().subject());
         }
-        line.put("keySource", entry.keySource() == null ? null : entry.keySource().code());
-        line.put("resource", truncate(entry.resource()));
-        line.put("requestId", context == null ? null : context.getAwsRequestId());
-        line.put("tokenHash", tokenHash(entry.token()));
-        line.put("detail", entry.detail());
+        field(line, "keySource", entry.keySource() == null ? null : entry.keySource().code());
+        field(line, "resource", truncate(entry.resource()));
+        field(line, "requestId", context == null ? null : context.getAwsRequestId());
+        field(line, "tokenHash", tokenHash(entry.token()));
+        field(line, "detail", entry.detail());
 
-        double latencyMillis = entry.latencyNanos() / 1_000_000.0;
         KeySetStats.Drained fetches = stats.drain();
-        line.put("DecisionLatency", latencyMillis);
+        line.append(",\"DecisionLatency\":").append(entry.latencyNanos() / 1_000_000.0);
         for (Outcome outcome : Outcome.values()) {
-            line.put(outcome.metric, outcome == entry.outcome() ? 1 : 0);
+            line.append(",\"").append(outcome.metric).append("\":").append(outcome == entry.outcome() ? 1 : 0);
         }
-        line.put("JwksFetches", fetches.fetches());
-        line.put("JwksFetchFailures", fetches.failures());
-        List<Map<String, String>> metrics = new java.util.ArrayList<>(List.of(
-                metric("DecisionLatency", "Milliseconds"),
-                metric("Allow", "Count"), metric("Unauthorized", "Count"), metric("Error", "Count"),
-                metric("JwksFetches", "Count"), metric("JwksFetchFailures", "Count")));
-        if (!fetches.latenciesMillis().isEmpty()) {
-            line.put("JwksFetchLatency", fetches.latenciesMillis());
-            metrics.add(metric("JwksFetchLatency", "Milliseconds"));
+        line.append(",\"JwksFetches\":").append(fetches.fetches());
+        line.append(",\"JwksFetchFailures\":").append(fetches.failures());
+        boolean fetchLatency = !fetches.latenciesMillis().isEmpty();
+        if (fetchLatency) {
+            line.append(",\"JwksFetchLatency\":[");
+            for (int i = 0; i < fetches.latenciesMillis().size(); i++) {
+                line.append(i == 0 ? "" : ",").append(fetches.latenciesMillis().get(i));
+            }
+            line.append(']');
         }
-        if (entry.keyAge() != null) {
-            line.put("KeyAge", entry.keyAge().toSeconds());
-            metrics.add(metric("KeyAge", "Seconds"));
+        boolean keyAge = entry.keyAge() != null;
+        if (keyAge) {
+            line.append(",\"KeyAge\":").append(entry.keyAge().toSeconds());
         }
-        line.put("_aws", Map.of(
-                "Timestamp", clock.millis(),
-                "CloudWatchMetrics", List.of(Map.of("Namespace", namespace, "Dimensions", List.of(List.of()), "Metrics", metrics))));
-        emit(context, line);
+        line.append(",\"_aws\":{\"Timestamp\":").append(clock.millis())
+                .append(metricDirectives[(fetchLatency ? 1 : 0) + (keyAge ? 2 : 0)]).append("}}");
+        emit(context, line.toString());
+    }
+
+    /** The {@code CloudWatchMetrics} part of {@code _aws}, for each combination of the two optional metrics. */
+    private static String[] metricDirectives(String namespace) {
+        String[] directives = new String[4];
+        for (int variant = 0; variant < 4; variant++) {
+            List<Map<String, String>> metrics = new java.util.ArrayList<>(List.of(
+                    metric("DecisionLatency", "Milliseconds"),
+                    metric("Allow", "Count"), metric("Unauthorized", "Count"), metric("Error", "Count"),
+                    metric("JwksFetches", "Count"), metric("JwksFetchFailures", "Count")));
+            if ((variant & 1) != 0) {
+                metrics.add(metric("JwksFetchLatency", "Milliseconds"));
+            }
+            if ((variant & 2) != 0) {
+                metrics.add(metric("KeyAge", "Seconds"));
+            }
+            try {
+                directives[variant] = ",\"CloudWatchMetrics\":" + JSON.writeValueAsString(
+                        List.of(Map.of("Namespace", namespace, "Dimensions", List.of(List.of()), "Metrics", metrics)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the EMF metric directives", e);
+            }
+        }
+        return directives;
+    }
+
+    private static void field(StringBuilder line, String name, String value) {
+        if (value == null) {
+            return;
+        }
+        line.append(",\"").append(name).append("\":\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> line.append("\\\"");
+                case '\\' -> line.append("\\\\");
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        line.append("\\u").append(HEX.charAt(c >> 12 & 0xF)).append(HEX.charAt(c >> 8 & 0xF))
+                                .append(HEX.charAt(c >> 4 & 0xF)).append(HEX.charAt(c & 0xF));
+                    } else {
+                        line.append(c);
+                    }
+                }
+            }
+        }
+        line.append('"');
     }
 
     /** A line outside any decision (initialisation), without metrics. */
@@ -135,6 +195,10 @@ final class DecisionLog {
         } catch (JsonProcessingException e) {
             json = "{\"event\":\"" + line.get("event") + "\",\"reason\":\"log_serialization_failed\"}";
         }
+        emit(context, json);
+    }
+
+    private void emit(Context context, String json) {
         LambdaLogger logger = context == null ? null : context.getLogger();
         if (logger != null) {
             logger.log(json + "\n");
@@ -152,12 +216,8 @@ final class DecisionLog {
         if (token == null) {
             return null;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            return null;
-        }
+        byte[] digest = SHA_256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1));
+        return HexFormat.of().formatHex(digest, 0, 8);
     }
 
     private static String truncate(String value) {

@@ -74,4 +74,17 @@ class DecisionLogTest {
         assertThat(second.get("Error").asInt()).isEqualTo(1);
         assertThat(second.has("JwksFetchLatency")).isFalse();
     }
+
+    @Test
+    void shouldEscapeHostileValuesIntoValidJson() throws Exception {
+        String hostile = "evil\"},{\"outcome\":\"allow\\\n\r\t\u0001\u2028é☃";
+        log.write(null, new Entry(Outcome.UNAUTHORIZED, "wrong_issuer", "a.b.c", hostile, hostile, null, null, null, hostile, hostile, 0));
+
+        JsonNode line = new ObjectMapper().readTree(lines.getFirst());
+        assertThat(line.get("outcome").asText()).isEqualTo("unauthorized");
+        assertThat(line.get("kid").asText()).isEqualTo(hostile);
+        assertThat(line.get("issuer").asText()).isEqualTo(hostile);
+        assertThat(line.get("detail").asText()).isEqualTo(hostile);
+        assertThat(lines.getFirst()).doesNotContain("\n").doesNotContain("\u2028");
+    }
 }

@@ -7,6 +7,7 @@ import dev.gatehouse.authorizer.AuthorizerHandler;
 import java.security.Signature;
 import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,18 +23,27 @@ public class DecisionBenchmark {
 
     private static final int TOKENS = 2048;
 
+    /** {@code jdk}: the JDK's providers; {@code accp}: Amazon Corretto Crypto Provider installed first. */
+    @Param({"jdk", "accp"})
+    public String crypto;
+
     private Fixture fixture;
     private AuthorizerHandler handler;
     private APIGatewayCustomAuthorizerEvent[] events;
     private byte[][] signedParts;
     private byte[][] signatures;
     private Signature verifier;
+    private Signature accpVerifier;
     private int next;
 
     @Setup
     public void setUp() throws Exception {
         fixture = new Fixture(java.nio.file.Files.createTempDirectory("gatehouse-bench"));
         fixture.trustInThisJvm();
+        if (crypto.equals("accp")) {
+            com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.install();
+            com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+        }
         handler = new AuthorizerHandler(AuthorizerConfig.fromEnv(fixture.env()));
         List<String> tokens = fixture.tokens(TOKENS);
         events = tokens.stream().map(Fixture::tokenEvent).toArray(APIGatewayCustomAuthorizerEvent[]::new);
@@ -46,6 +56,7 @@ public class DecisionBenchmark {
             signatures[i] = java.util.Base64.getUrlDecoder().decode(token.substring(lastDot + 1));
         }
         verifier = Signature.getInstance("SHA256withRSA");
+        accpVerifier = Signature.getInstance("SHA256withRSA", com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE);
         // Hydrate the key cache, as the first request of a container would.
         handler.handleRequest(events[0], Fixture.QUIET_CONTEXT);
     }
@@ -69,5 +80,14 @@ public class DecisionBenchmark {
         verifier.initVerify(fixture.publicKey);
         verifier.update(signedParts[i]);
         return verifier.verify(signatures[i]);
+    }
+
+    @Benchmark
+    public boolean rawAccpRsaVerify() throws Exception {
+        int i = next;
+        next = (next + 1) % TOKENS;
+        accpVerifier.initVerify(fixture.publicKey);
+        accpVerifier.update(signedParts[i]);
+        return accpVerifier.verify(signatures[i]);
     }
 }

@@ -29,12 +29,21 @@ public record Principal(String subject, List<String> scopes, Optional<String> cl
         if (issuer.isBlank()) {
             throw new IllegalArgumentException("issuer must not be blank");
         }
-        scopes = List.copyOf(scopes.stream().distinct().toList());
+        scopes = List.copyOf(new java.util.LinkedHashSet<>(scopes));
         for (String scope : scopes) {
-            if (scope.isEmpty() || scope.chars().anyMatch(Character::isWhitespace)) {
+            if (scope.isEmpty() || hasWhitespace(scope)) {
                 throw new IllegalArgumentException("each scope must be a non-empty string without whitespace, got '" + scope + "'");
             }
         }
+    }
+
+    private static boolean hasWhitespace(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isWhitespace(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Parses an OAuth2 {@code scope} value (space-delimited, RFC 6749 §3.3); {@code null} means no scopes. */
@@ -42,7 +51,23 @@ public record Principal(String subject, List<String> scopes, Optional<String> cl
         if (scope == null || scope.isBlank()) {
             return List.of();
         }
-        return List.of(scope.trim().split("[ \\t\\r\\n]+")).stream().distinct().toList();
+        // A plain scan, not String.split's regex: this runs for every verified token.
+        java.util.LinkedHashSet<String> scopes = new java.util.LinkedHashSet<>();
+        int start = -1;
+        for (int i = 0; i <= scope.length(); i++) {
+            boolean separator = i == scope.length() || isScopeSeparator(scope.charAt(i));
+            if (separator && start >= 0) {
+                scopes.add(scope.substring(start, i));
+                start = -1;
+            } else if (!separator && start < 0) {
+                start = i;
+            }
+        }
+        return List.copyOf(scopes);
+    }
+
+    private static boolean isScopeSeparator(char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
     }
 
     /** Returns whether the token granted {@code scope}. Scopes compare exactly (case-sensitive). */
