@@ -14,7 +14,7 @@ class CfnLintIT {
     @Test
     void shouldPassCfnLintForEveryStage() {
         Path cfnLint = cfnLintOrSkip();
-        List<Path> templates = List.of("dev", "prod", "local", "dev-java21-x86_64").stream()
+        List<Path> templates = List.of("dev", "prod", "local", "dev-java21-x86_64", "example-separate-stack").stream()
                 .map(name -> Infra.packaged(name).templateFile())
                 .toList();
 

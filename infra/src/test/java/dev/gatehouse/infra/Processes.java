@@ -20,9 +20,16 @@ final class Processes {
     /** @param exitCode the exit code; @param output stdout and stderr, interleaved */
     record Result(int exitCode, String output) {}
 
+    /** @param environment added to this process's environment; a {@code null} value removes the variable */
     static Result run(Path workingDir, Map<String, String> environment, List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         try {
             Path log = Files.createTempFile("gatehouse-infra-", ".log");
             try {
