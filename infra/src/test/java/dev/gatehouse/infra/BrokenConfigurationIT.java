@@ -1,0 +1,125 @@
+package dev.gatehouse.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Breaks a copy of infra/serverless.yml on purpose and watches the checks that guard the real one fail: proof that
+ * a green build means the infrastructure was checked, not that the checks cannot fail.
+ */
+class BrokenConfigurationIT {
+
+    private static final List<String> DEV_PARAMS = List.of(
+            "tokenIssuer=https://gatehouse-dev.example.com/",
+            "jwksUri=https://gatehouse-dev.example.com/.well-known/jwks.json",
+            "audience=https://api.dev.example.com");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void shouldPackageTheUnbrokenCopy() throws IOException {
+        PackagedService service = packageCopy(UnaryOperator.identity());
+
+        assertThat(HandlerCheck.problems(service)).isEmpty();
+        assertThat(TemplateRules.unprotectedMethods(service)).isEmpty();
+    }
+
+    @Test
+    void shouldReportAHandlerClassMissingFromItsArtifact() throws IOException {
+        PackagedService service = packageCopy(yml -> replace(yml,
+                "handler: dev.gatehouse.hello.HelloWorldHandler", "handler: dev.gatehouse.hello.NoSuchHandler"));
+
+        assertThat(HandlerCheck.problems(service)).singleElement().asString()
+                .contains("helloWorld", "dev.gatehouse.hello.NoSuchHandler", "is not in the artifact");
+    }
+
+    @Test
+    void shouldReportAHandlerClassThatIsNotALambdaHandler() throws IOException {
+        PackagedService service = packageCopy(yml -> replace(yml,
+                "handler: dev.gatehouse.authorizer.AuthorizerHandler", "handler: dev.gatehouse.authorizer.AuthorizerConfig"));
+
+        assertThat(HandlerCheck.problems(service)).anySatisfy(problem -> assertThat(problem)
+                .contains("authorizer", "dev.gatehouse.authorizer.AuthorizerConfig", "implements neither"));
+    }
+
+    @Test
+    void shouldReportAHandlerInTheWrongArtifact() throws IOException {
+        PackagedService service = packageCopy(yml -> replace(yml,
+                "handler: dev.gatehouse.hello.HelloWorldHandler", "handler: dev.gatehouse.authorizer.AuthorizerHandler"));
+
+        assertThat(HandlerCheck.problems(service)).singleElement().asString()
+                .contains("helloWorld", "hello-world.jar", "is not in the artifact");
+    }
+
+    @Test
+    void shouldReportARouteWithoutTheAuthorizer() throws IOException {
+        PackagedService service = packageCopy(yml -> replace(yml, "    events:\n      - http:\n",
+                "    events:\n      - http:\n          path: forgot-the-authorizer\n          method: get\n      - http:\n"));
+
+        assertThat(TemplateRules.unprotectedMethods(service)).singleElement().asString()
+                .contains("ApiGatewayMethodForgotDashtheDashauthorizerGet", "CUSTOM");
+    }
+
+    @Test
+    void shouldRefuseToPackageAStageWithoutIssuerAudienceAndKeys() throws IOException {
+        Path service = copyService(UnaryOperator.identity());
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", List.of());
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("Cannot resolve variable", "TOKEN_ISSUER", "JWKS_URI", "AUDIENCE");
+        assertThat(temp.resolve("out/cloudformation-template-update-stack.json")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAStageMissingOnlyOneParam() throws IOException {
+        Path service = copyService(UnaryOperator.identity());
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "prod", DEV_PARAMS.subList(0, 2));
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("AUDIENCE").doesNotContain("TOKEN_ISSUER");
+    }
+
+    @Test
+    void shouldFailCfnLintOnADanglingReference() throws IOException {
+        Path cfnLint = CfnLintIT.cfnLintOrSkip();
+        PackagedService service = packageCopy(yml -> replace(yml,
+                "Value: { Ref: AuthorizerSnapStartLambdaAlias }", "Value: { Ref: AuthorizerAliasThatDoesNotExist }"));
+
+        Processes.Result result = CfnLint.lint(cfnLint, List.of(service.templateFile()));
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("AuthorizerAliasThatDoesNotExist");
+    }
+
+    private PackagedService packageCopy(UnaryOperator<String> breakIt) throws IOException {
+        Path service = copyService(breakIt);
+        Path out = temp.resolve("out");
+        Processes.Result result = Osls.packageService(service, out, "dev", DEV_PARAMS);
+        assertThat(result.exitCode()).as("osls package of the copy said:%n%s", result.output()).isZero();
+        return PackagedService.load(out, service);
+    }
+
+    /** serverless.yml, changed by {@code breakIt}, in a temporary service directory whose artifacts are the real jars. */
+    private Path copyService(UnaryOperator<String> breakIt) throws IOException {
+        Path service = Files.createDirectories(temp.resolve("service"));
+        String yml = Files.readString(Infra.infraDir().resolve("serverless.yml"))
+                .replace("artifact: ../", "artifact: " + Infra.repoDir().toAbsolutePath() + "/");
+        Files.writeString(service.resolve("serverless.yml"), breakIt.apply(yml));
+        return service;
+    }
+
+    private static String replace(String yml, String from, String to) {
+        assertThat(yml).as("serverless.yml still has the text this test breaks").contains(from);
+        return yml.replace(from, to);
+    }
+}

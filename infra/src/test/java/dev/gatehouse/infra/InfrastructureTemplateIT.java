@@ -1,0 +1,304 @@
+package dev.gatehouse.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Checks the CloudFormation that {@code osls package} compiled from infra/serverless.yml for each stage, at the
+ * package phase of this module: what would be deployed, without an AWS account.
+ */
+class InfrastructureTemplateIT {
+
+    private static final String AUTHORIZER_ALIAS = "AuthorizerSnapStartLambdaAlias";
+    /** RFC 6750 §3: {@code Bearer} followed by comma-separated auth-params; ours always name the realm and the error. */
+    private static final Pattern BEARER_CHALLENGE = Pattern.compile(
+            "^'Bearer realm=\"[^\"]+\", error=\"(invalid_token|insufficient_scope)\", error_description=\"[^\"\\\\]+\"'$");
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldDefineATokenAuthorizerThatApiGatewayValidatesBeforeInvoking(String stage) {
+        JsonNode properties = Infra.packaged(stage).resource(TemplateRules.AUTHORIZER_ID).path("Properties");
+
+        assertThat(properties.path("Type").asText()).isEqualTo("TOKEN");
+        assertThat(properties.path("IdentitySource").asText()).isEqualTo("method.request.header.Authorization");
+        Pattern validation = Pattern.compile(properties.path("IdentityValidationExpression").asText());
+        assertThat(validation.matcher("Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln").matches()).isTrue();
+        assertThat(validation.matcher("bearer abc.def-_~+/=").matches()).isTrue();
+        assertThat(validation.matcher("Basic dXNlcjpwYXNz").matches()).isFalse();
+        assertThat(validation.matcher("Bearer").matches()).isFalse();
+        assertThat(validation.matcher("eyJhbGciOiJSUzI1NiJ9.e30.c2ln").matches()).isFalse();
+        assertThat(properties.path("AuthorizerResultTtlInSeconds").asInt()).isBetween(1, 3600);
+        assertThat(properties.path("AuthorizerUri").toString()).contains("\"AuthorizerLambdaFunction\"", "snapstart");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldProtectEveryMethodWithTheCustomAuthorizer(String stage) {
+        PackagedService service = Infra.packaged(stage);
+
+        assertThat(TemplateRules.unprotectedMethods(service)).isEmpty();
+        assertThat(service.resource("ApiGatewayMethodHelloDashworldGet").path("Properties").path("AuthorizationType").asText())
+                .isEqualTo("CUSTOM");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldLetOnlyThisApiInvokeTheAuthorizerAndEachIntegration(String stage) {
+        PackagedService service = Infra.packaged(stage);
+        Map<String, JsonNode> permissions = service.resourcesOfType("AWS::Lambda::Permission");
+        Set<String> invocable = new HashSet<>();
+        permissions.forEach((id, permission) -> {
+            JsonNode properties = permission.path("Properties");
+            assertThat(properties.path("Principal").asText()).as(id).isEqualTo("apigateway.amazonaws.com");
+            assertThat(properties.path("Action").asText()).as(id).isEqualTo("lambda:InvokeFunction");
+            assertThat(properties.path("SourceArn").toString()).as(id).contains("{\"Ref\":\"ApiGatewayRestApi\"}");
+            invocable.add(properties.path("FunctionName").toString());
+        });
+
+        assertThat(invocable).contains("{\"Ref\":\"" + AUTHORIZER_ALIAS + "\"}");
+        for (Map.Entry<String, JsonNode> method : service.resourcesOfType("AWS::ApiGateway::Method").entrySet()) {
+            JsonNode integration = method.getValue().path("Properties").path("Integration");
+            if (!"AWS_PROXY".equals(integration.path("Type").asText())) {
+                continue;
+            }
+            JsonNode target = integration.path("Uri").findValue("Fn::GetAtt");
+            assertThat(invocable).as("permission for the integration of " + method.getKey())
+                    .contains("{\"Fn::GetAtt\":" + target + "}");
+        }
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldRunJava25OnArm64ByDefault(String stage) {
+        for (JsonNode function : Infra.packaged(stage).resourcesOfType("AWS::Lambda::Function").values()) {
+            assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java25");
+            assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"arm64\"]");
+        }
+    }
+
+    @Test
+    void shouldRunJava21OnX86WhenAskedTo() {
+        Map<String, JsonNode> functions = Infra.packaged("dev-java21-x86_64").resourcesOfType("AWS::Lambda::Function");
+
+        assertThat(functions).hasSize(2);
+        for (JsonNode function : functions.values()) {
+            assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java21");
+            assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"x86_64\"]");
+        }
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod"})
+    void shouldGiveTheAuthorizerTheIssuerOfItsStage(String stage) {
+        JsonNode variables = Infra.packaged(stage).lambda("authorizer").path("Properties").path("Environment").path("Variables");
+
+        assertThat(variables.path("TOKEN_ISSUER").asText()).isEqualTo(Infra.property("gatehouse.infra." + stage + ".tokenIssuer"));
+        assertThat(variables.path("JWKS_URI").asText()).isEqualTo(Infra.property("gatehouse.infra." + stage + ".jwksUri"));
+        assertThat(variables.path("AUDIENCE").asText()).isEqualTo(Infra.property("gatehouse.infra." + stage + ".audience"));
+        assertThat(variables.path("TOKEN_LEEWAY_SECONDS").asText()).isEqualTo("30");
+    }
+
+    @Test
+    void shouldPointTheLocalStageAtTheLocalIdentityProvider() {
+        PackagedService local = Infra.packaged("local");
+        JsonNode variables = local.lambda("authorizer").path("Properties").path("Environment").path("Variables");
+
+        assertThat(variables.path("TOKEN_ISSUER").asText()).isEqualTo("http://127.0.0.1:9000/");
+        assertThat(variables.path("JWKS_URI").asText()).isEqualTo("http://127.0.0.1:9000/.well-known/jwks.json");
+        assertThat(variables.path("AUDIENCE").asText()).isEqualTo("https://api.gatehouse.local");
+        // The local API Gateway reads the http events and the resolved environment from the same file.
+        assertThat(local.functions().get("helloWorld").path("events").get(0).path("http").path("authorizer").path("name").asText())
+                .isEqualTo("authorizer");
+    }
+
+    @Test
+    void shouldTakeStageAndRegionFromTheCommandLine() {
+        PackagedService prod = Infra.packaged("prod");
+        PackagedService dev = Infra.packaged("dev");
+
+        assertThat(prod.state().path("service").path("provider").path("stage").asText()).isEqualTo("prod");
+        assertThat(prod.state().path("service").path("provider").path("region").asText()).isEqualTo("eu-west-1");
+        assertThat(dev.state().path("service").path("provider").path("region").asText()).isEqualTo("us-east-1");
+        assertThat(prod.lambda("authorizer").path("Properties").path("FunctionName").asText()).isEqualTo("gatehouse-prod-authorizer");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldSizeTheAuthorizerToAnswerWellInsideApiGatewayLimits(String stage) {
+        JsonNode properties = Infra.packaged(stage).lambda("authorizer").path("Properties");
+
+        // The JWKS fetch may take 1 s to connect and 1.5 s to read; API Gateway waits 10 s at most (HTTP APIs).
+        assertThat(properties.path("Timeout").asInt()).isBetween(3, 6);
+        assertThat(properties.path("MemorySize").asInt()).isGreaterThanOrEqualTo(1024);
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldStartTheAuthorizerFromASnapStartSnapshotOfAPublishedVersion(String stage) {
+        PackagedService service = Infra.packaged(stage);
+
+        assertThat(service.lambda("authorizer").path("Properties").path("SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
+        JsonNode alias = service.resource(AUTHORIZER_ALIAS).path("Properties");
+        assertThat(alias.path("FunctionName").path("Ref").asText()).isEqualTo("AuthorizerLambdaFunction");
+        String version = alias.path("FunctionVersion").path("Fn::GetAtt").get(0).asText();
+        assertThat(service.resource(version).path("Type").asText()).isEqualTo("AWS::Lambda::Version");
+        assertThat(service.resource(version).path("Properties").path("FunctionName").path("Ref").asText()).isEqualTo("AuthorizerLambdaFunction");
+        // API Gateway calls the alias (a published version); $LATEST would start without the snapshot.
+        assertThat(service.resource(TemplateRules.AUTHORIZER_ID).path("Properties").path("AuthorizerUri").toString())
+                .contains("{\"Fn::Join\":[\":\",[{\"Fn::GetAtt\":[\"AuthorizerLambdaFunction\",\"Arn\"]},\"" + alias.path("Name").asText() + "\"]]}");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldAnswer401And403WithJsonCorsAndABearerChallenge(String stage) throws JsonProcessingException {
+        Map<String, JsonNode> responses = Infra.packaged(stage).resourcesOfType("AWS::ApiGateway::GatewayResponse");
+        Map<String, String> statusByType = Map.of("UNAUTHORIZED", "401", "ACCESS_DENIED", "403");
+        Map<String, String> errorByType = Map.of("UNAUTHORIZED", "invalid_token", "ACCESS_DENIED", "insufficient_scope");
+
+        assertThat(responses.values().stream().map(response -> response.path("Properties").path("ResponseType").asText()))
+                .containsExactlyInAnyOrderElementsOf(statusByType.keySet());
+        for (JsonNode response : responses.values()) {
+            JsonNode properties = response.path("Properties");
+            String type = properties.path("ResponseType").asText();
+            assertThat(properties.path("StatusCode").asText()).as(type).isEqualTo(statusByType.get(type));
+            assertThat(properties.path("RestApiId").path("Ref").asText()).as(type).isEqualTo("ApiGatewayRestApi");
+            JsonNode headers = properties.path("ResponseParameters");
+            assertThat(headers.path("gatewayresponse.header.Access-Control-Allow-Origin").asText()).as(type).isEqualTo("'*'");
+            assertThat(headers.path("gatewayresponse.header.Access-Control-Allow-Headers").asText()).as(type).contains("Authorization");
+            String challenge = headers.path("gatewayresponse.header.WWW-Authenticate").asText();
+            assertThat(challenge).as(type).matches(BEARER_CHALLENGE).contains("error=\"" + errorByType.get(type) + "\"");
+            // API Gateway substitutes $context.error.messageString with a quoted JSON string, e.g. "Unauthorized".
+            String body = properties.path("ResponseTemplates").path("application/json").asText()
+                    .replace("$context.error.messageString", "\"Unauthorized\"");
+            assertThat(PackagedService.JSON.readTree(body).path("message").asText()).as(type).isEqualTo("Unauthorized");
+        }
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldServeTheGatewayResponsesFromTheFirstDeployment(String stage) {
+        PackagedService service = Infra.packaged(stage);
+        Map<String, JsonNode> deployments = service.resourcesOfType("AWS::ApiGateway::Deployment");
+
+        assertThat(deployments).hasSize(1);
+        Set<String> before = dependencies(service, deployments.keySet().iterator().next());
+        assertThat(before).containsAll(service.resourcesOfType("AWS::ApiGateway::GatewayResponse").keySet());
+    }
+
+    @Test
+    void shouldKeepLogsForEachStagesRetention() {
+        Map<String, Integer> retentionByStage = Map.of("dev", 14, "prod", 90, "local", 1);
+
+        retentionByStage.forEach((stage, days) -> {
+            Map<String, JsonNode> logGroups = Infra.packaged(stage).resourcesOfType("AWS::Logs::LogGroup");
+            assertThat(logGroups).as(stage).hasSize(2);
+            logGroups.values().forEach(group -> assertThat(group.path("Properties").path("RetentionInDays").asInt()).as(stage).isEqualTo(days));
+        });
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldGrantNoWildcardPermissions(String stage) {
+        PackagedService service = Infra.packaged(stage);
+
+        assertThat(service.resourcesOfType("AWS::IAM::Role")).isNotEmpty();
+        assertThat(TemplateRules.wildcardIam(service)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldExportTheAuthorizerArnForServicesInOtherStacks(String stage) {
+        JsonNode output = Infra.packaged(stage).template().path("Outputs").path("AuthorizerArn");
+
+        assertThat(output.path("Value").path("Ref").asText()).isEqualTo(AUTHORIZER_ALIAS);
+        assertThat(output.path("Export").path("Name").asText()).isEqualTo("gatehouse-" + stage + "-AuthorizerArn");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldPackageEachFunctionWithItsOwnArtifact(String stage) {
+        PackagedService service = Infra.packaged(stage);
+
+        assertThat(service.state().path("package").path("individually").asBoolean()).isTrue();
+        Map<String, String> artifacts = Map.of("authorizer", "../authorizer/target/authorizer.jar", "helloWorld", "../hello-world/target/hello-world.jar");
+        assertThat(service.functions()).containsOnlyKeys(artifacts.keySet());
+        artifacts.forEach((function, artifact) -> {
+            assertThat(service.functions().get(function).path("package").path("artifact").asText()).isEqualTo(artifact);
+            assertThat(service.lambda(function).path("Properties").path("Code").path("S3Key").asText())
+                    .endsWith("/" + Path.of(artifact).getFileName());
+        });
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local", "dev-java21-x86_64"})
+    void shouldNameHandlersThatLambdaCanStartFromEachArtifact(String stage) {
+        PackagedService service = Infra.packaged(stage);
+
+        assertThat(service.lambda("authorizer").path("Properties").path("Handler").asText()).isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
+        assertThat(HandlerCheck.problems(service)).isEmpty();
+    }
+
+    @Test
+    void shouldDifferBetweenDevAndProdOnlyInStageSettings() {
+        assertThat(normalised(Infra.packaged("prod"), "prod")).isEqualTo(normalised(Infra.packaged("dev"), "dev"));
+    }
+
+    /** Every resource the given one waits for, through DependsOn, Ref and Fn::GetAtt, transitively. */
+    private static Set<String> dependencies(PackagedService service, String logicalId) {
+        Set<String> seen = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(logicalId));
+        while (!todo.isEmpty()) {
+            JsonNode resource = service.resources().path(todo.pop());
+            List<String> direct = new ArrayList<>();
+            JsonNode dependsOn = resource.path("DependsOn");
+            if (dependsOn.isTextual()) {
+                direct.add(dependsOn.asText());
+            }
+            dependsOn.forEach(id -> direct.add(id.asText()));
+            resource.findValues("Ref").forEach(ref -> direct.add(ref.asText()));
+            resource.findValues("Fn::GetAtt").forEach(getAtt -> direct.add(getAtt.get(0).asText()));
+            direct.stream().filter(id -> service.resources().has(id)).filter(seen::add).forEach(todo::push);
+        }
+        return seen;
+    }
+
+    /** The template with per-build values (timestamps, hashes), the stage name and the per-stage settings blanked. */
+    private static String normalised(PackagedService service, String stage) {
+        ObjectNode template = service.template().deepCopy();
+        template.path("Resources").forEach(resource -> {
+            JsonNode variables = resource.path("Properties").path("Environment").path("Variables");
+            if (variables instanceof ObjectNode env) {
+                List.of("TOKEN_ISSUER", "JWKS_URI", "AUDIENCE").forEach(name -> env.replace(name, env.textNode("<param>")));
+            }
+            if ("AWS::Logs::LogGroup".equals(resource.path("Type").asText())) {
+                ((ObjectNode) resource.path("Properties")).put("RetentionInDays", 0);
+            }
+            if (resource.path("Properties").has("CodeSha256")) {
+                ((ObjectNode) resource.path("Properties")).put("CodeSha256", "<sha256>");
+            }
+        });
+        return template.toPrettyString()
+                .replaceAll("\\d{13}-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z", "<timestamp>")
+                .replaceAll("ApiGatewayDeployment\\d+", "ApiGatewayDeployment<n>")
+                .replaceAll("LambdaVersion[A-Za-z0-9]+", "LambdaVersion<hash>")
+                .replace("gatehouse-" + stage, "gatehouse-<stage>")
+                .replace("gatehouse/" + stage + "/", "gatehouse/<stage>/")
+                .replace("\"" + stage + "\"", "\"<stage>\"")
+                .replace("/" + stage + "\"", "/<stage>\"");
+    }
+}

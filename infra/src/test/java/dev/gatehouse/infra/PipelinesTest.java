@@ -1,0 +1,203 @@
+package dev.gatehouse.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The CI/CD pipelines (Bitbucket and GitHub Actions) build and test every push, deploy dev from main and prod from
+ * version tags, take credentials from the CI's variables, and run exactly the commands infra/README.md documents.
+ */
+class PipelinesTest {
+
+    static final String BUILD = "bash .ci/run";
+    static final String DEPLOY_DEV = ".ci/deploy dev";
+    static final String DEPLOY_PROD = ".ci/deploy prod";
+    static final List<String> JARS = List.of("authorizer/target/authorizer.jar", "hello-world/target/hello-world.jar");
+    private static final Pattern AWS_ACCESS_KEY = Pattern.compile("(AKIA|ASIA)[0-9A-Z]{16}");
+
+    private final Path repo = Path.of(Infra.property("gatehouse.repo.dir"));
+
+    @Test
+    void shouldBuildAndTestEveryPushOnBitbucket() {
+        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
+
+        assertThat(scripts(list(pipelines, "default"))).containsExactly(List.of(BUILD));
+    }
+
+    @Test
+    void shouldDeployDevFromMainAfterTheBuildOnBitbucket() {
+        List<Object> main = list(map(map(bitbucket(), "pipelines"), "branches"), "main");
+
+        assertThat(scripts(main)).containsExactly(List.of(BUILD), List.of(DEPLOY_DEV));
+        assertThat(map(map(main.get(1)), "step")).containsEntry("deployment", "dev");
+        assertThat(list(map(map(main.get(0)), "step"), "artifacts")).containsExactlyInAnyOrderElementsOf(JARS);
+    }
+
+    @Test
+    void shouldDeployProdFromVersionTagsOnBitbucket() {
+        List<Object> tagged = list(map(map(bitbucket(), "pipelines"), "tags"), "v*");
+
+        assertThat(scripts(tagged)).containsExactly(List.of(BUILD), List.of(DEPLOY_PROD));
+        assertThat(map(map(tagged.get(1)), "step")).containsEntry("deployment", "prod");
+    }
+
+    @Test
+    void shouldBuildEveryPushAndPullRequestOnGitHub() {
+        Map<String, Object> workflow = github();
+        // YAML 1.1 reads the key "on" as the boolean true.
+        Map<String, Object> on = map(workflow.containsKey("on") ? workflow.get("on") : workflow.get(Boolean.TRUE));
+
+        assertThat(list(map(on, "push"), "branches")).containsExactly("**");
+        assertThat(list(map(on, "push"), "tags")).containsExactly("v*");
+        assertThat(on).containsKey("pull_request");
+        assertThat(runs(job("build"))).containsExactly(BUILD);
+        assertThat(job("build").toString()).contains(JARS);
+    }
+
+    @Test
+    void shouldDeployDevFromMainAndProdFromTagsOnGitHub() {
+        Map<String, Object> dev = job("deploy-dev");
+        Map<String, Object> prod = job("deploy-prod");
+
+        assertThat(dev).containsEntry("needs", "build").containsEntry("environment", "dev");
+        assertThat((String) dev.get("if")).contains("github.ref == 'refs/heads/main'");
+        assertThat(runs(dev)).containsExactly(DEPLOY_DEV);
+        assertThat(prod).containsEntry("needs", "build").containsEntry("environment", "prod");
+        assertThat((String) prod.get("if")).contains("startsWith(github.ref, 'refs/tags/v')");
+        assertThat(runs(prod)).containsExactly(DEPLOY_PROD);
+    }
+
+    @Test
+    void shouldTakeCredentialsAndParamsFromTheCiVariables() throws IOException {
+        for (String job : List.of("deploy-dev", "deploy-prod")) {
+            Map<String, Object> env = stepEnv(job(job));
+            assertThat(env).as(job).containsEntry("AWS_ACCESS_KEY_ID", "${{ secrets.AWS_ACCESS_KEY_ID }}")
+                    .containsEntry("AWS_SECRET_ACCESS_KEY", "${{ secrets.AWS_SECRET_ACCESS_KEY }}")
+                    .containsEntry("TOKEN_ISSUER", "${{ vars.TOKEN_ISSUER }}")
+                    .containsEntry("JWKS_URI", "${{ vars.JWKS_URI }}")
+                    .containsEntry("AUDIENCE", "${{ vars.AUDIENCE }}");
+        }
+        for (Path file : List.of(repo.resolve("bitbucket-pipelines.yml"), repo.resolve(".github/workflows/ci.yml"))) {
+            assertThat(AWS_ACCESS_KEY.matcher(Files.readString(file)).find()).as("an AWS access key in " + file).isFalse();
+        }
+    }
+
+    @Test
+    void shouldRunOnlyCommandsTheReadmeDocuments() throws IOException {
+        String readme = Files.readString(repo.resolve("infra/README.md"));
+        List<String> commands = new ArrayList<>();
+        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
+        Stream.of(list(pipelines, "default"), list(map(pipelines, "branches"), "main"), list(map(pipelines, "tags"), "v*"))
+                .forEach(steps -> scripts(steps).forEach(commands::addAll));
+        map(github(), "jobs").values().forEach(job -> commands.addAll(runs(map(job))));
+
+        assertThat(commands).contains(BUILD, DEPLOY_DEV, DEPLOY_PROD);
+        assertThat(commands).allSatisfy(command -> assertThat(readme).as("infra/README.md documents `%s`", command).contains(command));
+    }
+
+    @Test
+    void shouldRefuseToDeployWithoutIssuerAudienceAndKeys() {
+        Map<String, String> environment = new HashMap<>();
+        List.of("TOKEN_ISSUER", "JWKS_URI", "AUDIENCE").forEach(name -> environment.put(name, null));
+
+        Processes.Result result = Processes.run(repo, environment, List.of("bash", ".ci/deploy", "dev"));
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.output()).contains("TOKEN_ISSUER is required to deploy stage dev", "JWKS_URI is required", "AUDIENCE is required")
+                .doesNotContain("npm");
+    }
+
+    @Test
+    void shouldPrintUsageWithoutAStage() {
+        Processes.Result result = Processes.run(repo, Map.of(), List.of("bash", ".ci/deploy"));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).startsWith("usage: .ci/deploy <stage>");
+    }
+
+    @Test
+    void shouldShipExecutableCiScripts() {
+        assertThat(repo.resolve(".ci/run")).isExecutable();
+        assertThat(repo.resolve(".ci/deploy")).isExecutable();
+    }
+
+    private Map<String, Object> bitbucket() {
+        return yaml(repo.resolve("bitbucket-pipelines.yml"));
+    }
+
+    private Map<String, Object> github() {
+        return yaml(repo.resolve(".github/workflows/ci.yml"));
+    }
+
+    private Map<String, Object> job(String name) {
+        return map(map(github(), "jobs"), name);
+    }
+
+    /** The {@code script} of each Bitbucket step, anchors and aliases resolved. */
+    private static List<List<String>> scripts(List<Object> steps) {
+        return steps.stream()
+                .map(step -> list(map(map(step), "step"), "script").stream()
+                        .map(Object::toString)
+                        .filter(line -> Stream.of("apt-get ", "curl ", "export ", "python3 ").noneMatch(line::startsWith))
+                        .toList())
+                .toList();
+    }
+
+    /** The {@code run} commands of a GitHub job, tool installation left out. */
+    private static List<String> runs(Map<String, Object> job) {
+        return list(job, "steps").stream()
+                .map(PipelinesTest::map)
+                .filter(step -> step.containsKey("run"))
+                .map(step -> step.get("run").toString().strip())
+                .filter(run -> !run.startsWith("pip install"))
+                .toList();
+    }
+
+    private static Map<String, Object> stepEnv(Map<String, Object> job) {
+        return list(job, "steps").stream()
+                .map(PipelinesTest::map)
+                .filter(step -> step.containsKey("run") && step.containsKey("env"))
+                .map(step -> map(step, "env"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("No step with run and env in " + job));
+    }
+
+    private static Map<String, Object> yaml(Path file) {
+        try {
+            return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file)));
+        } catch (IOException e) {
+            throw new AssertionError("Cannot read " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        assertThat(parent).containsKey(key);
+        return map(parent.get(key));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Map<String, Object> parent, String key) {
+        assertThat(parent).containsKey(key);
+        assertThat(parent.get(key)).as(key).isInstanceOf(List.class);
+        return (List<Object>) parent.get(key);
+    }
+}
