@@ -47,8 +47,15 @@ final class Authorizer {
         KeySetStats stats = new KeySetStats();
         DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock);
         Map<String, JwksKeySource> sources = new HashMap<>();
+        CryptoProvider.Resolved crypto = config.crypto().resolve();
+        Map<String, Object> cryptoFields = new LinkedHashMap<>();
+        cryptoFields.put("requested", config.crypto().name().toLowerCase(java.util.Locale.ROOT));
+        cryptoFields.put("provider", crypto.name());
+        crypto.fallbackReason().ifPresent(reason -> cryptoFields.put("fallbackReason", reason));
+        log.note(null, "crypto_provider", cryptoFields);
         TokenVerifier verifier = new TokenVerifier(config, issuer -> sources.computeIfAbsent(issuer.issuer(), i ->
-                new JwksKeySource(issuer, new HttpJwksFetcher(issuer.jwksUri(), config.keySets()), config.keySets(), clock, stats)), clock);
+                new JwksKeySource(issuer, new HttpJwksFetcher(issuer.jwksUri(), config.keySets()), config.keySets(), clock, stats)),
+                clock, crypto.provider());
         hydrate(config, sources, log);
         return new Authorizer(verifier, log);
     }

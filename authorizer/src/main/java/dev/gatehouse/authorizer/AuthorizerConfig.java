@@ -27,8 +27,10 @@ import java.util.Set;
  * @param tokens checks applied to every token (leeway, optional typ, lifetime, required claims)
  * @param keySets fetching and caching of the key sets
  * @param metricsNamespace the CloudWatch namespace of the Embedded Metric Format lines
+ * @param crypto which provider verifies RSA signatures (ACCP by default, with a fallback to the JDK)
  */
-public record AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace) {
+public record AuthorizerConfig(
+        List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace, CryptoProvider crypto) {
 
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
     public static final String JWKS_URI = "JWKS_URI";
@@ -49,6 +51,7 @@ public record AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, Ke
     public static final String JWKS_NEGATIVE_CACHE_SECONDS = "JWKS_NEGATIVE_CACHE_SECONDS";
     public static final String JWKS_INIT_BUDGET_MILLIS = "JWKS_INIT_BUDGET_MILLIS";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    public static final String CRYPTO_PROVIDER = "CRYPTO_PROVIDER";
 
     public static final String DEFAULT_METRICS_NAMESPACE = "Gatehouse";
 
@@ -57,6 +60,7 @@ public record AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, Ke
         requireNonNull(tokens, "tokens is null");
         requireNonNull(keySets, "keySets is null");
         requireNonNull(metricsNamespace, "metricsNamespace is null");
+        requireNonNull(crypto, "crypto is null");
         if (issuers.isEmpty()) {
             throw new ConfigurationException("At least one issuer is required: set " + TOKEN_ISSUER + ", " + JWKS_URI + " and " + AUDIENCE + ", or " + ISSUERS);
         }
@@ -71,19 +75,29 @@ public record AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, Ke
         }
     }
 
-    /** One RS256 issuer with default checks, key-set policy and metrics namespace. */
+    /** A configuration with the default crypto provider (ACCP, falling back to the JDK). */
+    public AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace) {
+        this(issuers, tokens, keySets, metricsNamespace, CryptoProvider.ACCP);
+    }
+
+    /** One RS256 issuer with default checks, key-set policy, metrics namespace and crypto provider. */
     public static AuthorizerConfig of(String issuer, URI jwksUri, List<String> audiences) {
         return new AuthorizerConfig(List.of(IssuerConfig.of(issuer, jwksUri, audiences)), TokenRules.DEFAULT, KeySetPolicy.DEFAULT, DEFAULT_METRICS_NAMESPACE);
     }
 
     /** The same configuration with other key-set settings. */
     public AuthorizerConfig withKeySets(KeySetPolicy value) {
-        return new AuthorizerConfig(issuers, tokens, value, metricsNamespace);
+        return new AuthorizerConfig(issuers, tokens, value, metricsNamespace, crypto);
     }
 
     /** The same configuration with other token checks. */
     public AuthorizerConfig withTokens(TokenRules value) {
-        return new AuthorizerConfig(issuers, value, keySets, metricsNamespace);
+        return new AuthorizerConfig(issuers, value, keySets, metricsNamespace, crypto);
+    }
+
+    /** The same configuration with another crypto provider. */
+    public AuthorizerConfig withCrypto(CryptoProvider value) {
+        return new AuthorizerConfig(issuers, tokens, keySets, metricsNamespace, value);
     }
 
     /**
@@ -113,7 +127,8 @@ public record AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, Ke
                 Duration.ofSeconds(optionalLong(env, JWKS_NEGATIVE_CACHE_SECONDS, KeySetPolicy.DEFAULT_NEGATIVE_TTL.toSeconds())),
                 Duration.ofMillis(optionalLong(env, JWKS_INIT_BUDGET_MILLIS, KeySetPolicy.DEFAULT_INIT_BUDGET.toMillis())));
         String namespace = present(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE).strip() : DEFAULT_METRICS_NAMESPACE;
-        return new AuthorizerConfig(issuers, tokens, keySets, namespace);
+        CryptoProvider crypto = present(env, CRYPTO_PROVIDER) ? CryptoProvider.parse(env.get(CRYPTO_PROVIDER), CRYPTO_PROVIDER) : CryptoProvider.ACCP;
+        return new AuthorizerConfig(issuers, tokens, keySets, namespace, crypto);
     }
 
     private static IssuerConfig singleIssuer(Map<String, String> env) {

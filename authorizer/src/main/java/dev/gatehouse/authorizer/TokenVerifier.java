@@ -77,6 +77,14 @@ final class TokenVerifier {
      * @param keySources the key source of each configured issuer, by issuer
      */
     TokenVerifier(AuthorizerConfig config, Function<IssuerConfig, JwksKeySource> keySources, Clock clock) {
+        this(config, keySources, clock, Optional.empty());
+    }
+
+    /**
+     * @param keySources the key source of each configured issuer, by issuer
+     * @param crypto the provider of RSA signature verification, or empty for the JDK's (see {@link CryptoProvider})
+     */
+    TokenVerifier(AuthorizerConfig config, Function<IssuerConfig, JwksKeySource> keySources, Clock clock, Optional<java.security.Provider> crypto) {
         requireNonNull(config, "config is null");
         requireNonNull(keySources, "keySources is null");
         requireNonNull(clock, "clock is null");
@@ -86,7 +94,7 @@ final class TokenVerifier {
             JwksKeySource keys = requireNonNull(keySources.apply(issuer), "no key source for " + issuer.issuer());
             Map<String, JWTVerifier> verifiers = new HashMap<>();
             for (String algorithm : issuer.algorithms()) {
-                Verification verification = JWT.require(algorithm(algorithm, keys))
+                Verification verification = JWT.require(algorithm(algorithm, keys, crypto))
                         .withIssuer(issuer.issuer())
                         .withAnyOfAudience(issuer.audiences().toArray(String[]::new))
                         .withClaimPresence("sub")
@@ -294,7 +302,7 @@ final class TokenVerifier {
         return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;
     }
 
-    private static Algorithm algorithm(String name, JwksKeySource keys) {
+    private static Algorithm algorithm(String name, JwksKeySource keys, Optional<java.security.Provider> crypto) {
         RSAKeyProvider rsa = new RSAKeyProvider() {
             @Override
             public RSAPublicKey getPublicKeyById(String keyId) {
@@ -327,10 +335,11 @@ final class TokenVerifier {
                 return null;
             }
         };
+        Optional<Algorithm> rsaVerification = RsaVerification.of(name, rsa, crypto);
+        if (rsaVerification.isPresent()) {
+            return rsaVerification.get();
+        }
         return switch (name) {
-            case "RS256" -> Algorithm.RSA256(rsa);
-            case "RS384" -> Algorithm.RSA384(rsa);
-            case "RS512" -> Algorithm.RSA512(rsa);
             case "ES256" -> Algorithm.ECDSA256(ec);
             case "ES384" -> Algorithm.ECDSA384(ec);
             case "ES512" -> Algorithm.ECDSA512(ec);

@@ -43,6 +43,7 @@ public final class BenchRunner {
     /** What AWS Lambda's java21/java25 runtimes start the JVM with unless SnapStart or provisioned concurrency is on. */
     static final List<String> LAMBDA_DEFAULT_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
+    private static final String JDK_CRYPTO = "gatehouse, CRYPTO_PROVIDER=jdk (java, Lambda default flags)";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -111,6 +112,7 @@ public final class BenchRunner {
     private Map<String, Object> jmh(List<String> flags) throws Exception {
         Options options = new OptionsBuilder()
                 .include(DecisionBenchmark.class.getName() + "\\.")
+                .include(RawRsaBenchmark.class.getName() + "\\.")
                 .mode(Mode.SampleTime)
                 .timeUnit(TimeUnit.MICROSECONDS)
                 .warmupIterations(quick ? 1 : 5)
@@ -125,7 +127,7 @@ public final class BenchRunner {
         Map<String, Object> byBenchmark = new LinkedHashMap<>();
         for (RunResult run : runs) {
             String name = run.getParams().getBenchmark();
-            name = name.substring(name.lastIndexOf('.') + 1);
+            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1) + "[" + run.getParams().getParam("crypto") + "]";
             var stats = run.getPrimaryResult().getStatistics();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("flags", String.join(" ", flags));
@@ -159,6 +161,8 @@ public final class BenchRunner {
         ours.addAll(fixture.javaTrustOptions());
         ours.addAll(List.of("-cp", classpath, ColdStartMain.class.getName()));
         commands.put("gatehouse (java, Lambda default flags)", ours);
+        // The same command; the runner gives this one CRYPTO_PROVIDER=jdk (see JDK_CRYPTO below).
+        commands.put(JDK_CRYPTO, ours);
         List<String> jvmDefaults = new ArrayList<>(List.of(java));
         jvmDefaults.addAll(fixture.javaTrustOptions());
         jvmDefaults.addAll(List.of("-cp", classpath, ColdStartMain.class.getName()));
@@ -176,8 +180,13 @@ public final class BenchRunner {
             for (Map.Entry<String, List<String>> command : commands.entrySet()) {
                 List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxrss_kb=%M"));
                 timed.addAll(command.getValue());
+                Map<String, String> commandEnv = env;
+                if (command.getKey().equals(JDK_CRYPTO)) {
+                    commandEnv = new HashMap<>(env);
+                    commandEnv.put("CRYPTO_PROVIDER", "jdk");
+                }
                 long start = System.nanoTime();
-                Exec exec = exec(timed, env);
+                Exec exec = exec(timed, commandEnv);
                 double elapsed = (System.nanoTime() - start) / 1e6;
                 if (exec.exitCode != 0 || !exec.stdout.contains("\"Allow\"")) {
                     throw new IllegalStateException(command.getKey() + " did not print an Allow policy:\n" + exec.stdout + exec.stderr);
@@ -204,32 +213,37 @@ public final class BenchRunner {
     /** JVM start → first decision posted, under AWS's runtime interface client with Lambda's default flags. */
     private Map<String, Object> runtimeClientColdStart(Fixture fixture, String token) throws IOException {
         ColdStartProbe probe = new ColdStartProbe(root.resolve("local/target/lambda-runtime"), Files.createDirectories(work.resolve("ric")));
-        Map<String, String> env = new HashMap<>(fixture.env());
-        env.remove("METHOD_ARN");
-        // How a deployed function gets JVM options; here only to trust the benchmark's self-signed JWKS certificate.
-        env.put("JAVA_TOOL_OPTIONS", String.join(" ", fixture.javaTrustOptions()));
-        FunctionDefinition function = new FunctionDefinition("authorizer", "dev.gatehouse.authorizer.AuthorizerHandler",
-                root.resolve("authorizer/target/authorizer.jar"), env, 10, 1024);
         String event = JSON.writeValueAsString(Map.of(
                 "type", "TOKEN", "authorizationToken", "Bearer " + token, "methodArn", Fixture.METHOD_ARN));
-        List<Double> millis = new ArrayList<>();
-        long peakRss = -1;
-        for (int i = 0; i < (quick ? 3 : 15); i++) {
-            ColdStartProbe.Measurement m = probe.measure(function, event);
-            if (m.result() == null || !m.result().contains("\"Allow\"")) {
-                throw new IllegalStateException("the authorizer under the runtime interface client did not allow: " + m.error());
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (String crypto : List.of("accp", "jdk")) {
+            Map<String, String> env = new HashMap<>(fixture.env());
+            env.remove("METHOD_ARN");
+            env.put("CRYPTO_PROVIDER", crypto);
+            // How a deployed function gets JVM options; here only to trust the benchmark's self-signed JWKS certificate.
+            env.put("JAVA_TOOL_OPTIONS", String.join(" ", fixture.javaTrustOptions()));
+            FunctionDefinition function = new FunctionDefinition("authorizer", "dev.gatehouse.authorizer.AuthorizerHandler",
+                    root.resolve("authorizer/target/authorizer.jar"), env, 10, 1024);
+            List<Double> millis = new ArrayList<>();
+            long peakRss = -1;
+            for (int i = 0; i < (quick ? 3 : 12); i++) {
+                ColdStartProbe.Measurement m = probe.measure(function, event);
+                if (m.result() == null || !m.result().contains("\"Allow\"")) {
+                    throw new IllegalStateException("the authorizer under the runtime interface client did not allow: " + m.error());
+                }
+                millis.add(m.millis());
+                peakRss = Math.max(peakRss, m.peakRssKib());
             }
-            millis.add(m.millis());
-            peakRss = Math.max(peakRss, m.peakRssKib());
+            List<Double> sorted = millis.stream().sorted().toList();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("runs", sorted.size());
+            row.put("medianMillis", sorted.get(sorted.size() / 2));
+            row.put("minMillis", sorted.get(0));
+            row.put("maxMillis", sorted.get(sorted.size() - 1));
+            row.put("peakRssMiB", peakRss / 1024.0);
+            rows.put("gatehouse authorizer.jar, CRYPTO_PROVIDER=" + crypto + " (RIC, Lambda default flags)", row);
         }
-        List<Double> sorted = millis.stream().sorted().toList();
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("runs", sorted.size());
-        row.put("medianMillis", sorted.get(sorted.size() / 2));
-        row.put("minMillis", sorted.get(0));
-        row.put("maxMillis", sorted.get(sorted.size() - 1));
-        row.put("peakRssMiB", peakRss / 1024.0);
-        return Map.of("gatehouse authorizer.jar (RIC, Lambda default flags)", row);
+        return rows;
     }
 
     private static Map<String, String> nodeEnv(Fixture fixture) {

@@ -113,7 +113,7 @@ class BrokenConfigurationIT {
     private Path copyService(UnaryOperator<String> breakIt) throws IOException {
         Path service = Files.createDirectories(temp.resolve("service"));
         String yml = Files.readString(Infra.infraDir().resolve("serverless.yml"))
-                .replace("artifact: ../", "artifact: " + Infra.repoDir().toAbsolutePath() + "/");
+                .replace(": ../", ": " + Infra.repoDir().toAbsolutePath() + "/");
         Files.writeString(service.resolve("serverless.yml"), breakIt.apply(yml));
         return service;
     }

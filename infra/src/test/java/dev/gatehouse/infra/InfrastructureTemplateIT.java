@@ -83,11 +83,19 @@ class InfrastructureTemplateIT {
     }
 
     @ParameterizedTest(name = "stage {0}")
-    @ValueSource(strings = {"dev", "prod", "local"})
+    @ValueSource(strings = {"dev", "prod"})
     void shouldRunJava25OnArm64ByDefault(String stage) {
         for (JsonNode function : Infra.packaged(stage).resourcesOfType("AWS::Lambda::Function").values()) {
             assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java25");
             assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"arm64\"]");
+        }
+    }
+
+    @Test
+    void shouldRunTheLocalStageOnTheX86MachinesTheLocalStackRunsOn() {
+        for (JsonNode function : Infra.packaged("local").resourcesOfType("AWS::Lambda::Function").values()) {
+            assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java25");
+            assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"x86_64\"]");
         }
     }
 
@@ -100,6 +108,8 @@ class InfrastructureTemplateIT {
             assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java21");
             assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"x86_64\"]");
         }
+        assertThat(Infra.packaged("dev-java21-x86_64").functions().get("authorizer").path("package").path("artifact").asText())
+                .as("the x86_64 authorizer jar, with ACCP's x86_64 library").isEqualTo("../authorizer/target/authorizer.jar");
     }
 
     @ParameterizedTest(name = "stage {0}")
@@ -235,7 +245,9 @@ class InfrastructureTemplateIT {
         PackagedService service = Infra.packaged(stage);
 
         assertThat(service.state().path("package").path("individually").asBoolean()).isTrue();
-        Map<String, String> artifacts = Map.of("authorizer", "../authorizer/target/authorizer.jar", "helloWorld", "../hello-world/target/hello-world.jar");
+        // The authorizer jar carries ACCP's native library, so each architecture has its own.
+        String authorizerJar = stage.equals("local") ? "authorizer.jar" : "authorizer-arm64.jar";
+        Map<String, String> artifacts = Map.of("authorizer", "../authorizer/target/" + authorizerJar, "helloWorld", "../hello-world/target/hello-world.jar");
         assertThat(service.functions()).containsOnlyKeys(artifacts.keySet());
         artifacts.forEach((function, artifact) -> {
             assertThat(service.functions().get(function).path("package").path("artifact").asText()).isEqualTo(artifact);

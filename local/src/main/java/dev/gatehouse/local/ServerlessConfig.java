@@ -258,13 +258,22 @@ public final class ServerlessConfig {
                 return replacement;
             }
             String text2 = replacement == null ? "" : String.valueOf(replacement);
-            if (insideVariable(current, m.start())) {
-                // the value of a nested variable is a literal fallback of the enclosing one
+            if (insideVariable(current, m.start()) && isAlternative(current, m.start())) {
+                // a nested variable standing as an alternative (${a, ${b}}) is a literal fallback of the enclosing one;
+                // one inside an address (${self:custom.${param:arch}}) is spliced into the address as it is
                 text2 = "'" + text2 + "'";
             }
             current = current.substring(0, m.start()) + text2 + current.substring(m.end());
         }
         throw new IllegalArgumentException("Variables nest too deeply in '" + text + "'");
+    }
+
+    private static boolean isAlternative(String text, int position) {
+        int i = position - 1;
+        while (i >= 0 && text.charAt(i) == ' ') {
+            i--;
+        }
+        return i >= 0 && text.charAt(i) == ',';
     }
 
     private static boolean insideVariable(String text, int position) {

@@ -54,8 +54,11 @@ class ServerlessConfigTest {
                     STAGE: ${sls:stage}-${self:provider.stage}
                     NESTED: ${param:missing, ${param:present}}
                     NUMBER: ${param:number}
+                    BY_ARCH: ${self:custom.byArch.${param:arch}}
+                custom:
+                  byArch: {arm64: arm-value, x86_64: x86-value}
                 params:
-                  default: {present: from-default, number: 5}
+                  default: {present: from-default, number: 5, arch: x86_64}
                   local: {present: from-local}
                 functions:
                   f:
@@ -74,7 +77,8 @@ class ServerlessConfigTest {
                 .containsEntry("SET_ENV", "set")
                 .containsEntry("STAGE", "overridden")
                 .containsEntry("NESTED", "from-local")
-                .containsEntry("NUMBER", "6");
+                .containsEntry("NUMBER", "6")
+                .containsEntry("BY_ARCH", "x86-value");
     }
 
     @Test
