@@ -81,6 +81,7 @@ public final class BenchRunner {
                     "aws-jwt-verify", nodeWarm(fixture, "aws-jwt-verify", tokensFile)));
             results.put("coldStart", coldStarts(fixture, tokens.get(0)));
             results.put("coldStartRuntimeClient", runtimeClientColdStart(fixture, tokens.get(0)));
+            results.put("priming", priming(fixture, tokensFile));
         }
         Files.writeString(root.resolve("bench/target/results.json"), JSON.writeValueAsString(results));
         String report = Report.render(JSON.valueToTree(results));
@@ -244,6 +245,54 @@ public final class BenchRunner {
             rows.put("gatehouse authorizer.jar, CRYPTO_PROVIDER=" + crypto + " (RIC, Lambda default flags)", row);
         }
         return rows;
+    }
+
+    /**
+     * The first 200 decisions after initialisation under full tiered compilation (Lambda's setting with SnapStart),
+     * with and without the priming SnapStart runs before its snapshot. Median over runs of each statistic.
+     */
+    private Map<String, Object> priming(Fixture fixture, Path tokensFile) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = root.resolve("authorizer/target/authorizer.jar") + ":" + benchJar();
+        Map<String, Object> rows = new LinkedHashMap<>();
+        Pattern line = Pattern.compile("first=(\\d+) p50=(\\d+) p90=(\\d+)");
+        for (String mode : List.of("unprimed", "primed")) {
+            List<Long> first = new ArrayList<>();
+            List<Long> p50 = new ArrayList<>();
+            List<Long> p90 = new ArrayList<>();
+            for (int i = 0; i < (quick ? 2 : 7); i++) {
+                List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
+                command.addAll(fixture.javaTrustOptions());
+                command.addAll(List.of("-cp", classpath, PrimingProbe.class.getName(), mode, tokensFile.toString(), "200"));
+                Exec exec = exec(command, nodeEnv(fixture));
+                Matcher m = line.matcher(exec.stdout);
+                if (exec.exitCode != 0 || !m.find()) {
+                    throw new IllegalStateException("PrimingProbe " + mode + " failed:\n" + exec.stdout + exec.stderr);
+                }
+                first.add(Long.parseLong(m.group(1)));
+                p50.add(Long.parseLong(m.group(2)));
+                p90.add(Long.parseLong(m.group(3)));
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("runs", first.size());
+            row.put("firstDecisionMicros", median(first));
+            row.put("p50Micros", median(p50));
+            row.put("p90Micros", median(p90));
+            rows.put(mode, row);
+        }
+        return rows;
+    }
+
+    private static long median(List<Long> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
+    /** The bench module's jar (the AOT cache and CDS need jars, not class directories). */
+    private Path benchJar() throws IOException {
+        try (var jars = Files.list(root.resolve("bench/target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("gatehouse-bench-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("bench/target has no gatehouse-bench jar: run bench/run"));
+        }
     }
 
     private static Map<String, String> nodeEnv(Fixture fixture) {

@@ -69,6 +69,20 @@ final class Report {
         coldRows(md, r.get("coldStartRuntimeClient"));
         md.append('\n');
 
+        JsonNode priming = r.get("priming");
+        md.append("## First requests after initialisation, full tiered JIT (Lambda's setting with SnapStart)\n\n")
+                .append("`PrimingProbe`: build the authorizer from the environment, optionally run the priming the SnapStart ")
+                .append("before-checkpoint hook runs (synthetic decisions on a throwaway in-memory key), then time the first 200 ")
+                .append("decisions on distinct tokens. Median over runs.\n\n")
+                .append("| | runs | first decision µs | p50 µs | p90 µs |\n| --- | ---: | ---: | ---: | ---: |\n");
+        for (Map.Entry<String, JsonNode> e : priming.properties()) {
+            JsonNode p = e.getValue();
+            md.append("| ").append(e.getKey()).append(" | ").append(p.get("runs").asInt()).append(" | ")
+                    .append(p.get("firstDecisionMicros").asLong()).append(" | ").append(p.get("p50Micros").asLong()).append(" | ")
+                    .append(p.get("p90Micros").asLong()).append(" |\n");
+        }
+        md.append('\n');
+
         double oursC1P50 = c1.get("DecisionBenchmark.decision[accp]").get("p50Micros").asDouble();
         double oursC2P50 = c2.get("DecisionBenchmark.decision[accp]").get("p50Micros").asDouble();
         double oursC2Ops = c2.get("DecisionBenchmark.decision[accp]").get("opsPerSecond").asDouble();
