@@ -155,7 +155,7 @@ public final class BenchRunner {
     /** Start → JWKS fetched → one token verified → policy printed → exit, interleaved so machine noise hits all alike. */
     private Map<String, Object> coldStarts(Fixture fixture, String token) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = root.resolve("authorizer/target/authorizer.jar") + ":" + root.resolve("bench/target/classes");
+        String classpath = root.resolve("authorizer/target/authorizer.jar") + ":" + benchJar();
         Map<String, List<String>> commands = new LinkedHashMap<>();
         List<String> ours = new ArrayList<>(List.of(java));
         ours.addAll(LAMBDA_DEFAULT_FLAGS);
@@ -164,6 +164,20 @@ public final class BenchRunner {
         commands.put("gatehouse (java, Lambda default flags)", ours);
         // The same command; the runner gives this one CRYPTO_PROVIDER=jdk (see JDK_CRYPTO below).
         commands.put(JDK_CRYPTO, ours);
+        // JDK 25's AOT cache (JEP 483/514/515), trained by one run of the same command.
+        Path aotCache = work.resolve("authorizer.aot");
+        Files.deleteIfExists(aotCache);
+        List<String> training = new ArrayList<>(ours);
+        training.add(1, "-XX:AOTCacheOutput=" + aotCache);
+        Map<String, String> trainingEnv = new HashMap<>(nodeEnv(fixture));
+        trainingEnv.put("TOKEN", token);
+        Exec trained = exec(training, trainingEnv);
+        if (trained.exitCode != 0 || !Files.isRegularFile(aotCache)) {
+            throw new IllegalStateException("AOT cache training failed:\n" + trained.stdout + trained.stderr);
+        }
+        List<String> withAot = new ArrayList<>(ours);
+        withAot.add(1, "-XX:AOTCache=" + aotCache);
+        commands.put("gatehouse + JDK 25 AOT cache (java, Lambda default flags)", withAot);
         List<String> jvmDefaults = new ArrayList<>(List.of(java));
         jvmDefaults.addAll(fixture.javaTrustOptions());
         jvmDefaults.addAll(List.of("-cp", classpath, ColdStartMain.class.getName()));
