@@ -63,9 +63,9 @@ final class Authorizer {
     /** Builds the verifier, one key source per issuer over HTTP, and hydrates the key sets within the init budget. */
     static Authorizer create(AuthorizerConfig config, Clock clock, Consumer<String> out) {
         KeySetStats stats = new KeySetStats();
-        DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock);
-        Map<String, JwksKeySource> sources = new HashMap<>();
         CryptoProvider.Resolved crypto = config.crypto().resolve();
+        DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock, crypto.provider());
+        Map<String, JwksKeySource> sources = new HashMap<>();
         Map<String, Object> cryptoFields = new LinkedHashMap<>();
         cryptoFields.put("requested", config.crypto().name().toLowerCase(java.util.Locale.ROOT));
         cryptoFields.put("provider", crypto.name());

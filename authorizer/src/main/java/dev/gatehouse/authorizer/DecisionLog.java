@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.security.Provider;
 import java.util.function.Consumer;
 
 /**
@@ -58,13 +60,7 @@ final class DecisionLog {
     private static final int MAX_VALUE_LENGTH = 256;
     private static final String HEX = "0123456789abcdef";
     /** One digest per thread: looking the algorithm up among the providers on every request costs more than hashing. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    });
+    private static final ThreadLocal<MessageDigest> JDK_SHA_256 = ThreadLocal.withInitial(() -> sha256(Optional.empty()));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<String> fallback;
@@ -72,14 +68,22 @@ final class DecisionLog {
     private final String namespace;
     private final Clock clock;
     private final String[] metricDirectives;
+    /** SHA-256 for the token hash, from the verification provider when there is one: the JDK's runs as plain Java under C1. */
+    private final ThreadLocal<MessageDigest> sha256;
 
     /** @param fallback where lines go when the invocation has no Lambda context (local tools, tests) */
     DecisionLog(Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock) {
+        this(fallback, stats, namespace, clock, Optional.empty());
+    }
+
+    /** @param digests the provider of the token hash's SHA-256, or empty for the JDK's */
+    DecisionLog(Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock, Optional<Provider> digests) {
         this.fallback = requireNonNull(fallback, "fallback is null");
         this.stats = requireNonNull(stats, "stats is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metricDirectives = metricDirectives(namespace);
+        this.sha256 = digests.isPresent() ? ThreadLocal.withInitial(() -> sha256(digests)) : JDK_SHA_256;
     }
 
     /** A log with its own statistics, for tests and local tools. */
@@ -91,18 +95,18 @@ final class DecisionLog {
         // Built by hand rather than through Jackson: this runs on every request, and under Lambda's C1-only JIT a
         // map-and-serializer line costs as much as the rest of the decision. The layout is fixed; values are escaped.
         StringBuilder line = new StringBuilder(768).append("{\"event\":\"authorizer_decision\"");
-        field(line, "outcome", entry.outcome().code);
-        field(line, "reason", entry.reason());
+        safeField(line, "outcome", entry.outcome().code);
+        safeField(line, "reason", entry.reason());
         field(line, "kid", truncate(entry.keyId()));
         field(line, "issuer", truncate(entry.principal() != null ? entry.principal().issuer() : entry.issuer()));
         if (entry.principal() != null) {
             field(line, "clientId", entry.principal().clientId().orElse(null));
             field(line, "principalId", entry.principal().subject());
         }
-        field(line, "keySource", entry.keySource() == null ? null : entry.keySource().code());
+        safeField(line, "keySource", entry.keySource() == null ? null : entry.keySource().code());
         field(line, "resource", truncate(entry.resource()));
         field(line, "requestId", context == null ? null : context.getAwsRequestId());
-        field(line, "tokenHash", tokenHash(entry.token()));
+        safeField(line, "tokenHash", tokenHash(entry.token(), sha256.get()));
         field(line, "detail", entry.detail());
 
         KeySetStats.Drained fetches = stats.drain();
@@ -151,6 +155,13 @@ final class DecisionLog {
             }
         }
         return directives;
+    }
+
+    /** A value this class or the authorizer produced (codes, hex): known to need no JSON escaping. */
+    private static void safeField(StringBuilder line, String name, String value) {
+        if (value != null) {
+            line.append(",\"").append(name).append("\":\"").append(value).append('"');
+        }
     }
 
     private static void field(StringBuilder line, String name, String value) {
@@ -213,11 +224,22 @@ final class DecisionLog {
 
     /** The first 8 bytes of the token's SHA-256, hex: enough to correlate lines, useless to replay. */
     static String tokenHash(String token) {
+        return tokenHash(token, JDK_SHA_256.get());
+    }
+
+    private static String tokenHash(String token, MessageDigest digest) {
         if (token == null) {
             return null;
         }
-        byte[] digest = SHA_256.get().digest(token.getBytes(StandardCharsets.ISO_8859_1));
-        return HexFormat.of().formatHex(digest, 0, 8);
+        return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.ISO_8859_1)), 0, 8);
+    }
+
+    private static MessageDigest sha256(Optional<Provider> provider) {
+        try {
+            return provider.isPresent() ? MessageDigest.getInstance("SHA-256", provider.get()) : MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     private static String truncate(String value) {
