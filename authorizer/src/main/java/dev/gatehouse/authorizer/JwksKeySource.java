@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,8 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  *   <li><b>hydrate</b> at initialisation within a time budget, so the warm path never waits on the network;
+ *   <li><b>refresh-ahead</b>: from 4/5 of {@code ttl} on, a request starts a refetch on a virtual thread and goes on
+ *       with the current key without waiting (no thread exists while no request comes; in a frozen Lambda sandbox the
+ *       fetch simply resumes at the next invocation);
  *   <li><b>TTL</b>: after {@code ttl} the whole set is refetched and replaced, so removed keys stop being trusted;
- *       the refresh is done by one request while every other request keeps using the current snapshot;
+ *       if refresh-ahead did not get there first, one request refreshes while every other keeps the current snapshot;
  *   <li><b>stale-if-error</b>: if that refresh fails, the old snapshot stays usable up to {@code ttl + maxStale};
  *       past that, lookups fail with {@link KeysUnavailableException} (500, never 401, never Allow);
  *   <li><b>unknown kid</b>: one single-flight refetch (concurrent callers wait for it rather than fetching again),
@@ -49,6 +54,14 @@ final class JwksKeySource {
     private record Failure(Instant at, String reason, String message) {}
 
     private static final int MAX_NEGATIVE_ENTRIES = 1024;
+    /** Refresh-ahead starts when the snapshot has lived this share of its TTL: 4/5. */
+    private static final int REFRESH_AHEAD_NUMERATOR = 4;
+    private static final int REFRESH_AHEAD_DENOMINATOR = 5;
+    /** Started on demand by a request, never scheduled: nothing runs while no request comes. */
+    private static final Executor REFRESH_ON_VIRTUAL_THREAD = task -> Thread.ofVirtual().name("jwks-refresh-ahead").start(task);
+
+    private final Executor refresher;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
     private final String issuer;
     private final List<String> algorithms;
@@ -62,6 +75,15 @@ final class JwksKeySource {
     private volatile Failure lastFailure;
 
     JwksKeySource(IssuerConfig issuer, JwksFetcher fetcher, KeySetPolicy policy, Clock clock, KeySetStats stats) {
+        this(issuer, fetcher, policy, clock, stats, REFRESH_ON_VIRTUAL_THREAD);
+    }
+
+    /**
+     * @param refresher runs refresh-ahead fetches without the request waiting for them (a virtual thread per refresh
+     *     in production; tests pass one they control)
+     */
+    JwksKeySource(IssuerConfig issuer, JwksFetcher fetcher, KeySetPolicy policy, Clock clock, KeySetStats stats, Executor refresher) {
+        this.refresher = requireNonNull(refresher, "refresher is null");
         this.issuer = requireNonNull(issuer, "issuer is null").issuer();
         this.algorithms = issuer.algorithms();
         this.fetcher = requireNonNull(fetcher, "fetcher is null");
@@ -123,7 +145,13 @@ final class JwksKeySource {
             Snapshot fetched = fetchBlocking(current, keyId);
             return lookup(fetched, keyId, fetched == current ? Source.CACHE : Source.FETCH);
         }
-        if (age(current, now).compareTo(policy.ttl()) >= 0) {
+        Duration age = age(current, now);
+        if (age.compareTo(policy.ttl()) < 0 && age.compareTo(refreshAheadAge()) >= 0) {
+            // Refresh-ahead: a request near the end of the TTL starts the refetch and goes on with the current key.
+            refreshAhead(current, now);
+            return lookup(current, keyId, Source.CACHE);
+        }
+        if (age.compareTo(policy.ttl()) >= 0) {
             // Refresh due: one caller refreshes, nobody waits for it; a failed refresh keeps the snapshot (stale-if-error).
             boolean refreshed = false;
             if (!inBackoff(now) && fetchLock.tryLock()) {
@@ -143,6 +171,34 @@ final class JwksKeySource {
             return lookup(latest, keyId, source);
         }
         return lookup(current, keyId, Source.CACHE);
+    }
+
+    private Duration refreshAheadAge() {
+        return policy.ttl().multipliedBy(REFRESH_AHEAD_NUMERATOR).dividedBy(REFRESH_AHEAD_DENOMINATOR);
+    }
+
+    /** Starts one refetch of {@code seen} on the refresher unless one is running or a failure is being backed off. */
+    private void refreshAhead(Snapshot seen, Instant now) {
+        if (inBackoff(now) || !refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                fetchLock.lock();
+                try {
+                    if (snapshot == seen) {
+                        fetchNow(policy.connectTimeout().plus(policy.readTimeout()));
+                    }
+                } catch (KeySetFetchException e) {
+                    // The current snapshot stays; the TTL refresh on the request path tries again.
+                } finally {
+                    fetchLock.unlock();
+                    refreshing.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            refreshing.set(false);
+        }
     }
 
     private KeyLookup lookup(Snapshot from, String keyId, Source source) {

@@ -32,13 +32,15 @@ class JwksKeySourceTest {
     private final AtomicReference<KeySetFetchException> failure = new AtomicReference<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private final KeySetStats stats = new KeySetStats();
+    /** Refresh-ahead tasks, run only when a test says so. */
+    private final List<Runnable> refreshes = new ArrayList<>();
     private final JwksKeySource source = new JwksKeySource(TestKeys.issuer(), budget -> {
         fetches.incrementAndGet();
         if (failure.get() != null) {
             throw failure.get();
         }
         return body.get().getBytes(StandardCharsets.UTF_8);
-    }, POLICY, clock, stats);
+    }, POLICY, clock, stats, refreshes::add);
 
     private void down() {
         failure.set(new KeySetFetchException("jwks_unavailable", "connection refused", null));
@@ -52,6 +54,38 @@ class JwksKeySourceTest {
         assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
         assertThat(source.find("a").keyAge()).isEqualTo(Duration.ofMinutes(9));
         assertThat(fetches).hasValue(1);
+    }
+
+    @Test
+    void shouldRefreshAheadNearTheEndOfTheTtlWithoutMakingTheRequestWait() {
+        source.hydrate(Duration.ofSeconds(1));
+        body.set(TestKeys.jwks(A, B));
+        clock.advance(Duration.ofMinutes(8));
+
+        assertThat(source.find("a").source()).as("answered from the current snapshot").isEqualTo(Source.CACHE);
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        assertThat(refreshes).as("one refresh started, none while it runs").hasSize(1);
+        assertThat(fetches).as("the request did not fetch").hasValue(1);
+
+        refreshes.removeFirst().run();
+
+        assertThat(fetches).hasValue(2);
+        assertThat(source.find("b").source()).isEqualTo(Source.CACHE);
+        assertThat(source.keyAge()).isZero();
+    }
+
+    @Test
+    void shouldKeepTheSnapshotWhenARefreshAheadFails() {
+        source.hydrate(Duration.ofSeconds(1));
+        clock.advance(Duration.ofMinutes(9));
+        down();
+
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        refreshes.removeFirst().run();
+
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        assertThat(refreshes).as("no new refresh during the failure back-off").isEmpty();
+        assertThat(source.keyAge()).isEqualTo(Duration.ofMinutes(9));
     }
 
     @Test
