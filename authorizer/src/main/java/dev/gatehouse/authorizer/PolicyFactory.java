@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.gatehouse.common.AuthorizerContext;
 import dev.gatehouse.common.AuthorizerPolicy;
+import dev.gatehouse.common.Effect;
 import dev.gatehouse.common.MethodArn;
 import dev.gatehouse.common.PolicyStatement;
 import dev.gatehouse.common.Principal;
@@ -48,6 +49,8 @@ final class PolicyFactory {
 
     private final RouteScopes routes;
     private final Set<String> requiredScopes;
+    /** Every route's pattern, to tell a request of the table's API from one of another API; null without a table. */
+    private final PolicyStatement described;
     private final Map<Set<String>, Patterns> cache = new ConcurrentHashMap<>();
 
     PolicyFactory() {
@@ -57,6 +60,8 @@ final class PolicyFactory {
     PolicyFactory(RouteScopes routes) {
         this.routes = requireNonNull(routes, "routes is null");
         this.requiredScopes = routes.requiredScopes();
+        this.described = routes.isEmpty() ? null : new PolicyStatement(Effect.ALLOW,
+                routes.routes().stream().map(RouteScopes.Route::pattern).distinct().toList());
     }
 
     AuthorizerPolicy allow(Principal principal, MethodArn methodArn) {
@@ -70,21 +75,15 @@ final class PolicyFactory {
             return new AuthorizerPolicy(principal.subject(), List.of(PolicyStatement.deny(methodArn.stageWildcard())), context);
         }
         List<PolicyStatement> statements = new ArrayList<>();
-        statements.add(new PolicyStatement(dev.gatehouse.common.Effect.ALLOW, prefixed(stagePrefix, patterns.allow())));
+        statements.add(new PolicyStatement(Effect.ALLOW, prefixed(stagePrefix, patterns.allow())));
         if (!patterns.deny().isEmpty()) {
-            statements.add(new PolicyStatement(dev.gatehouse.common.Effect.DENY, prefixed(stagePrefix, patterns.deny())));
+            statements.add(new PolicyStatement(Effect.DENY, prefixed(stagePrefix, patterns.deny())));
         }
         return new AuthorizerPolicy(principal.subject(), statements, context);
     }
 
     private boolean describes(MethodArn methodArn) {
-        String tail = methodArn.httpMethod() + "/" + methodArn.resourcePath();
-        for (RouteScopes.Route route : routes.routes()) {
-            if (PolicyStatement.allow(route.pattern()).matches(tail)) {
-                return true;
-            }
-        }
-        return false;
+        return described.matches(methodArn.httpMethod() + "/" + methodArn.resourcePath());
     }
 
     private static List<String> prefixed(String prefix, List<String> tails) {
