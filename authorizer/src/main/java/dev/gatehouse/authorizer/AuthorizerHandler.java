@@ -14,7 +14,8 @@ import java.util.Locale;
  * The API Gateway (REST) Lambda custom authorizer: {@code TOKEN} and {@code REQUEST} events in, an IAM policy out.
  *
  * <ul>
- *   <li>valid token: a policy allowing the API stage the request came through, with {@code principalId} = {@code sub}
+ *   <li>valid token: a policy allowing the API stage the request came through (with {@link RouteScopes}: exactly the routes
+ *       its scopes permit), with {@code principalId} = {@code sub}
  *       and the scopes, client id and issuer in {@code context};
  *   <li>any problem with the token: the invocation fails with exactly {@code Unauthorized} (API Gateway answers 401);
  *   <li>the authorizer cannot decide (keys unavailable, bad event): a descriptive error (API Gateway answers 500).
@@ -30,12 +31,17 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
 
     /** Used by the Lambda runtime: reads the configuration from the environment, once per container. */
     public AuthorizerHandler() {
-        this(AuthorizerConfig.fromEnv(System.getenv()));
+        this(AuthorizerConfig.fromEnv(System.getenv()), RouteScopes.fromEnv(System.getenv()));
     }
 
-    /** Used by local tools and integration tests. */
+    /** Used by local tools and integration tests: every valid token may call the whole stage. */
     public AuthorizerHandler(AuthorizerConfig config) {
-        this(Authorizer.create(config, Clock.systemUTC(), System.out::println), new PolicyFactory());
+        this(config, RouteScopes.NONE);
+    }
+
+    /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit. */
+    public AuthorizerHandler(AuthorizerConfig config, RouteScopes routes) {
+        this(Authorizer.create(config, Clock.systemUTC(), System.out::println), new PolicyFactory(routes));
     }
 
     AuthorizerHandler(Authorizer authorizer, PolicyFactory policies) {

@@ -26,12 +26,17 @@ public final class HttpApiIamAuthorizerHandler implements RequestHandler<APIGate
 
     /** Used by the Lambda runtime: reads the configuration from the environment, once per container. */
     public HttpApiIamAuthorizerHandler() {
-        this(AuthorizerConfig.fromEnv(System.getenv()));
+        this(AuthorizerConfig.fromEnv(System.getenv()), RouteScopes.fromEnv(System.getenv()));
     }
 
-    /** Used by local tools and integration tests. */
+    /** Used by local tools and integration tests: every valid token may call the whole stage. */
     public HttpApiIamAuthorizerHandler(AuthorizerConfig config) {
-        this(Authorizer.create(config, Clock.systemUTC(), System.out::println), new PolicyFactory());
+        this(config, RouteScopes.NONE);
+    }
+
+    /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit. */
+    public HttpApiIamAuthorizerHandler(AuthorizerConfig config, RouteScopes routes) {
+        this(Authorizer.create(config, Clock.systemUTC(), System.out::println), new PolicyFactory(routes));
     }
 
     HttpApiIamAuthorizerHandler(Authorizer authorizer, PolicyFactory policies) {

@@ -72,6 +72,27 @@ class AuthorizerHandlerTest {
     }
 
     @Test
+    void shouldAllowOnlyTheRoutesTheTokensScopesPermitWithARouteTable() throws IOException {
+        // The token grants read:hello and write:hello; POST /orders needs write:orders, GET /orders read:orders or read:hello.
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        TokenVerifier verifier = new TokenVerifier(CONFIG,
+                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()), clock);
+        RouteScopes routes = RouteScopes.fromEnv(Map.of(RouteScopes.ROUTE_SCOPES,
+                "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\",\"read:hello\"],\"POST /orders\":[\"write:orders\"]}"));
+        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory(routes));
+
+        IamPolicyResponseV1 response = scoped.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
+
+        AuthorizerPolicy policy = policyOf(response);
+        assertThat(policy.allows(METHOD_ARN)).isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders")).isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders")).isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/dev/GET/orders")).isFalse();
+        assertThat(RuntimeSerialization.toJson(response, IamPolicyResponseV1.class).get("policyDocument").get("Statement").get(0).get("Resource").toString())
+                .isEqualTo("[\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/*\"]");
+    }
+
+    @Test
     void shouldSerializeThePolicyTheWayApiGatewayExpectsIt() throws IOException {
         IamPolicyResponseV1 response = handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
 

@@ -109,12 +109,13 @@ class BrokenConfigurationIT {
         return PackagedService.load(out, service);
     }
 
-    /** serverless.yml, changed by {@code breakIt}, in a temporary service directory whose artifacts are the real jars. */
+    /** serverless.yml, changed by {@code breakIt}, and route-scopes.js in a temporary service directory whose artifacts are the real jars. */
     private Path copyService(UnaryOperator<String> breakIt) throws IOException {
         Path service = Files.createDirectories(temp.resolve("service"));
         String yml = Files.readString(Infra.infraDir().resolve("serverless.yml"))
                 .replace(": ../", ": " + Infra.repoDir().toAbsolutePath() + "/");
         Files.writeString(service.resolve("serverless.yml"), breakIt.apply(yml));
+        Files.copy(Infra.infraDir().resolve("route-scopes.js"), service.resolve("route-scopes.js"));
         return service;
     }
 

@@ -25,7 +25,8 @@ class PipelinesTest {
     static final String BUILD = "bash .ci/run";
     static final String DEPLOY_DEV = ".ci/deploy dev";
     static final String DEPLOY_PROD = ".ci/deploy prod";
-    static final List<String> JARS = List.of("authorizer/target/authorizer.jar", "hello-world/target/hello-world.jar");
+    /** Every function's artifact in infra/serverless.yml, relative to the repository: what the deploy steps need. */
+    static final List<String> JARS = jars();
     private static final Pattern AWS_ACCESS_KEY = Pattern.compile("(AKIA|ASIA)[0-9A-Z]{16}");
 
     private final Path repo = Path.of(Infra.property("gatehouse.repo.dir"));
@@ -173,6 +174,29 @@ class PipelinesTest {
                 .map(step -> map(step, "env"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("No step with run and env in " + job));
+    }
+
+    private static List<String> jars() {
+        Map<String, Object> service = yaml(Path.of(Infra.property("gatehouse.repo.dir"), "infra/serverless.yml"));
+        Map<String, Object> functions = map(service, "functions");
+        return functions.values().stream()
+                .map(function -> map(map(function), "package").get("artifact").toString())
+                .flatMap(artifact -> artifactsOf(service, artifact).stream())
+                .map(artifact -> artifact.replaceFirst("^\\.\\./", ""))
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * A literal artifact, or every value of the {@code custom} map an artifact like
+     * {@code ${self:custom.authorizerArtifact.${param:architecture}}} picks from (one jar per architecture).
+     */
+    private static List<String> artifactsOf(Map<String, Object> service, String artifact) {
+        java.util.regex.Matcher byKey = java.util.regex.Pattern.compile("\\$\\{self:custom\\.([A-Za-z0-9]+)\\.\\$\\{[^}]+}}").matcher(artifact);
+        if (!byKey.matches()) {
+            return List.of(artifact);
+        }
+        return map(map(service, "custom"), byKey.group(1)).values().stream().map(Object::toString).toList();
     }
 
     private static Map<String, Object> yaml(Path file) {

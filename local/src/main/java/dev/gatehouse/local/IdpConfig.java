@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *
  * @param tokenLifetime how long issued access tokens are valid
  * @param apis audience → the scopes that API defines
- * @param clients the clients, by client id
+ * @param clients the clients, by client id, in the order of the file
  */
 public record IdpConfig(Duration tokenLifetime, Map<String, List<String>> apis, Map<String, Client> clients) {
 
@@ -39,7 +39,8 @@ public record IdpConfig(Duration tokenLifetime, Map<String, List<String>> apis, 
     public IdpConfig {
         requireNonNull(tokenLifetime, "tokenLifetime is null");
         apis = Map.copyOf(requireNonNull(apis, "apis is null"));
-        clients = Map.copyOf(requireNonNull(clients, "clients is null"));
+        // In file order: "the first client with a grant" (invoke's ACCESS_TOKEN, the banner's curl) is the file's first.
+        clients = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(clients, "clients is null")));
         if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
             throw new IllegalArgumentException("tokenLifetimeSeconds must be positive");
         }

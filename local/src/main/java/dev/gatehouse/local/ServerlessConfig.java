@@ -45,8 +45,21 @@ public final class ServerlessConfig {
         }
     }
 
-    /** A Lambda authorizer attached to a route. {@code validationExpression} may be null. */
-    public record AuthorizerDefinition(String function, String type, String identitySource, Pattern validationExpression, int ttlSeconds) {}
+    /**
+     * A Lambda authorizer attached to a route. {@code validationExpression} may be null; {@code scopes} are the route's
+     * {@code authorizer.scopes} (any of them; empty = open to every valid token).
+     */
+    public record AuthorizerDefinition(String function, String type, String identitySource, Pattern validationExpression, int ttlSeconds,
+            List<String> scopes) {
+        public AuthorizerDefinition {
+            scopes = List.copyOf(scopes);
+        }
+    }
+
+    /** The variable that hands the authorizer its route table; infra/route-scopes.js computes it for osls. */
+    static final String ROUTE_SCOPES_VARIABLE = "file(./route-scopes.js)";
+    /** The authorizer function whose routes {@link #ROUTE_SCOPES_VARIABLE} lists, as route-scopes.js does. */
+    private static final String ROUTE_SCOPES_AUTHORIZER = "authorizer";
 
     /** An {@code http} event: {@code method} in upper case ({@code ANY} for any), {@code path} without leading slash. */
     public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
@@ -181,7 +194,7 @@ public final class ServerlessConfig {
 
     private AuthorizerDefinition authorizer(Object value, String where) {
         if (value instanceof String name) {
-            return new AuthorizerDefinition(str(resolve(name)), "TOKEN", "method.request.header.Authorization", null, DEFAULT_TTL_SECONDS);
+            return new AuthorizerDefinition(str(resolve(name)), "TOKEN", "method.request.header.Authorization", null, DEFAULT_TTL_SECONDS, List.of());
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException(where + " must be a function name or a mapping");
@@ -208,8 +221,15 @@ public final class ServerlessConfig {
         if (ttl < 0 || ttl > 3600) {
             throw new IllegalArgumentException(where + ".resultTtlInSeconds must be between 0 and 3600, got " + ttl);
         }
+        List<String> scopes = new ArrayList<>();
+        Object declared = map.get("scopes");
+        if (declared instanceof List<?> list) {
+            list.forEach(scope -> scopes.add(string(resolve(scope), where + ".scopes")));
+        } else if (declared != null) {
+            throw new IllegalArgumentException(where + ".scopes must be a list of scopes");
+        }
         return new AuthorizerDefinition(str(resolve(map.get("name"))), type,
-                identitySource == null ? "method.request.header.Authorization" : identitySource, validation, ttl);
+                identitySource == null ? "method.request.header.Authorization" : identitySource, validation, ttl, scopes);
     }
 
     private Map<String, String> environment(Object value, String where) {
@@ -308,6 +328,9 @@ public final class ServerlessConfig {
     }
 
     private Object lookup(String reference, String original) {
+        if (reference.replace(" ", "").equals(ROUTE_SCOPES_VARIABLE)) {
+            return routeScopes();
+        }
         int colon = reference.indexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("Cannot resolve variable " + original + ": '" + reference + "' has no source (param:, opt:, env:, self:, sls:)");
@@ -326,6 +349,36 @@ public final class ServerlessConfig {
             default -> throw new IllegalArgumentException("Cannot resolve variable " + original + ": the local stack does not support the '"
                     + source + ":' source; use a param for the local stage instead");
         };
+    }
+
+    /**
+     * What infra/route-scopes.js gives osls: {@code {"VERB /path": [scopes]}} of every http event whose authorizer is the
+     * function {@value #ROUTE_SCOPES_AUTHORIZER} of this service, in file order.
+     */
+    private String routeScopes() {
+        Map<String, List<String>> routes = new LinkedHashMap<>();
+        if (get(root, "functions") instanceof Map<?, ?> defs) {
+            for (Map.Entry<?, ?> entry : defs.entrySet()) {
+                if (get(entry.getValue(), "events") instanceof List<?> events) {
+                    for (Object event : events) {
+                        if (event instanceof Map<?, ?> e && e.get("http") instanceof Map<?, ?> http && http.get("authorizer") != null) {
+                            Route route = route(String.valueOf(entry.getKey()), http);
+                            if (route.authorizer().function().equals(ROUTE_SCOPES_AUTHORIZER)) {
+                                String key = route.method() + " /" + route.path();
+                                if (routes.put(key, route.authorizer().scopes()) != null) {
+                                    throw new IllegalArgumentException("route-scopes.js: route " + key + " is declared twice");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(routes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the route table as JSON", e);
+        }
     }
 
     private static List<String> splitTopLevel(String expression) {

@@ -38,7 +38,8 @@ class NewmanIT {
             }
             assertThat(finished).as("newman finished in time").isTrue();
             assertThat(process.exitValue()).as(log).isZero();
-            assertThat(log).contains("Get a token").contains("without a token").contains("tampered token");
+            assertThat(log).contains("Get a token").contains("without a token").contains("tampered token")
+                    .contains("orders write with the read-only token").contains("403 from the cached policy");
         }
     }
 }

@@ -41,6 +41,35 @@ class ServerlessConfigTest {
     }
 
     @Test
+    void shouldHandTheAuthorizerTheScopesOfEveryRouteBehindIt() throws Exception {
+        Path yml = write("""
+                service: svc
+                functions:
+                  authorizer:
+                    handler: a.Handler
+                    package: {artifact: a.jar}
+                    environment:
+                      ROUTE_SCOPES: ${file(./route-scopes.js)}
+                  orders:
+                    handler: o.Handler
+                    package: {artifact: o.jar}
+                    events:
+                      - http: {path: /orders, method: get, authorizer: {name: authorizer, scopes: [read:orders, admin]}}
+                      - http: {path: 'orders/{id}', method: post, authorizer: {name: authorizer, scopes: ['${param:writeScope}']}}
+                      - http: {path: status, method: any, authorizer: authorizer}
+                      - http: {path: public, method: get}
+                params:
+                  default: {writeScope: write:orders}
+                """);
+
+        Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
+
+        assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
+                .isEqualTo("{\"GET /orders\":[\"read:orders\",\"admin\"],\"POST /orders/{id}\":[\"write:orders\"],\"ANY /status\":[]}");
+        assertThat(service.routes().get(0).authorizer().scopes()).containsExactly("read:orders", "admin");
+    }
+
+    @Test
     void shouldResolveVariablesWithOverridesFallbacksAndNesting() throws Exception {
         Path yml = write("""
                 service: svc
