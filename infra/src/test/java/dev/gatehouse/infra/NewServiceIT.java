@@ -37,10 +37,10 @@ class NewServiceIT {
     static void createServiceInACopy() throws IOException {
         copy = temp.resolve("repo");
         copyTree(Infra.repoDir(), copy);
-        for (String module : List.of("authorizer", "hello-world", "orders")) {
-            Path jar = Infra.repoDir().resolve(module + "/target/" + module + ".jar");
-            Files.createDirectories(copy.resolve(module + "/target"));
-            Files.copy(jar, copy.resolve(module + "/target/" + module + ".jar"));
+        for (String jar : List.of("authorizer/target/authorizer.jar", "authorizer/target/authorizer-arm64.jar",
+                "hello-world/target/hello-world.jar", "orders/target/orders.jar")) {
+            Files.createDirectories(copy.resolve(jar).getParent());
+            Files.copy(Infra.repoDir().resolve(jar), copy.resolve(jar));
         }
         Files.createSymbolicLink(copy.resolve("infra/node_modules"), Infra.infraDir().resolve("node_modules").toAbsolutePath());
         created = Processes.run(copy, Map.of(), List.of("bash", "scripts/new-service", NAME));
