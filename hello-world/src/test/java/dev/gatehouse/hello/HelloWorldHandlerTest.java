@@ -27,7 +27,7 @@ class HelloWorldHandlerTest {
         APIGatewayProxyResponseEvent response = handler.handleRequest(sampleEvent(), null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json");
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json").containsEntry("Access-Control-Allow-Origin", "*");
         assertThat(JSON.readTree(response.getBody())).isEqualTo(JSON.readTree("""
                 {"message": "Hello, m2m-client@clients!", "subject": "m2m-client@clients", "clientId": "m2m-client", "scopes": ["read:hello"]}
                 """));

@@ -27,7 +27,8 @@ public final class OrdersHandler implements RequestHandler<APIGatewayProxyReques
     static final String WRITE_SCOPE = "write:orders";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json");
+    /** The route is declared with {@code cors: true}: API Gateway answers the preflight, the function each response. */
+    private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json", "Access-Control-Allow-Origin", "*");
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
