@@ -21,10 +21,10 @@ import java.util.Set;
 public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, List<String> algorithms) {
 
     /**
-     * What java-jwt 4.6.2 can verify with a public key. PS256/PS384/PS512 are not among them: java-jwt has no RSASSA-PSS
-     * algorithm, so they are refused at configuration time rather than silently never matching.
+     * The algorithms the authorizer verifies: RS* and ES* through java-jwt (RS* with {@link RsaVerification}), PS*
+     * (RSASSA-PSS, RFC 7518 §3.5, which java-jwt lacks) through {@link RsaVerification} with the JCA's RSASSA-PSS.
      */
-    public static final Set<String> SUPPORTED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512");
+    public static final Set<String> SUPPORTED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
     public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256");
 
     public IssuerConfig {
@@ -49,7 +49,7 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
         for (String algorithm : algorithms) {
             if (!SUPPORTED_ALGORITHMS.contains(algorithm)) {
                 throw new ConfigurationException(AuthorizerConfig.TOKEN_ALGORITHMS + " (or 'algorithms' in " + AuthorizerConfig.ISSUERS + ") of issuer " + issuer
-                        + " must be among " + SUPPORTED_ALGORITHMS.stream().sorted().toList() + " (PS* is not supported by java-jwt), got '" + algorithm + "'");
+                        + " must be among " + SUPPORTED_ALGORITHMS.stream().sorted().toList() + ", got '" + algorithm + "'");
             }
         }
     }

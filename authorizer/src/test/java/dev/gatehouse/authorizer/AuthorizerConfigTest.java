@@ -110,7 +110,7 @@ class AuthorizerConfigTest {
             "JWKS_READ_TIMEOUT_MILLIS, 60000",
             "JWKS_READ_TIMEOUT_MILLIS, 1.5s",
             "TOKEN_ALGORITHMS, HS256",
-            "TOKEN_ALGORITHMS, PS256",
+            "TOKEN_ALGORITHMS, PS257",
             "TOKEN_ALGORITHMS, none",
             "JWKS_MAX_BYTES, 10",
             "JWKS_TTL_SECONDS, 0",

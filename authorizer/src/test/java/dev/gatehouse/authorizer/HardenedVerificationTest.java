@@ -132,6 +132,41 @@ class HardenedVerificationTest {
                         (ECPrivateKey) generator.generateKeyPair().getPrivate())), Reason.INVALID_SIGNATURE);
     }
 
+    @Test
+    void shouldVerifyPs256TokensWithEitherCryptoProviderForAnIssuerConfiguredForPs256() throws Exception {
+        Map<String, Object> jwk = new HashMap<>(KEYS.jwk());
+        jwk.put("alg", "PS256");
+        byte[] body = new ObjectMapper().writeValueAsBytes(Map.of("keys", List.of(jwk)));
+        AuthorizerConfig config = new AuthorizerConfig(List.of(new IssuerConfig(TestKeys.ISSUER, TestKeys.issuer().jwksUri(), List.of(TestKeys.AUDIENCE),
+                List.of("PS256"))), TokenRules.DEFAULT, KeySetPolicy.DEFAULT, "Gatehouse");
+        String payload = "{\"iss\":\"" + TestKeys.ISSUER + "\",\"sub\":\"pss-client@clients\",\"aud\":\"" + TestKeys.AUDIENCE
+                + "\",\"iat\":" + NOW.getEpochSecond() + ",\"exp\":" + NOW.plusSeconds(600).getEpochSecond() + "}";
+        String ps256 = pss("{\"alg\":\"PS256\",\"typ\":\"JWT\",\"kid\":\"key-1\"}", payload);
+        String[] parts = ps256.split("\\.");
+        String otherPayload = pss("{\"alg\":\"PS256\",\"kid\":\"key-1\"}", payload.replace("pss-client", "someone-else")).split("\\.")[1];
+
+        for (CryptoProvider crypto : CryptoProvider.values()) {
+            TokenVerifier verifier = new TokenVerifier(config, issuer -> new JwksKeySource(issuer, budget -> body, config.keySets(), CLOCK,
+                    new KeySetStats()), CLOCK, crypto.resolve().provider());
+
+            assertThat(verifier.verify(ps256).principal().subject()).as(crypto.name()).isEqualTo("pss-client@clients");
+            assertRejected(verifier, parts[0] + "." + otherPayload + "." + parts[2], Reason.INVALID_SIGNATURE);
+            assertRejected(verifier, KEYS.sign(KEYS.token(NOW)), Reason.ALGORITHM_NOT_ALLOWED);
+        }
+    }
+
+    /** Signs {@code header.payload} with RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt), which java-jwt cannot. */
+    private static String pss(String header, String payload) throws Exception {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = base64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.security.Signature signature = java.security.Signature.getInstance("RSASSA-PSS");
+        signature.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1", java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+        signature.initSign(KEYS.privateKey);
+        signature.update(signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return signingInput + "." + base64.encodeToString(signature.sign());
+    }
+
     private static String coordinate(BigInteger value) {
         byte[] bytes = value.toByteArray();
         byte[] fixed = new byte[32];

@@ -62,7 +62,18 @@ public final class BenchRunner {
             System.err.println("usage: BenchRunner <repository root> [--quick]");
             System.exit(2);
         }
-        new BenchRunner(Path.of(args[0]), List.of(args).contains("--quick")).run();
+        BenchRunner runner = new BenchRunner(Path.of(args[0]), List.of(args).contains("--quick"));
+        if (List.of(args).contains("--report-only")) {
+            runner.report();
+        } else {
+            runner.run();
+        }
+    }
+
+    /** Renders BENCHMARKS.md again from the last run's bench/target/results.json (after editing the report's text). */
+    private void report() throws IOException {
+        JsonNode last = JSON.readTree(Files.readString(root.resolve("bench/target/results.json")));
+        Files.writeString(root.resolve("BENCHMARKS.md"), Report.render(last));
     }
 
     private void run() throws Exception {
