@@ -215,7 +215,11 @@ final class JwksKeySource {
         if (rejectedUntil != null && now.isBefore(rejectedUntil)) {
             throw unknown(keyId, "was not in the issuer's key set at the last fetch");
         }
-        if (age(seen, now).compareTo(policy.cooldown()) < 0 || inBackoff(now)) {
+        if (inBackoff(now)) {
+            // The key set cannot be fetched right now: whether this kid is genuine cannot be decided (500, not 401).
+            throw backingOff(keyId, now);
+        }
+        if (age(seen, now).compareTo(policy.cooldown()) < 0) {
             // Not cached as negative: a genuine new kid must be found once the cool-down is over.
             throw unknown(keyId, "is not in the issuer's key set (refetch cool-down active)");
         }
@@ -224,7 +228,7 @@ final class JwksKeySource {
             Snapshot latest = snapshot;
             if (latest == seen) {
                 if (inBackoff(clock.instant())) {
-                    throw unknown(keyId, "is not in the issuer's key set (refetch backing off after a failure)");
+                    throw backingOff(keyId, clock.instant());
                 }
                 try {
                     latest = fetchNow(policy.connectTimeout().plus(policy.readTimeout()));
@@ -306,6 +310,13 @@ final class JwksKeySource {
 
     private static long elapsedMillis(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1_000_000L;
+    }
+
+    private KeysUnavailableException backingOff(String keyId, Instant now) {
+        Failure failure = lastFailure;
+        return new KeysUnavailableException(failure == null ? "jwks_unavailable" : failure.reason(), "The token's key is not cached and the JSON Web Key Set of "
+                + issuer + " failed to fetch " + (failure == null ? "recently" : Duration.between(failure.at(), now).toMillis() + " ms ago: " + failure.message()),
+                keyId, null);
     }
 
     private static TokenRejectedException unknown(String keyId, String why) {

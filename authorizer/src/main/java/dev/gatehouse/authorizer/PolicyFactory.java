@@ -115,25 +115,23 @@ final class PolicyFactory {
 
     private Patterns compute(Set<String> granted) {
         List<RouteScopes.Route> permitted = new ArrayList<>();
-        List<String> refusedSamples = new ArrayList<>();
         List<RouteScopes.Route> refused = new ArrayList<>();
         for (RouteScopes.Route route : routes.routes()) {
             if (route.permits(granted)) {
                 permitted.add(route);
             } else {
                 refused.add(route);
-                refusedSamples.addAll(route.samples());
             }
         }
         Set<String> allow = new LinkedHashSet<>();
         for (RouteScopes.Route route : permitted) {
-            allow.add(widen(route.pattern(), refusedSamples));
+            allow.add(widen(route.pattern(), refused));
         }
         List<String> compact = withoutCovered(allow);
         List<String> deny = new ArrayList<>();
         for (RouteScopes.Route route : refused) {
             for (String pattern : compact) {
-                if (RouteScopes.matchesAny(pattern, route.samples())) {
+                if (route.reachableBy(pattern)) {
                     deny.add(route.pattern());
                     break;
                 }
@@ -144,10 +142,10 @@ final class PolicyFactory {
 
     /**
      * The shortest generalisation of {@code pattern} ({@code *}, {@code VERB/*}, {@code VERB/a*}, {@code VERB/a/b*}, ...,
-     * the pattern itself) that matches no request of a refused route. Wider patterns only add paths that are no route of
-     * the table, which API Gateway answers itself without calling any function.
+     * the pattern itself) that matches no request of a refused route (an exact check, {@code Route.reachableBy}). Wider
+     * patterns only add paths that are no route of the table, which API Gateway answers itself without calling any function.
      */
-    private static String widen(String pattern, List<String> refusedSamples) {
+    private static String widen(String pattern, List<RouteScopes.Route> refused) {
         List<String> candidates = new ArrayList<>();
         candidates.add("*");
         int slash = pattern.indexOf('/');
@@ -156,7 +154,7 @@ final class PolicyFactory {
             candidates.add(pattern.substring(0, i) + "*");
         }
         for (String candidate : candidates) {
-            if (!RouteScopes.matchesAny(candidate, refusedSamples)) {
+            if (refused.stream().noneMatch(route -> route.reachableBy(candidate))) {
                 return candidate;
             }
         }

@@ -100,6 +100,21 @@ public record RouteScopes(List<Route> routes) {
             return (method.equals("ANY") ? "*" : method) + "/" + resourcePath("*", "*");
         }
 
+        /**
+         * Whether the IAM pattern {@code glob} (literal characters and {@code *}) matches at least one request this route
+         * serves, exactly: API Gateway fills {@code {param}} with one non-empty segment (no {@code /}) and
+         * {@code {proxy+}} with one or more characters, slashes included.
+         */
+        boolean reachableBy(String glob) {
+            String path = resourcePath(String.valueOf(SEGMENT_TOKEN), String.valueOf(GREEDY_TOKEN));
+            for (String verb : method.equals("ANY") ? VERBS : List.of(method)) {
+                if (intersects(glob, verb + "/" + path)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Method-ARN tails of concrete requests this route serves: one per verb, path parameters filled in. */
         List<String> samples() {
             String path = resourcePath("p", "p/p");
@@ -168,10 +183,10 @@ public record RouteScopes(List<Route> routes) {
                 if (other == denied || !(other.scopes().isEmpty() || !denied.scopes().containsAll(other.scopes()))) {
                     continue;
                 }
-                if (swallowed == null && matchesAny(denied.pattern(), other.samples())) {
+                if (swallowed == null && other.reachableBy(denied.pattern())) {
                     swallowed = other;
                 }
-                if (covering == null && matchesAny(other.pattern(), denied.samples())) {
+                if (covering == null && denied.reachableBy(other.pattern())) {
                     covering = other;
                 }
             }
@@ -180,6 +195,73 @@ public record RouteScopes(List<Route> routes) {
                         + "', but IAM wildcards cannot tell their requests apart (path parameters become '*', which also matches '/'); "
                         + "give them the same scopes or distinct literal path segments");
             }
+        }
+    }
+
+    /** In a route template: a {@code {param}} (one or more characters other than {@code /}). */
+    private static final char SEGMENT_TOKEN = '\u0001';
+    /** In a route template: a {@code {proxy+}} (one or more characters of any kind). */
+    private static final char GREEDY_TOKEN = '\u0002';
+
+    /**
+     * Whether some string matches both the IAM glob ({@code *} = any run of characters) and the route template (literal
+     * characters, {@link #SEGMENT_TOKEN}, {@link #GREEDY_TOKEN}): a search over the product of the two automata.
+     * States are (glob position, template position, inside a parameter having consumed at least one character).
+     */
+    static boolean intersects(String glob, String template) {
+        int n = glob.length();
+        int m = template.length();
+        boolean[][][] seen = new boolean[n + 1][m + 1][2];
+        java.util.ArrayDeque<int[]> queue = new java.util.ArrayDeque<>();
+        queue.add(new int[] {0, 0, 0});
+        seen[0][0][0] = true;
+        while (!queue.isEmpty()) {
+            int[] s = queue.poll();
+            int i = s[0];
+            int j = s[1];
+            int in = s[2];
+            if (i == n && j == m && in == 0) {
+                return true;
+            }
+            // Epsilon moves: a glob star may match nothing more; a parameter that has consumed a character may end.
+            if (i < n && glob.charAt(i) == '*') {
+                visit(seen, queue, i + 1, j, in);
+            }
+            if (in == 1) {
+                visit(seen, queue, i, j + 1, 0);
+            }
+            // Consume one character on both sides.
+            if (i >= n) {
+                continue;
+            }
+            boolean star = glob.charAt(i) == '*';
+            char literal = glob.charAt(i);
+            int nextI = star ? i : i + 1;
+            if (in == 1) {
+                char token = template.charAt(j);
+                if (star || token == GREEDY_TOKEN || literal != '/') {
+                    visit(seen, queue, nextI, j, 1);
+                }
+            } else if (j < m) {
+                char token = template.charAt(j);
+                if (token == SEGMENT_TOKEN) {
+                    if (star || literal != '/') {
+                        visit(seen, queue, nextI, j, 1);
+                    }
+                } else if (token == GREEDY_TOKEN) {
+                    visit(seen, queue, nextI, j, 1);
+                } else if (star || literal == token) {
+                    visit(seen, queue, nextI, j + 1, 0);
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void visit(boolean[][][] seen, java.util.ArrayDeque<int[]> queue, int i, int j, int in) {
+        if (!seen[i][j][in]) {
+            seen[i][j][in] = true;
+            queue.add(new int[] {i, j, in});
         }
     }
 

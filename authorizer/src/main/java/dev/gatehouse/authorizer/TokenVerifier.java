@@ -306,7 +306,7 @@ final class TokenVerifier {
         RSAKeyProvider rsa = new RSAKeyProvider() {
             @Override
             public RSAPublicKey getPublicKeyById(String keyId) {
-                return keyOf(keys, keyId, RSAPublicKey.class);
+                return keyOf(keys, keyId, name, RSAPublicKey.class);
             }
 
             @Override
@@ -322,7 +322,7 @@ final class TokenVerifier {
         ECDSAKeyProvider ec = new ECDSAKeyProvider() {
             @Override
             public ECPublicKey getPublicKeyById(String keyId) {
-                return keyOf(keys, keyId, ECPublicKey.class);
+                return keyOf(keys, keyId, name, ECPublicKey.class);
             }
 
             @Override
@@ -351,9 +351,11 @@ final class TokenVerifier {
      * The key java-jwt asks for while verifying. It was looked up (fetching if needed, and checked to fit) just before,
      * so this reads the cache only; our exceptions are not IllegalArgument/IllegalState, so java-jwt lets them through unchanged.
      */
-    private static <K extends PublicKey> K keyOf(JwksKeySource keys, String keyId, Class<K> type) {
-        PublicKey key = keys.cached(keyId).key();
-        if (!type.isInstance(key)) {
+    private static <K extends PublicKey> K keyOf(JwksKeySource keys, String keyId, String algorithm, Class<K> type) {
+        SigningKey signingKey = keys.cached(keyId);
+        PublicKey key = signingKey.key();
+        // Checked again here: a refresh may have replaced the key set since the lookup that checked the key.
+        if (!type.isInstance(key) || !signingKey.fits(algorithm)) {
             throw new TokenRejectedException(Reason.UNUSABLE_KEY, "The key the token names is not of the type its algorithm needs.", keyId, null, null);
         }
         return type.cast(key);

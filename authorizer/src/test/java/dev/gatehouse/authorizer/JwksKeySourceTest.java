@@ -174,6 +174,9 @@ class JwksKeySourceTest {
         assertThatThrownBy(() -> source.find("b"))
                 .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.keyId()).isEqualTo("b"));
         assertThat(source.find("a").source()).as("known keys keep working").isEqualTo(Source.CACHE);
+        assertThatThrownBy(() -> source.find("c")).as("during the back-off the new kid cannot be judged either: 500, not 401")
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.getMessage()).contains("failed to fetch"));
+        assertThat(fetches).as("no fetch during the back-off").hasValue(2);
     }
 
     @Test

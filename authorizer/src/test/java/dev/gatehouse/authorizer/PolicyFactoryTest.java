@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 
 class PolicyFactoryTest {
 
@@ -25,7 +26,7 @@ class PolicyFactoryTest {
              "GET /orders/{id}": ["read:orders"], "PUT /orders/{id}": ["write:orders"], "DELETE /orders/{id}": ["write:orders", "admin"],
              "GET /orders/{id}/invoice": ["read:invoices"],
              "GET /customers": ["read:customers"], "GET /customers/{id}": ["read:customers"], "PATCH /customers/{id}": ["write:customers"],
-             "ANY /status": [], "GET /": []}
+             "GET /status": [], "GET /": []}
             """);
 
     private static Principal principal(String... scopes) {
@@ -50,7 +51,8 @@ class PolicyFactoryTest {
         assertThat(policy.allows(PREFIX + "PUT/orders/42")).isFalse();
         assertThat(policy.allows(PREFIX + "GET/orders/42/invoice")).isFalse();
         assertThat(policy.allows(PREFIX + "GET/hello-world")).isTrue();
-        assertThat(policy.allows(PREFIX + "DELETE/status")).isTrue();
+        assertThat(policy.allows(PREFIX + "GET/status")).isTrue();
+        assertThat(policy.allows(PREFIX + "DELETE/status")).isFalse();
         assertThat(policy.context()).containsEntry("scope", "read:orders");
     }
 
@@ -159,5 +161,42 @@ class PolicyFactoryTest {
                 return accepted;
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{\"GET /users/{id}\":[\"admin\"],\"GET /users/me/profile\":[]}               | GET/users/me/profile | GET/users/meredith",
+            "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /orders/search/recent\":[]} | GET/orders/search/recent | GET/orders/searchable"})
+    void shouldNeverWidenAnAllowOntoARequestOfARefusedRoute(String table, String permitted, String refused) {
+        AuthorizerPolicy policy = new PolicyFactory(RouteScopes.parse(table)).allow(principal(), MethodArn.parse(PREFIX + permitted));
+
+        assertThat(policy.allows(PREFIX + permitted)).isTrue();
+        assertThat(policy.allows(PREFIX + refused)).as("policy %s", policy.statements()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"GET /files/{proxy+}\":[\"admin\"],\"GET /files/public/readme\":[]}",
+            "{\"GET /a/{proxy+}\":[\"admin\"],\"GET /a/{x}/c\":[]}",
+            "{\"GET /orders/{id}\":[\"read:orders\"],\"ANY /status\":[],\"GET /orders/{id}/invoice\":[\"read:invoices\"]}"})
+    void shouldRejectTablesWhoseRoutesIamWildcardsCannotTellApart(String table) {
+        assertThatThrownBy(() -> RouteScopes.parse(table))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("cannot tell their requests apart");
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldMatchGlobsAgainstRouteRequestsExactly() {
+        RouteScopes.Route user = RouteScopes.parse("{\"GET /users/{id}\":[\"admin\"]}").routes().get(0);
+        RouteScopes.Route files = RouteScopes.parse("{\"GET /files/{proxy+}\":[\"admin\"]}").routes().get(0);
+
+        assertThat(user.reachableBy("GET/users/me*")).as("'meredith' is an id").isTrue();
+        assertThat(user.reachableBy("GET/users/me/profile")).as("an id has no slash").isFalse();
+        assertThat(user.reachableBy("GET/users/")).as("an id is not empty").isFalse();
+        assertThat(user.reachableBy("POST/*")).isFalse();
+        assertThat(user.reachableBy("*")).isTrue();
+        assertThat(files.reachableBy("GET/files/a/b/c")).isTrue();
+        assertThat(files.reachableBy("GET/files/")).isFalse();
+        assertThat(files.reachableBy("GET/file*")).isTrue();
     }
 }
