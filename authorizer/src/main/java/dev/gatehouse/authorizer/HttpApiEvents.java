@@ -23,13 +23,17 @@ final class HttpApiEvents {
         }
     }
 
-    /** The Authorization header (HTTP API joins repeated headers with commas, which the Bearer syntax then refuses), else the one identity source. */
+    /**
+     * The one identity source when there is exactly one: it is what API Gateway caches the answer under, so the token
+     * verified must be that value, never another header (else a caller could store their own principal under someone
+     * else's cache key). With several identity sources, the Authorization header (HTTP API joins repeated headers with
+     * commas, which the Bearer syntax then refuses).
+     */
     static String authorization(APIGatewayV2CustomAuthorizerEvent event) {
-        String header = Authorizer.authorizationHeader(event.getHeaders());
-        if (header != null) {
-            return header;
-        }
         List<String> identity = event.getIdentitySource();
-        return identity != null && identity.size() == 1 ? identity.get(0) : null;
+        if (identity != null && identity.size() == 1) {
+            return identity.get(0);
+        }
+        return Authorizer.authorizationHeader(event.getHeaders());
     }
 }

@@ -72,13 +72,31 @@ class HttpApiAuthorizerHandlerTest {
         String token = KEYS.sign(KEYS.token(NOW));
         APIGatewayV2CustomAuthorizerEvent joined = event(token);
         joined.setHeaders(Map.of("authorization", "Bearer " + token + ",Bearer " + token));
+        // The identity source is the joined header value too.
+        joined.setIdentitySource(List.of("Bearer " + token + ",Bearer " + token));
         APIGatewayV2CustomAuthorizerEvent conflicting = event(token);
         Map<String, String> headers = new HashMap<>(conflicting.getHeaders());
         headers.put("Authorization", "Bearer other");
         conflicting.setHeaders(headers);
+        // Several identity sources: the token comes from the Authorization header(s).
+        conflicting.setIdentitySource(List.of("Bearer " + token, "tenant-1"));
 
         assertThat(simple.handleRequest(joined, context).getIsAuthorized()).isFalse();
         assertThat(simple.handleRequest(conflicting, context).getIsAuthorized()).isFalse();
+    }
+
+    @Test
+    void shouldVerifyTheTokenApiGatewayCachesTheAnswerUnderNotAnotherHeader() {
+        // Identity source $request.header.X-Token (the cache key) and a different valid token in Authorization: the
+        // answer must be about the X-Token value, or a caller could plant their principal under someone else's key.
+        APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW).withSubject("cache-key-owner@clients")));
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("authorization", "Bearer " + KEYS.sign(KEYS.token(NOW).withSubject("someone-else@clients")));
+        event.setHeaders(headers);
+
+        IamPolicyResponse response = iam.handleRequest(event, context);
+
+        assertThat(response.getPrincipalId()).isEqualTo("cache-key-owner@clients");
     }
 
     @Test
