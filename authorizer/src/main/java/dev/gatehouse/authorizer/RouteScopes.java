@@ -115,7 +115,7 @@ public record RouteScopes(List<Route> routes) {
             return false;
         }
 
-        /** Method-ARN tails of concrete requests this route serves: one per verb, path parameters filled in. */
+        /** Method-ARN tails of concrete requests this route serves (one per verb, path parameters filled in): examples for tests. */
         List<String> samples() {
             String path = resourcePath("p", "p/p");
             return method.equals("ANY") ? VERBS.stream().map(verb -> verb + "/" + path).toList() : List.of(method + "/" + path);
@@ -263,15 +263,6 @@ public record RouteScopes(List<Route> routes) {
             seen[i][j][in] = true;
             queue.add(new int[] {i, j, in});
         }
-    }
-
-    static boolean matchesAny(String pattern, List<String> tails) {
-        for (String tail : tails) {
-            if (PolicyStatement.allow(pattern).matches(tail)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether no route table is configured. */

@@ -5,10 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.common.MethodArn;
-import java.math.BigInteger;
+import dev.gatehouse.common.RsaJwk;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -17,10 +18,9 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.crac.Context;
 import org.crac.Core;
@@ -102,7 +102,7 @@ final class SnapStartPriming implements Resource {
         Clock clock = Clock.systemUTC();
         IssuerConfig issuer = IssuerConfig.of(ISSUER, URI.create(ISSUER + ".well-known/jwks.json"), List.of(AUDIENCE));
         AuthorizerConfig config = new AuthorizerConfig(List.of(issuer), TokenRules.DEFAULT, keySets, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE);
-        byte[] jwks = jwks((RSAPublicKey) pair.getPublic()).getBytes(StandardCharsets.UTF_8);
+        byte[] jwks = jwks((RSAPublicKey) pair.getPublic());
         KeySetStats stats = new KeySetStats();
         JwksKeySource keys = new JwksKeySource(issuer, fetchBudget -> jwks, keySets, clock, stats);
         Authorizer authorizer = new Authorizer(new TokenVerifier(config, i -> keys, clock, crypto),
@@ -160,14 +160,11 @@ final class SnapStartPriming implements Resource {
         }
     }
 
-    private static String jwks(RSAPublicKey key) {
-        return "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":\"" + KEY_ID + "\",\"n\":\""
-                + base64Url(key.getModulus()) + "\",\"e\":\"" + base64Url(key.getPublicExponent()) + "\"}]}";
-    }
-
-    private static String base64Url(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        int offset = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOfRange(bytes, offset, bytes.length));
+    private static byte[] jwks(RSAPublicKey key) {
+        try {
+            return new ObjectMapper().writeValueAsBytes(Map.of("keys", List.of(RsaJwk.signingKey(KEY_ID, key))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the priming key set", e);
+        }
     }
 }

@@ -4,7 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.math.BigInteger;
+import dev.gatehouse.common.RsaJwk;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -13,8 +13,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,14 +69,7 @@ final class TestKeys {
     }
 
     Map<String, Object> jwk() {
-        Map<String, Object> jwk = new LinkedHashMap<>();
-        jwk.put("kty", "RSA");
-        jwk.put("use", "sig");
-        jwk.put("alg", "RS256");
-        jwk.put("kid", keyId);
-        jwk.put("n", base64Url(publicKey.getModulus()));
-        jwk.put("e", base64Url(publicKey.getPublicExponent()));
-        return jwk;
+        return RsaJwk.signingKey(keyId, publicKey);
     }
 
     /** The JSON Web Key Set publishing {@code keys}. */
@@ -106,13 +97,4 @@ final class TestKeys {
         return new JwksKeySource(issuer(), fetcher, KeySetPolicy.DEFAULT, clock, new KeySetStats());
     }
 
-    private static String base64Url(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        if (bytes.length > 1 && bytes[0] == 0) {
-            byte[] unsigned = new byte[bytes.length - 1];
-            System.arraycopy(bytes, 1, unsigned, 0, unsigned.length);
-            bytes = unsigned;
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }

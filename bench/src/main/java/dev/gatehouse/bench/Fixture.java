@@ -10,9 +10,9 @@ import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.gatehouse.common.RsaJwk;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,6 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -125,24 +123,11 @@ final class Fixture implements AutoCloseable {
     }
 
     private String jwksJson() {
-        Map<String, Object> jwk = new LinkedHashMap<>();
-        jwk.put("kty", "RSA");
-        jwk.put("use", "sig");
-        jwk.put("alg", "RS256");
-        jwk.put("kid", KEY_ID);
-        jwk.put("n", base64Url(publicKey.getModulus()));
-        jwk.put("e", base64Url(publicKey.getPublicExponent()));
         try {
-            return new ObjectMapper().writeValueAsString(Map.of("keys", List.of(jwk)));
+            return new ObjectMapper().writeValueAsString(Map.of("keys", List.of(RsaJwk.signingKey(KEY_ID, publicKey))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String base64Url(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        int offset = bytes.length > 1 && bytes[0] == 0 ? 1 : 0;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOfRange(bytes, offset, bytes.length));
     }
 
     @Override

@@ -6,8 +6,8 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.gatehouse.common.RsaJwk;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -296,14 +296,7 @@ public final class IdentityProvider implements AutoCloseable {
     }
 
     private Map<String, Object> jwk() {
-        Map<String, Object> jwk = new LinkedHashMap<>();
-        jwk.put("kty", "RSA");
-        jwk.put("use", "sig");
-        jwk.put("alg", "RS256");
-        jwk.put("kid", keyId);
-        jwk.put("n", base64Url(publicKey.getModulus()));
-        jwk.put("e", base64Url(publicKey.getPublicExponent()));
-        return jwk;
+        return RsaJwk.signingKey(keyId, publicKey);
     }
 
     private static void error(HttpExchange exchange, int status, String error, String description) throws IOException {
@@ -325,7 +318,7 @@ public final class IdentityProvider implements AutoCloseable {
 
     /** RFC 7638 JWK thumbprint: a stable kid derived from the key. */
     private static String thumbprint(RSAPublicKey key) {
-        String canonical = "{\"e\":\"" + base64Url(key.getPublicExponent()) + "\",\"kty\":\"RSA\",\"n\":\"" + base64Url(key.getModulus()) + "\"}";
+        String canonical = "{\"e\":\"" + RsaJwk.base64Url(key.getPublicExponent()) + "\",\"kty\":\"RSA\",\"n\":\"" + RsaJwk.base64Url(key.getModulus()) + "\"}";
         try {
             return Base64.getUrlEncoder().withoutPadding()
                     .encodeToString(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
@@ -334,11 +327,4 @@ public final class IdentityProvider implements AutoCloseable {
         }
     }
 
-    private static String base64Url(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        if (bytes.length > 1 && bytes[0] == 0) {
-            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 }
