@@ -128,10 +128,27 @@ final class Authorizer {
 
     /** The single Authorization value among {@code headers} (any case); several different values are a 401. */
     static String authorizationHeader(Map<String, String> headers) {
+        return authorizationHeader(headers, null);
+    }
+
+    /**
+     * The single Authorization value among {@code headers} and {@code multiValueHeaders} (any case, every value of
+     * the latter); several different values are a 401, the same value repeated is one.
+     */
+    static String authorizationHeader(Map<String, String> headers, Map<String, List<String>> multiValueHeaders) {
         String found = null;
         if (headers != null) {
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 found = merge(found, header.getKey(), header.getValue());
+            }
+        }
+        if (multiValueHeaders != null) {
+            for (Map.Entry<String, List<String>> header : multiValueHeaders.entrySet()) {
+                if (header.getValue() != null) {
+                    for (String value : header.getValue()) {
+                        found = merge(found, header.getKey(), value);
+                    }
+                }
             }
         }
         return found;

@@ -15,7 +15,11 @@ import java.util.Map;
  * The HTTP API (payload format 2.0) Lambda authorizer with <b>simple responses</b> ({@code enableSimpleResponses: true}):
  * {@code {"isAuthorized": true, "context": {...}}} for a valid token, {@code {"isAuthorized": false}} for any problem
  * with the token (HTTP API answers 403), and a descriptive error when the authorizer cannot decide (500). The token is
- * the {@code Authorization} header (any case; several different values are rejected), else the single identity source.
+ * read as {@link HttpApiEvents#authorization} says: always part of the identity sources the answer is cached under.
+ *
+ * <p>A simple response is one yes for every route of the API, so it cannot enforce per-route scopes: this handler
+ * refuses to start when {@value RouteScopes#ROUTE_SCOPES} is set, rather than silently not enforcing it; use
+ * {@link HttpApiIamAuthorizerHandler} (IAM policy responses) for per-route scopes.
  *
  * <p>Built once per container; thread-safe.
  */
@@ -25,7 +29,7 @@ public final class HttpApiAuthorizerHandler implements RequestHandler<APIGateway
 
     /** Used by the Lambda runtime: reads the configuration from the environment, once per container. */
     public HttpApiAuthorizerHandler() {
-        this(AuthorizerConfig.fromEnv(System.getenv()));
+        this(AuthorizerConfig.fromEnv(withoutRouteScopes(System.getenv())));
     }
 
     /** Used by local tools and integration tests. */
@@ -35,6 +39,21 @@ public final class HttpApiAuthorizerHandler implements RequestHandler<APIGateway
 
     HttpApiAuthorizerHandler(Authorizer authorizer) {
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
+    }
+
+    /**
+     * {@code env}, if it sets no {@value RouteScopes#ROUTE_SCOPES}.
+     *
+     * @throws ConfigurationException naming the variable and the handler that enforces it
+     */
+    static Map<String, String> withoutRouteScopes(Map<String, String> env) {
+        String routes = env.get(RouteScopes.ROUTE_SCOPES);
+        if (routes != null && !routes.isBlank()) {
+            throw new ConfigurationException(RouteScopes.ROUTE_SCOPES + " is set, but " + HttpApiAuthorizerHandler.class.getSimpleName()
+                    + " answers with simple responses, which cannot enforce per-route scopes; use "
+                    + HttpApiIamAuthorizerHandler.class.getName() + " (IAM policy responses) or unset " + RouteScopes.ROUTE_SCOPES);
+        }
+        return env;
     }
 
     @Override

@@ -24,16 +24,34 @@ final class HttpApiEvents {
     }
 
     /**
-     * The one identity source when there is exactly one: it is what API Gateway caches the answer under, so the token
-     * verified must be that value, never another header (else a caller could store their own principal under someone
-     * else's cache key). With several identity sources, the Authorization header (HTTP API joins repeated headers with
-     * commas, which the Bearer syntax then refuses).
+     * The token to verify, which must be one of the identity-source values whenever there are any.
+     *
+     * <p>HTTP API caches an authorizer's answer under its identity sources, all of them together when there are several
+     * (<a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html">Working
+     * with AWS Lambda authorizers for HTTP APIs</a>, "Identity sources" and "Authorizer caching"). The verified token
+     * must therefore be part of that key, or a caller could have their own principal cached under values that belong
+     * to someone else's requests:
+     * <ul>
+     *   <li>one identity source: that value is the token (whatever header or parameter it was configured from);
+     *   <li>several: the {@code Authorization} header (HTTP API joins repeated headers with commas, which the Bearer
+     *       syntax then refuses), and only if it equals one of the identity-source values; otherwise a 401;
+     *   <li>none (identity sources are optional only when caching is off, so nothing is cached): the
+     *       {@code Authorization} header.
+     * </ul>
      */
     static String authorization(APIGatewayV2CustomAuthorizerEvent event) {
         List<String> identity = event.getIdentitySource();
         if (identity != null && identity.size() == 1) {
             return identity.get(0);
         }
-        return Authorizer.authorizationHeader(event.getHeaders());
+        String header = Authorizer.authorizationHeader(event.getHeaders());
+        if (identity == null || identity.isEmpty() || header == null) {
+            return header;
+        }
+        if (!identity.contains(header)) {
+            throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED_AUTHORIZATION,
+                    "The Authorization header is not one of the request's " + identity.size() + " identity-source values, which API Gateway caches the answer under.");
+        }
+        return header;
     }
 }

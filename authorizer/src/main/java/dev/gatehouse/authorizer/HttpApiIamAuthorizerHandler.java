@@ -14,8 +14,9 @@ import java.util.LinkedHashMap;
 
 /**
  * The HTTP API (payload format 2.0) Lambda authorizer with <b>IAM policy responses</b>: the same policy as the REST
- * authorizer (Allow the whole stage of {@code routeArn}, so a cached result is right for every route), {@code Unauthorized}
- * for any problem with the token, and a descriptive error (500) when the authorizer cannot decide.
+ * authorizer (exactly the routes of the {@link RouteScopes} table the token's scopes permit, in the stage of
+ * {@code routeArn}, so a cached result is right for every route; a {@code $default} route key is any verb on any path),
+ * {@code Unauthorized} for any problem with the token, and a descriptive error (500) when the authorizer cannot decide.
  *
  * <p>Built once per container; thread-safe.
  */
@@ -24,17 +25,15 @@ public final class HttpApiIamAuthorizerHandler implements RequestHandler<APIGate
     private final Authorizer authorizer;
     private final PolicyFactory policies;
 
-    /** Used by the Lambda runtime: reads the configuration from the environment, once per container. */
+    /**
+     * Used by the Lambda runtime: reads the configuration from the environment, once per container. {@value
+     * RouteScopes#ROUTE_SCOPES} is required: there is no implicit whole-stage grant.
+     */
     public HttpApiIamAuthorizerHandler() {
         this(AuthorizerConfig.fromEnv(System.getenv()), RouteScopes.fromEnv(System.getenv()));
     }
 
-    /** Used by local tools and integration tests: every valid token may call the whole stage. */
-    public HttpApiIamAuthorizerHandler(AuthorizerConfig config) {
-        this(config, RouteScopes.NONE);
-    }
-
-    /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit. */
+    /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit, nothing else. */
     public HttpApiIamAuthorizerHandler(AuthorizerConfig config, RouteScopes routes) {
         this(Authorizer.create(config, Clock.systemUTC(), System.out::println), new PolicyFactory(routes));
     }

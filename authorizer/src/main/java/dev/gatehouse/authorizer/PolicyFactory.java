@@ -20,78 +20,53 @@ import java.util.concurrent.ConcurrentHashMap;
  * Turns a verified principal into the policy API Gateway caches for its token.
  *
  * <p>API Gateway reuses that cached policy for every later method and path of the API called with the same token, so
- * the policy must be right for every route, never just the requested {@code methodArn} (which would turn every other
- * endpoint into a 403 for the cache TTL), and never name another API or stage.
+ * the policy must be right for every route, never just the requested {@code methodArn}, and never name another API or
+ * stage. It is therefore a function of the token's scopes, the route table and the ARN's partition, region, account,
+ * API and stage <b>only</b>: the requested verb and path play no part, so no first request, however odd its path
+ * (trailing slashes, encodings, a route the table does not know), can widen what the token may do later.
  *
  * <ul>
- *   <li>Without a route table ({@link RouteScopes#NONE}): Allow the whole stage ({@code {apiId}/{stage}/*}{@code /*}).
- *   <li>With one: Allow exactly the routes the token's scopes permit (open routes and routes requiring one of its
- *       scopes), each pattern widened to the shortest path prefix that still covers no refused route; Deny a refused
- *       route only where an Allow would otherwise cover it. A token permitted nothing gets a Deny of the stage.
- *   <li>A request whose method and path match no route of the table comes from an API the table does not describe
- *       (a separate stack using this authorizer by ARN): Allow that whole stage, as without a table.
+ *   <li>Allow exactly the patterns {@link RouteScopes#allowPatterns} of the routes the token's scopes permit (open
+ *       routes and routes requiring one of its scopes); every other request is refused by omission. The table was
+ *       checked at start so that no such pattern matches a request of a route the token is refused.
+ *   <li>A token permitted nothing gets a Deny of the stage.
  * </ul>
  *
- * <p>The route patterns depend only on which of the table's scopes a token holds, so they are computed once per such
- * scope set and cached (bounded). Thread-safe.
+ * <p>The patterns depend only on which of the table's scopes a token holds, so they are computed once per such scope
+ * set and cached (bounded). Thread-safe.
  */
 final class PolicyFactory {
 
     private static final int MAX_CACHED_SCOPE_SETS = 1024;
 
-    /** The method-ARN tails (after the stage) to allow and to deny for one set of granted scopes. */
-    record Patterns(List<String> allow, List<String> deny) {
+    /** The method-ARN tails (after the stage) to allow for one set of granted scopes; empty = nothing. */
+    record Patterns(List<String> allow) {
         Patterns {
             allow = List.copyOf(allow);
-            deny = List.copyOf(deny);
         }
     }
 
     private final RouteScopes routes;
     private final Set<String> requiredScopes;
-    /** Every route's pattern, to tell a request of the table's API from one of another API; null without a table. */
-    private final PolicyStatement described;
     private final Map<Set<String>, Patterns> cache = new ConcurrentHashMap<>();
-
-    PolicyFactory() {
-        this(RouteScopes.NONE);
-    }
 
     PolicyFactory(RouteScopes routes) {
         this.routes = requireNonNull(routes, "routes is null");
         this.requiredScopes = routes.requiredScopes();
-        this.described = routes.isEmpty() ? null : new PolicyStatement(Effect.ALLOW,
-                routes.routes().stream().map(RouteScopes.Route::pattern).distinct().toList());
     }
 
     AuthorizerPolicy allow(Principal principal, MethodArn methodArn) {
         Map<String, Object> context = AuthorizerContext.of(principal);
-        if (routes.isEmpty() || !describes(methodArn)) {
-            return AuthorizerPolicy.allow(principal.subject(), methodArn.stageWildcard(), context);
-        }
         Patterns patterns = patterns(principal.scopes());
-        String stagePrefix = methodArn.stageWildcard().substring(0, methodArn.stageWildcard().length() - "*/*".length());
         if (patterns.allow().isEmpty()) {
             return new AuthorizerPolicy(principal.subject(), List.of(PolicyStatement.deny(methodArn.stageWildcard())), context);
         }
-        List<PolicyStatement> statements = new ArrayList<>();
-        statements.add(new PolicyStatement(Effect.ALLOW, prefixed(stagePrefix, patterns.allow())));
-        if (!patterns.deny().isEmpty()) {
-            statements.add(new PolicyStatement(Effect.DENY, prefixed(stagePrefix, patterns.deny())));
+        String stagePrefix = methodArn.stageWildcard().substring(0, methodArn.stageWildcard().length() - "*/*".length());
+        List<String> resources = new ArrayList<>(patterns.allow().size());
+        for (String tail : patterns.allow()) {
+            resources.add(stagePrefix + tail);
         }
-        return new AuthorizerPolicy(principal.subject(), statements, context);
-    }
-
-    private boolean describes(MethodArn methodArn) {
-        return described.matches(methodArn.httpMethod() + "/" + methodArn.resourcePath());
-    }
-
-    private static List<String> prefixed(String prefix, List<String> tails) {
-        List<String> resources = new ArrayList<>(tails.size());
-        for (String tail : tails) {
-            resources.add(prefix + tail);
-        }
-        return resources;
+        return new AuthorizerPolicy(principal.subject(), List.of(new PolicyStatement(Effect.ALLOW, resources)), context);
     }
 
     /** The patterns for a token granting {@code scopes}; cached per subset of the table's scopes. */
@@ -114,54 +89,17 @@ final class PolicyFactory {
     }
 
     private Patterns compute(Set<String> granted) {
-        List<RouteScopes.Route> permitted = new ArrayList<>();
-        List<RouteScopes.Route> refused = new ArrayList<>();
-        for (RouteScopes.Route route : routes.routes()) {
-            if (route.permits(granted)) {
-                permitted.add(route);
-            } else {
-                refused.add(route);
-            }
-        }
         Set<String> allow = new LinkedHashSet<>();
-        for (RouteScopes.Route route : permitted) {
-            allow.add(widen(route.pattern(), refused));
-        }
-        List<String> compact = withoutCovered(allow);
-        List<String> deny = new ArrayList<>();
-        for (RouteScopes.Route route : refused) {
-            for (String pattern : compact) {
-                if (route.reachableBy(pattern)) {
-                    deny.add(route.pattern());
-                    break;
-                }
+        List<RouteScopes.Route> all = routes.routes();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).permits(granted)) {
+                allow.addAll(routes.allowPatterns(i));
             }
         }
-        return new Patterns(compact, deny);
+        return new Patterns(withoutCovered(allow));
     }
 
-    /**
-     * The shortest generalisation of {@code pattern} ({@code *}, {@code VERB/*}, {@code VERB/a*}, {@code VERB/a/b*}, ...,
-     * the pattern itself) that matches no request of a refused route (an exact check, {@code Route.reachableBy}). Wider
-     * patterns only add paths that are no route of the table, which API Gateway answers itself without calling any function.
-     */
-    private static String widen(String pattern, List<RouteScopes.Route> refused) {
-        List<String> candidates = new ArrayList<>();
-        candidates.add("*");
-        int slash = pattern.indexOf('/');
-        candidates.add(pattern.substring(0, slash) + "/*");
-        for (int i = pattern.indexOf('/', slash + 1); i > 0; i = pattern.indexOf('/', i + 1)) {
-            candidates.add(pattern.substring(0, i) + "*");
-        }
-        for (String candidate : candidates) {
-            if (refused.stream().noneMatch(route -> route.reachableBy(candidate))) {
-                return candidate;
-            }
-        }
-        return pattern;
-    }
-
-    /** Drops prefix patterns ({@code x*}) covered by a shorter prefix pattern, and exact patterns covered by any pattern. */
+    /** Drops a pattern that a {@code prefix*} pattern of the same set also matches ({@code GET/} beside {@code GET/*}). */
     private static List<String> withoutCovered(Set<String> patterns) {
         List<String> kept = new ArrayList<>();
         for (String pattern : patterns) {

@@ -2,36 +2,46 @@ package dev.gatehouse.authorizer;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatehouse.common.PolicyStatement;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Which scopes each route of the API requires, as declared on its {@code http} event in {@code infra/serverless.yml}
- * ({@code authorizer.scopes}) and handed to the authorizer in {@value #ROUTE_SCOPES} by the deployment
- * ({@code infra/route-scopes.js} builds it from the same events). A route requires any one of its scopes; a route
- * with no scopes is open to every valid token. Empty ({@link #NONE}) when the variable is not set: then every valid
- * token may call the whole stage, as before per-route scopes existed.
+ * ({@code authorizer.scopes}) and handed to the authorizer in {@value #ROUTE_SCOPES} by the deployment (computed from
+ * the fully resolved service, so every route behind the authorizer is in it). A route requires any one of its scopes; a
+ * route with no scopes is open to every valid token. The table is <b>required</b>: a request no route describes is
+ * refused, and a whole-stage grant is the explicit table {@value #WHOLE_STAGE_JSON} ({@link #wholeStage()}).
+ *
+ * <p>At construction every route gets the IAM resource patterns ({@link #allowPatterns}) a token permitted that route is
+ * allowed, and the table is rejected when one of them could match a request of another route that some token may be
+ * refused ({@link RouteLanguage} says which requests those are, whatever the gateway does with slashes and
+ * percent-encodings): IAM's {@code *} also matches {@code /}, so such tables cannot be enforced by one cached policy.
  *
  * <p>Immutable and thread-safe.
- *
- * @param routes the routes, each verb and path once
  */
-public record RouteScopes(List<Route> routes) {
+public final class RouteScopes {
 
     /** JSON object {@code {"GET /orders": ["read:orders"], "POST /orders": ["write:orders"], "GET /hello-world": []}}. */
     public static final String ROUTE_SCOPES = "ROUTE_SCOPES";
 
-    /** No route table: every valid token may call the whole stage. */
-    public static final RouteScopes NONE = new RouteScopes(List.of());
+    /** The explicit table for "every valid token may call every route of the stage". */
+    public static final String WHOLE_STAGE_JSON = "{\"ANY /{proxy+}\":[],\"ANY /\":[]}";
+
+    /** HTTP API's catch-all route key: any verb, any path. */
+    static final String DEFAULT_ROUTE = "$default";
 
     /**
      * The most bytes the policy document for a token may take. API Gateway documents an 8 KB limit for a Lambda
@@ -50,7 +60,11 @@ public record RouteScopes(List<Route> routes) {
     static final int POLICY_OVERHEAD_BYTES = 200;
 
     static final List<String> VERBS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~!$&'()+,;=:@%-]+|\\{[A-Za-z0-9_.-]+\\+?}");
+    /**
+     * A literal segment (no {@code %}: a route template names characters, and {@link RouteLanguage} adds their encoded
+     * forms; no {@code *} or {@code ?}, which IAM would read as wildcards) or a {@code {param}} / {@code {proxy+}}.
+     */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~!$&'()+,;=:@-]+|\\{[A-Za-z0-9_.-]+\\+?}");
 
     /**
      * One route: {@code method} in upper case ({@code ANY} for any verb), {@code path} with a leading slash and
@@ -60,7 +74,7 @@ public record RouteScopes(List<Route> routes) {
         public Route {
             requireNonNull(method, "method is null");
             requireNonNull(path, "path is null");
-            scopes = List.copyOf(new java.util.LinkedHashSet<>(requireNonNull(scopes, "scopes is null")));
+            scopes = List.copyOf(new LinkedHashSet<>(requireNonNull(scopes, "scopes is null")));
             if (!method.equals("ANY") && !VERBS.contains(method)) {
                 throw new ConfigurationException(ROUTE_SCOPES + ": the method of route '" + method + " " + path + "' must be one of " + VERBS + " or ANY");
             }
@@ -68,10 +82,16 @@ public record RouteScopes(List<Route> routes) {
                 throw new ConfigurationException(ROUTE_SCOPES + ": the path of route '" + method + " " + path + "' must start with '/'");
             }
             if (!path.equals("/")) {
-                for (String segment : path.substring(1).split("/", -1)) {
+                String[] segments = path.substring(1).split("/", -1);
+                for (int i = 0; i < segments.length; i++) {
+                    String segment = segments[i];
                     if (!SEGMENT.matcher(segment).matches()) {
                         throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path + "' has an invalid path segment '" + segment
-                                + "'; expected literal segments and {param} or {proxy+} path parameters");
+                                + "'; expected literal segments (no '%', '*' or '?') and {param} or {proxy+} path parameters");
+                    }
+                    if (segment.endsWith("+}") && i != segments.length - 1) {
+                        throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path + "' has a greedy parameter '" + segment
+                                + "' before its last segment; API Gateway allows {proxy+} only at the end");
                     }
                 }
             }
@@ -97,39 +117,24 @@ public record RouteScopes(List<Route> routes) {
 
         /** The method-ARN tail pattern after the stage: {@code VERB/resource path}, path parameters as {@code *}. */
         String pattern() {
-            return (method.equals("ANY") ? "*" : method) + "/" + resourcePath("*", "*");
+            return (method.equals("ANY") ? "*" : method) + "/" + resourcePattern();
         }
 
-        /**
-         * Whether the IAM pattern {@code glob} (literal characters and {@code *}) matches at least one request this route
-         * serves, exactly: API Gateway fills {@code {param}} with one non-empty segment (no {@code /}) and
-         * {@code {proxy+}} with one or more characters, slashes included.
-         */
-        boolean reachableBy(String glob) {
-            String path = resourcePath(String.valueOf(SEGMENT_TOKEN), String.valueOf(GREEDY_TOKEN));
-            for (String verb : method.equals("ANY") ? VERBS : List.of(method)) {
-                if (intersects(glob, verb + "/" + path)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Method-ARN tails of concrete requests this route serves (one per verb, path parameters filled in): examples for tests. */
-        List<String> samples() {
-            String path = resourcePath("p", "p/p");
-            return method.equals("ANY") ? VERBS.stream().map(verb -> verb + "/" + path).toList() : List.of(method + "/" + path);
-        }
-
-        private String resourcePath(String parameter, String greedy) {
+        /** The resource path after {@code VERB/}, path parameters as {@code *}: {@code orders/*}, or empty for {@code /}. */
+        String resourcePattern() {
             if (path.equals("/")) {
                 return "";
             }
             List<String> segments = new ArrayList<>();
             for (String segment : path.substring(1).split("/", -1)) {
-                segments.add(segment.startsWith("{") ? (segment.endsWith("+}") ? greedy : parameter) : segment);
+                segments.add(segment.startsWith("{") ? "*" : segment);
             }
             return String.join("/", segments);
+        }
+
+        /** The path with parameter names erased ({@code /orders/{}}): two routes with the same shape are the same resource. */
+        String shape() {
+            return path.replaceAll("\\{[^}]*}", "{}");
         }
 
         @Override
@@ -138,147 +143,133 @@ public record RouteScopes(List<Route> routes) {
         }
     }
 
-    public RouteScopes {
-        routes = List.copyOf(requireNonNull(routes, "routes is null"));
+    private final List<Route> routes;
+    /** Per route (by index): the IAM resource tails (after the stage) a token permitted it is allowed. */
+    private final List<List<String>> allowPatterns;
+    private final Set<String> requiredScopes;
+
+    /**
+     * @param routes the routes, each verb and path once, at least one
+     * @throws ConfigurationException naming {@value #ROUTE_SCOPES} when the table is empty, names a route twice, cannot
+     *     be enforced by IAM patterns, or its policy could exceed {@link #MAX_POLICY_BYTES}
+     */
+    public RouteScopes(List<Route> routes) {
+        this.routes = List.copyOf(requireNonNull(routes, "routes is null"));
+        if (this.routes.isEmpty()) {
+            throw new ConfigurationException(ROUTE_SCOPES + " declares no routes, so no request could be allowed; declare every route of the API, "
+                    + "or " + WHOLE_STAGE_JSON + " to let every valid token call every route");
+        }
         Set<String> seen = new HashSet<>();
-        for (Route route : routes) {
-            if (!seen.add(route.method() + " " + route.path().replaceAll("\\{[^}]*}", "{}"))) {
+        for (Route route : this.routes) {
+            if (!seen.add(route.method() + " " + route.shape())) {
                 throw new ConfigurationException(ROUTE_SCOPES + " names route '" + route + "' more than once");
             }
         }
-        requireDistinguishable(routes);
-        int bound = policyBytesUpperBound(routes);
+        Set<String> scopes = new HashSet<>();
+        this.routes.forEach(route -> scopes.addAll(route.scopes()));
+        this.requiredScopes = Set.copyOf(scopes);
+        this.allowPatterns = allowPatterns(this.routes);
+        int bound = policyBytesUpperBound();
         if (bound > MAX_POLICY_BYTES) {
-            throw new ConfigurationException(ROUTE_SCOPES + " lists " + routes.size() + " routes, whose policy could take up to " + bound
-                    + " bytes; the budget is " + MAX_POLICY_BYTES + " bytes (API Gateway's 8 KB authorizer-result limit): "
-                    + "give routes that belong together a common path prefix and the same scopes, or split the API");
+            throw new ConfigurationException(ROUTE_SCOPES + " lists " + this.routes.size() + " routes, whose policy could take up to " + bound
+                    + " bytes; the budget is " + MAX_POLICY_BYTES + " bytes (API Gateway's 8 KB authorizer-result limit): split the API");
         }
     }
 
+    /** The explicit whole-stage table {@value #WHOLE_STAGE_JSON}: every valid token may call every route. */
+    public static RouteScopes wholeStage() {
+        return parse(WHOLE_STAGE_JSON);
+    }
+
+    /** The routes, in the order declared. */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** The IAM resource tails (after {@code {apiId}/{stage}/}) that a token permitted {@code routes().get(index)} is allowed. */
+    List<String> allowPatterns(int index) {
+        return allowPatterns.get(index);
+    }
+
     /**
-     * A bound on the policy document for any token: each route contributes at most one resource, either to the Allow
-     * (permitted routes, possibly widened to a shorter pattern) or to the Deny (refused routes), never to both.
+     * For each route, the patterns that allow it: {@code VERB/path} with parameters as {@code *} (an {@code ANY} route
+     * once per verb it serves, as {@code *}{@code /path} would also match paths of other routes), plus the same with a
+     * trailing slash when that is safe. A pattern that could match a request of a route that some token holding this
+     * route's scopes is refused makes the table unenforceable, and it is rejected here, at start, naming both routes.
      */
-    static int policyBytesUpperBound(List<Route> routes) {
-        int bytes = POLICY_OVERHEAD_BYTES;
+    private static List<List<String>> allowPatterns(List<Route> routes) {
+        Map<String, Set<String>> explicitVerbs = new HashMap<>();
         for (Route route : routes) {
-            bytes += MAX_ARN_PREFIX_BYTES + route.pattern().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3;
+            // "ANY" among them marks an ANY route on the same resource, which then takes the HEAD requests GET would.
+            explicitVerbs.computeIfAbsent(route.shape(), k -> new HashSet<>()).add(route.method());
+        }
+        List<RouteLanguage> languages = routes.stream().map(route -> RouteLanguage.of(route.path())).toList();
+        List<List<String>> all = new ArrayList<>();
+        for (Route route : routes) {
+            Set<String> explicit = explicitVerbs.getOrDefault(route.shape(), Set.of());
+            List<String> verbs = route.method().equals("ANY") ? VERBS.stream().filter(verb -> !explicit.contains(verb)).toList() : List.of(route.method());
+            List<String> patterns = new ArrayList<>();
+            String resource = route.resourcePattern();
+            for (String verb : verbs) {
+                Optional<String> collision = collision(route, verb, resource, routes, languages, explicitVerbs);
+                if (collision.isPresent()) {
+                    throw new ConfigurationException(ROUTE_SCOPES + ": route '" + route + "' and " + collision.get()
+                            + "; IAM's '*' also matches '/', so one cached policy cannot tell them apart: give both the same scopes, "
+                            + "or distinct literal path segments");
+                }
+                patterns.add(verb + "/" + resource);
+                // API Gateway routes /orders/ to /orders and keeps the slash in the method ARN: allow it too, where safe.
+                if (!resource.isEmpty() && !resource.endsWith("*")
+                        && collision(route, verb, resource + "/", routes, languages, explicitVerbs).isEmpty()) {
+                    patterns.add(verb + "/" + resource + "/");
+                }
+            }
+            all.add(List.copyOf(patterns));
+        }
+        return List.copyOf(all);
+    }
+
+    /** A description of the first route some token permitted {@code route} is refused whose requests {@code verb/resource} matches. */
+    private static Optional<String> collision(Route route, String verb, String resource, List<Route> routes, List<RouteLanguage> languages,
+            Map<String, Set<String>> explicitVerbs) {
+        for (int i = 0; i < routes.size(); i++) {
+            Route other = routes.get(i);
+            if (other == route || !refusableWhilePermitted(other, route)
+                    || !RouteLanguage.verbReaches(verb, other.method(), explicitVerbs.getOrDefault(other.shape(), Set.of()))) {
+                continue;
+            }
+            Optional<String> example = languages.get(i).counterexample(resource);
+            if (example.isPresent()) {
+                return Optional.of("'" + other + "' need different scopes, but the pattern '" + verb + "/" + resource + "' allowing the first also matches '"
+                        + verb + "/" + example.get() + "', a request API Gateway may route to the second");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether some token may call {@code permitted} but not {@code refused}: {@code refused} needs scopes, and not only ones {@code permitted} also accepts. */
+    private static boolean refusableWhilePermitted(Route refused, Route permitted) {
+        return !refused.scopes().isEmpty() && (permitted.scopes().isEmpty() || !refused.scopes().containsAll(permitted.scopes()));
+    }
+
+    /** A bound on the policy document for any token: every allow pattern of the table, each with its ARN prefix. */
+    int policyBytesUpperBound() {
+        int bytes = POLICY_OVERHEAD_BYTES;
+        for (List<String> patterns : allowPatterns) {
+            for (String pattern : patterns) {
+                bytes += MAX_ARN_PREFIX_BYTES + pattern.getBytes(StandardCharsets.UTF_8).length + 3;
+            }
         }
         return bytes;
     }
 
-    /**
-     * IAM's {@code *} also matches {@code /}, so the pattern of one route can cover requests of another. The policy
-     * allows granted routes and denies a refused route only where an Allow would cover it; that Deny must then not
-     * cover a request of a route the same token may call. Route tables where that can happen are rejected here.
-     */
-    private static void requireDistinguishable(List<Route> routes) {
-        for (Route denied : routes) {
-            if (denied.scopes().isEmpty()) {
-                continue;
-            }
-            Route swallowed = null;
-            Route covering = null;
-            for (Route other : routes) {
-                if (other == denied || !(other.scopes().isEmpty() || !denied.scopes().containsAll(other.scopes()))) {
-                    continue;
-                }
-                if (swallowed == null && other.reachableBy(denied.pattern())) {
-                    swallowed = other;
-                }
-                if (covering == null && denied.reachableBy(other.pattern())) {
-                    covering = other;
-                }
-            }
-            if (swallowed != null && covering != null) {
-                throw new ConfigurationException(ROUTE_SCOPES + ": route '" + denied + "' needs other scopes than '" + covering + "' and '" + swallowed
-                        + "', but IAM wildcards cannot tell their requests apart (path parameters become '*', which also matches '/'); "
-                        + "give them the same scopes or distinct literal path segments");
-            }
-        }
-    }
-
-    /** In a route template: a {@code {param}} (one or more characters other than {@code /}). */
-    private static final char SEGMENT_TOKEN = '\u0001';
-    /** In a route template: a {@code {proxy+}} (one or more characters of any kind). */
-    private static final char GREEDY_TOKEN = '\u0002';
-
-    /**
-     * Whether some string matches both the IAM glob ({@code *} = any run of characters) and the route template (literal
-     * characters, {@link #SEGMENT_TOKEN}, {@link #GREEDY_TOKEN}): a search over the product of the two automata.
-     * States are (glob position, template position, inside a parameter having consumed at least one character).
-     */
-    static boolean intersects(String glob, String template) {
-        int n = glob.length();
-        int m = template.length();
-        boolean[][][] seen = new boolean[n + 1][m + 1][2];
-        java.util.ArrayDeque<int[]> queue = new java.util.ArrayDeque<>();
-        queue.add(new int[] {0, 0, 0});
-        seen[0][0][0] = true;
-        while (!queue.isEmpty()) {
-            int[] s = queue.poll();
-            int i = s[0];
-            int j = s[1];
-            int in = s[2];
-            if (i == n && j == m && in == 0) {
-                return true;
-            }
-            // Epsilon moves: a glob star may match nothing more; a parameter that has consumed a character may end.
-            if (i < n && glob.charAt(i) == '*') {
-                visit(seen, queue, i + 1, j, in);
-            }
-            if (in == 1) {
-                visit(seen, queue, i, j + 1, 0);
-            }
-            // Consume one character on both sides.
-            if (i >= n) {
-                continue;
-            }
-            boolean star = glob.charAt(i) == '*';
-            char literal = glob.charAt(i);
-            int nextI = star ? i : i + 1;
-            if (in == 1) {
-                char token = template.charAt(j);
-                if (star || token == GREEDY_TOKEN || literal != '/') {
-                    visit(seen, queue, nextI, j, 1);
-                }
-            } else if (j < m) {
-                char token = template.charAt(j);
-                if (token == SEGMENT_TOKEN) {
-                    if (star || literal != '/') {
-                        visit(seen, queue, nextI, j, 1);
-                    }
-                } else if (token == GREEDY_TOKEN) {
-                    visit(seen, queue, nextI, j, 1);
-                } else if (star || literal == token) {
-                    visit(seen, queue, nextI, j + 1, 0);
-                }
-            }
-        }
-        return false;
-    }
-
-    private static void visit(boolean[][][] seen, java.util.ArrayDeque<int[]> queue, int i, int j, int in) {
-        if (!seen[i][j][in]) {
-            seen[i][j][in] = true;
-            queue.add(new int[] {i, j, in});
-        }
-    }
-
-    /** Whether no route table is configured. */
-    public boolean isEmpty() {
-        return routes.isEmpty();
-    }
-
     /** Every scope some route requires. */
     Set<String> requiredScopes() {
-        Set<String> scopes = new HashSet<>();
-        routes.forEach(route -> scopes.addAll(route.scopes()));
-        return scopes;
+        return requiredScopes;
     }
 
     /**
-     * Reads {@value #ROUTE_SCOPES}; absent or blank means {@link #NONE}.
+     * Reads {@value #ROUTE_SCOPES}, which is required.
      *
      * @throws ConfigurationException naming the variable and what was expected
      */
@@ -286,29 +277,29 @@ public record RouteScopes(List<Route> routes) {
         requireNonNull(env, "env is null");
         String value = env.get(ROUTE_SCOPES);
         if (value == null || value.isBlank()) {
-            return NONE;
+            throw new ConfigurationException(ROUTE_SCOPES + " is not set; the authorizer needs the route table of the API it guards "
+                    + "(the deployment computes it from the http events behind the authorizer), or " + WHOLE_STAGE_JSON
+                    + " to let every valid token call every route");
         }
         return parse(value);
     }
 
-    /** Parses the JSON form of {@value #ROUTE_SCOPES}. */
+    /** Parses the JSON form of {@value #ROUTE_SCOPES}; the key {@value #DEFAULT_ROUTE} (HTTP API's catch-all) means any verb on any path. */
     public static RouteScopes parse(String json) {
         String expected = ROUTE_SCOPES + " must be a JSON object of \"VERB /path\": [\"scope\", ...] entries, e.g. {\"GET /orders\":[\"read:orders\"]}";
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            root = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
         } catch (IOException e) {
-            throw new ConfigurationException(expected + "; it is not valid JSON");
+            throw new ConfigurationException(expected + "; it is not valid JSON or names a route twice");
         }
         if (root == null || !root.isObject()) {
             throw new ConfigurationException(expected + "; got no object");
         }
         List<Route> routes = new ArrayList<>();
         for (Map.Entry<String, JsonNode> field : root.properties()) {
-            String[] key = field.getKey().strip().split("\\s+");
-            if (key.length != 2) {
-                throw new ConfigurationException(expected + "; the key '" + field.getKey() + "' is not 'VERB /path'");
-            }
+            String name = field.getKey().strip();
+            String[] key = name.split("\\s+");
             if (!field.getValue().isArray()) {
                 throw new ConfigurationException(expected + "; the scopes of '" + field.getKey() + "' are not an array");
             }
@@ -319,9 +310,32 @@ public record RouteScopes(List<Route> routes) {
                 }
                 scopes.add(scope.asText());
             }
+            if (name.equals(DEFAULT_ROUTE)) {
+                routes.add(new Route("ANY", "/", scopes));
+                routes.add(new Route("ANY", "/{proxy+}", scopes));
+                continue;
+            }
+            if (key.length != 2) {
+                throw new ConfigurationException(expected + "; the key '" + field.getKey() + "' is not 'VERB /path' or " + DEFAULT_ROUTE);
+            }
             String path = key[1].length() > 1 && key[1].endsWith("/") ? key[1].substring(0, key[1].length() - 1) : key[1];
             routes.add(new Route(key[0].toUpperCase(Locale.ROOT), path, scopes));
         }
         return new RouteScopes(routes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RouteScopes that && routes.equals(that.routes);
+    }
+
+    @Override
+    public int hashCode() {
+        return routes.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return routes.toString();
     }
 }

@@ -107,7 +107,7 @@ final class SnapStartPriming implements Resource {
         JwksKeySource keys = new JwksKeySource(issuer, fetchBudget -> jwks, keySets, clock, stats);
         Authorizer authorizer = new Authorizer(new TokenVerifier(config, i -> keys, clock, crypto),
                 new DecisionLog(line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, clock, crypto));
-        PolicyFactory policies = new PolicyFactory();
+        PolicyFactory policies = new PolicyFactory(RouteScopes.wholeStage());
         MethodArn arn = MethodArn.parse(METHOD_ARN);
         List<String> tokens = tokens(pair, 32);
 

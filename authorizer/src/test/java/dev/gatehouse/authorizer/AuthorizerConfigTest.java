@@ -130,7 +130,7 @@ class AuthorizerConfigTest {
         Map<String, String> env = env();
         env.remove("AUDIENCE");
 
-        assertThatThrownBy(() -> new AuthorizerHandler(AuthorizerConfig.fromEnv(env)))
+        assertThatThrownBy(() -> new AuthorizerHandler(AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("AUDIENCE");
     }

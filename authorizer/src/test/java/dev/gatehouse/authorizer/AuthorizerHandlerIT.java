@@ -65,7 +65,7 @@ class AuthorizerHandlerIT {
         for (int i = 0; i < overrides.length; i += 2) {
             env.put(overrides[i], overrides[i + 1]);
         }
-        return new AuthorizerHandler(Authorizer.create(AuthorizerConfig.fromEnv(env), Clock.systemUTC(), line -> {}), new PolicyFactory());
+        return new AuthorizerHandler(Authorizer.create(AuthorizerConfig.fromEnv(env), Clock.systemUTC(), line -> {}), new PolicyFactory(RouteScopes.wholeStage()));
     }
 
     private static String token(TestKeys keys) {

@@ -7,11 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.common.AuthorizerPolicy;
 import dev.gatehouse.common.Effect;
 import dev.gatehouse.common.PolicyStatement;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +41,7 @@ class AuthorizerHandlerTest {
     private AuthorizerHandler handler(JwksFetcher keys) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         TokenVerifier verifier = new TokenVerifier(CONFIG, issuer -> new JwksKeySource(issuer, keys, CONFIG.keySets(), clock, new KeySetStats()), clock);
-        return new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory());
+        return new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory(RouteScopes.wholeStage()));
     }
 
     private static String validToken() {
@@ -47,14 +49,14 @@ class AuthorizerHandlerTest {
     }
 
     @Test
-    void shouldAllowTheApiStageForAValidToken() {
+    void shouldAllowTheWholeStageForAValidTokenUnderTheExplicitWholeStageTable() {
         IamPolicyResponseV1 response = handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
 
         assertThat(response.getPrincipalId()).isEqualTo("m2m-client@clients");
         assertThat(response.getContext()).containsExactly(
                 Map.entry("scope", "read:hello write:hello"), Map.entry("clientId", "m2m-client"), Map.entry("issuer", TestKeys.ISSUER));
-        assertThat(policyOf(response).statements()).containsExactly(
-                PolicyStatement.allow("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*"));
+        assertThat(policyOf(response).statements()).containsExactly(PolicyStatement.allow(RouteScopes.VERBS.stream()
+                .map(verb -> "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/" + verb + "/*").toArray(String[]::new)));
     }
 
     @Test
@@ -89,7 +91,10 @@ class AuthorizerHandlerTest {
         assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders")).isFalse();
         assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/dev/GET/orders")).isFalse();
         assertThat(RuntimeSerialization.toJson(response, IamPolicyResponseV1.class).get("policyDocument").get("Statement").get(0).get("Resource").toString())
-                .isEqualTo("[\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/*\"]");
+                .isEqualTo("[\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world\","
+                        + "\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world/\","
+                        + "\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders\","
+                        + "\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/\"]");
     }
 
     @Test
@@ -102,7 +107,13 @@ class AuthorizerHandlerTest {
                 {"principalId": "m2m-client@clients",
                  "policyDocument": {"Version": "2012-10-17",
                    "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow",
-                                  "Resource": ["arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*"]}]},
+                                  "Resource": ["arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/*",
+                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/*",
+                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PUT/*",
+                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PATCH/*",
+                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/DELETE/*",
+                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/HEAD/*",
+                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/OPTIONS/*"]}]},
                  "context": {"scope": "read:hello write:hello", "clientId": "m2m-client", "issuer": "https://gatehouse-test.auth0.com/"}}
                 """);
         assertThat(json).isEqualTo(expected);
@@ -242,5 +253,64 @@ class AuthorizerHandlerTest {
             parsed.add(new PolicyStatement(effect, List.of((String[]) statement.get("Resource"))));
         }
         return new AuthorizerPolicy(response.getPrincipalId(), parsed, response.getContext());
+    }
+
+    @Test
+    void shouldReadTheRuntimesRestEventWithItsMultiValueHeaders() {
+        RestAuthorizerEvent event = Events.restAuthorizerEvent("authorizer-request.json", validToken());
+
+        assertThat(event.getType()).isEqualTo("REQUEST");
+        assertThat(event.getMethodArn()).endsWith("/dev/GET/hello-world");
+        assertThat(event.getHeaders()).containsKey("Authorization");
+        assertThat(event.getMultiValueHeaders()).containsEntry("Authorization", List.of("Bearer " + validToken()));
+        assertThat(handler.handleRequest(event, context).getPrincipalId()).isEqualTo("m2m-client@clients");
+    }
+
+    /** Finding 7: the second Authorization value lived only in multiValueHeaders and was never seen. */
+    @Test
+    void shouldRefuseConflictingAuthorizationValuesInMultiValueHeaders() throws IOException {
+        String other = KEYS.sign(KEYS.token(NOW).withSubject("someone-else"));
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(Files.readString(Events.dir().resolve("authorizer-request.json"))
+                .replace("ACCESS_TOKEN", validToken()));
+        ((ObjectNode) json.get("multiValueHeaders")).putArray("authorization").add("Bearer " + other);
+
+        RestAuthorizerEvent event = Events.restAuthorizerEventJson(json.toString());
+
+        assertThatThrownBy(() -> handler.handleRequest(event, context)).isInstanceOf(UnauthorizedException.class).hasMessage("Unauthorized");
+    }
+
+    @Test
+    void shouldAcceptTheSameAuthorizationValueRepeated() throws IOException {
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(Files.readString(Events.dir().resolve("authorizer-request.json"))
+                .replace("ACCESS_TOKEN", validToken()));
+        ((ObjectNode) json.get("multiValueHeaders")).putArray("Authorization").add("Bearer " + validToken()).add("Bearer " + validToken());
+
+        assertThat(handler.handleRequest(Events.restAuthorizerEventJson(json.toString()), context).getPrincipalId()).isEqualTo("m2m-client@clients");
+    }
+
+    /** Finding 1: a first request the table does not describe got the whole stage, cached for the token. */
+    @Test
+    void shouldNotWidenTheCachedPolicyForAFirstRequestWithATrailingSlash() {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        TokenVerifier verifier = new TokenVerifier(CONFIG,
+                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()), clock);
+        RouteScopes routes = RouteScopes.parse("{\"GET /hello-world\":[],\"GET /orders\":[\"read:hello\"],\"POST /orders\":[\"write:orders\"]}");
+        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory(routes));
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
+        event.setMethodArn("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/");
+
+        AuthorizerPolicy policy = policyOf(scoped.handleRequest(event, context));
+
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/")).isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"GET//orders", "GET/" + "x/", "GET/orders%2F42"})
+    void shouldDecideOnAValidTokenWhateverTheArnsPath(String tail) {
+        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
+        event.setMethodArn("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/" + (tail.equals("GET/x/") ? "GET/" + "x/".repeat(1000) : tail));
+
+        assertThat(handler.handleRequest(event, context).getPrincipalId()).isEqualTo("m2m-client@clients");
     }
 }

@@ -37,6 +37,24 @@ final class Events {
         }
     }
 
+    /**
+     * Loads a REST authorizer event from {@code events/} as the Lambda runtime builds {@link AuthorizerHandler}'s input
+     * type, {@link RestAuthorizerEvent}: no library event, so the runtime's plain POJO serializer.
+     */
+    static RestAuthorizerEvent restAuthorizerEvent(String name, String token) {
+        try {
+            return restAuthorizerEventJson(Files.readString(dir().resolve(name), StandardCharsets.UTF_8).replace("ACCESS_TOKEN", token));
+        } catch (IOException e) {
+            throw new AssertionError("cannot read event " + name, e);
+        }
+    }
+
+    static RestAuthorizerEvent restAuthorizerEventJson(String json) {
+        return com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory.getInstance()
+                .getSerializer(RestAuthorizerEvent.class)
+                .fromJson(json);
+    }
+
     /** Loads an HTTP API (payload 2.0) authorizer event from {@code events/}, {@code ACCESS_TOKEN} replaced by {@code token}. */
     static APIGatewayV2CustomAuthorizerEvent httpApiAuthorizerEvent(String name, String token) {
         try {

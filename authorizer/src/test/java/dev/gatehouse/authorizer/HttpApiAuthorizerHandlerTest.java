@@ -34,7 +34,7 @@ class HttpApiAuthorizerHandlerTest {
     }
 
     private final HttpApiAuthorizerHandler simple = new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)));
-    private final HttpApiIamAuthorizerHandler iam = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)), new PolicyFactory());
+    private final HttpApiIamAuthorizerHandler iam = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)), new PolicyFactory(RouteScopes.wholeStage()));
 
     private static APIGatewayV2CustomAuthorizerEvent event(String token) {
         return Events.httpApiAuthorizerEvent("authorizer-http-api.json", token);
@@ -99,6 +99,57 @@ class HttpApiAuthorizerHandlerTest {
         assertThat(response.getPrincipalId()).isEqualTo("cache-key-owner@clients");
     }
 
+    /** Finding 3: with several identity sources, the Authorization header was verified even when it was none of them. */
+    @Test
+    void shouldRefuseAnAuthorizationHeaderThatIsNoneOfSeveralIdentitySources() {
+        String cached = KEYS.sign(KEYS.token(NOW).withSubject("cache-key-owner@clients"));
+        APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW).withSubject("someone-else@clients")));
+        event.setIdentitySource(List.of("Bearer " + cached, "tenant-1"));
+
+        assertThat(simple.handleRequest(event, context).getIsAuthorized()).isFalse();
+        assertThatThrownBy(() -> iam.handleRequest(event, context)).isInstanceOf(UnauthorizedException.class).hasMessage("Unauthorized");
+    }
+
+    @Test
+    void shouldVerifyTheAuthorizationHeaderWhenItIsOneOfSeveralIdentitySources() {
+        String token = KEYS.sign(KEYS.token(NOW));
+        APIGatewayV2CustomAuthorizerEvent event = event(token);
+        event.setIdentitySource(List.of("tenant-1", "Bearer " + token));
+
+        assertThat(simple.handleRequest(event, context).getIsAuthorized()).isTrue();
+        assertThat(iam.handleRequest(event, context).getPrincipalId()).isEqualTo("m2m-client@clients");
+    }
+
+    @Test
+    void shouldReadTheAuthorizationHeaderWhenNoIdentitySourceIsConfigured() {
+        // No identity source: caching is off, so no cache key to honour.
+        APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW)));
+        event.setIdentitySource(List.of());
+
+        assertThat(simple.handleRequest(event, context).getIsAuthorized()).isTrue();
+    }
+
+    /** Finding 4: the simple handler silently did not enforce ROUTE_SCOPES. */
+    @Test
+    void shouldRefuseToStartTheSimpleHandlerWithRouteScopesNamingTheVariableAndTheIamHandler() {
+        assertThatThrownBy(() -> HttpApiAuthorizerHandler.withoutRouteScopes(Map.of(RouteScopes.ROUTE_SCOPES, "{\"GET /orders\":[\"read:orders\"]}")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(RouteScopes.ROUTE_SCOPES)
+                .hasMessageContaining(HttpApiIamAuthorizerHandler.class.getName());
+        assertThat(HttpApiAuthorizerHandler.withoutRouteScopes(Map.of("ISSUER", "x"))).containsEntry("ISSUER", "x");
+    }
+
+    @Test
+    void shouldAllowOnlyTheTablesRoutesFromTheIamVariantWithADefaultRoute() {
+        PolicyFactory policies = new PolicyFactory(RouteScopes.parse("{\"$default\":[\"read:hello\"]}"));
+        HttpApiIamAuthorizerHandler scoped = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)), policies);
+
+        JsonNode json = RuntimeSerialization.toJson(scoped.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context), IamPolicyResponse.class);
+
+        assertThat(json.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
+        assertThat(json.at("/policyDocument/Statement/0/Resource").toString()).contains("abcdef123/$default/GET/*").contains("abcdef123/$default/POST/*");
+    }
+
     @Test
     void shouldTakeTheTokenFromTheSingleIdentitySourceWithoutHeaders() {
         APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW)));
@@ -126,13 +177,13 @@ class HttpApiAuthorizerHandlerTest {
     }
 
     @Test
-    void shouldReturnAStageWidePolicyFromTheIamVariant() {
+    void shouldReturnTheWholeStageTablesPolicyFromTheIamVariant() {
         IamPolicyResponse response = iam.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context);
 
         assertThat(response.getPrincipalId()).isEqualTo("m2m-client@clients");
         JsonNode json = RuntimeSerialization.toJson(response, IamPolicyResponse.class);
         assertThat(json.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
-        assertThat(json.at("/policyDocument/Statement/0/Resource/0").asText()).isEqualTo("arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/*/*");
+        assertThat(json.at("/policyDocument/Statement/0/Resource/0").asText()).isEqualTo("arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/GET/*");
         assertThat(json.at("/context/clientId").asText()).isEqualTo("m2m-client");
     }
 

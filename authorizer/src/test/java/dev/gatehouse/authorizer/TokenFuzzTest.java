@@ -34,7 +34,7 @@ class TokenFuzzTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         TokenVerifier verifier = new TokenVerifier(config,
                 issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), config.keySets(), clock, new KeySetStats()), clock);
-        return new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(line -> {})), new PolicyFactory());
+        return new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(line -> {})), new PolicyFactory(RouteScopes.wholeStage()));
     }
 
     private static void assertOnlyUnauthorized(String authorization) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.gatehouse.authorizer.AuthorizerConfig;
 import dev.gatehouse.authorizer.AuthorizerHandler;
+import dev.gatehouse.authorizer.RouteScopes;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ public class DecisionBenchmark {
         fixture.trustInThisJvm();
         Map<String, String> env = new HashMap<>(fixture.env());
         env.put("CRYPTO_PROVIDER", crypto);
-        handler = new AuthorizerHandler(AuthorizerConfig.fromEnv(env));
+        handler = new AuthorizerHandler(AuthorizerConfig.fromEnv(env), RouteScopes.fromEnv(env));
         List<String> tokens = fixture.tokens(TOKENS);
         events = tokens.stream().map(Fixture::tokenEvent).toArray(APIGatewayCustomAuthorizerEvent[]::new);
         // Keys are hydrated by the constructor; one decision warms the rest of the path's first-use work.

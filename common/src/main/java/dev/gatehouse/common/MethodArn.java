@@ -6,14 +6,14 @@ import static java.util.Objects.requireNonNull;
  * An API Gateway (REST) method ARN, as found in an authorizer event's {@code methodArn}:
  * {@code arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{resource path}}.
  *
- * <p>The resource path is kept without its leading slash, exactly as API Gateway writes it
- * ({@code hello-world}, {@code orders/42/items}, or empty for the root resource). Immutable and thread-safe.
+ * <p>The resource path is everything after the verb, exactly as API Gateway writes it: the request's own path without
+ * its leading slash ({@code hello-world}, {@code orders/42/items}, {@code orders/} with a trailing slash, empty for the
+ * root resource) and possibly odd ({@code /orders} for a request to {@code //orders}, percent-encodings, any length).
+ * It is kept for logs only: no decision may depend on it, since API Gateway reuses the answer for other paths.
+ * Immutable and thread-safe.
  */
 public record MethodArn(
         String partition, String region, String accountId, String apiId, String stage, String httpMethod, String resourcePath) {
-
-    /** API Gateway's maximum length of a method ARN. */
-    public static final int MAX_LENGTH = 1600;
 
     private static final String SERVICE = "execute-api";
 
@@ -25,22 +25,17 @@ public record MethodArn(
         requireSegment(stage, "stage");
         requireSegment(httpMethod, "httpMethod");
         requireNonNull(resourcePath, "resourcePath is null");
-        if (resourcePath.startsWith("/")) {
-            throw new IllegalArgumentException("resourcePath must not start with '/', got '" + resourcePath + "'");
-        }
     }
 
     /**
      * Parses a method ARN.
      *
-     * @throws IllegalArgumentException if {@code arn} is not an {@code execute-api} method ARN with API id, stage and verb
+     * @throws IllegalArgumentException if {@code arn} is not an {@code execute-api} method ARN with API id, stage and verb;
+     *     the resource path after the verb is taken as it is, whatever its form or length
      */
     public static MethodArn parse(String arn) {
         if (arn == null || arn.isEmpty()) {
             throw new IllegalArgumentException("methodArn is missing; expected arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
-        }
-        if (arn.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("methodArn is longer than " + MAX_LENGTH + " characters");
         }
         String[] parts = arn.split(":", 6);
         if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals(SERVICE)) {

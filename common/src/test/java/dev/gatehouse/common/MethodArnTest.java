@@ -69,10 +69,19 @@ class MethodArnTest {
                 .hasMessageContaining("methodArn");
     }
 
-    @Test
-    void shouldRejectOverlongArns() {
-        String text = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/" + "x".repeat(MethodArn.MAX_LENGTH);
+    @ParameterizedTest
+    @ValueSource(strings = {"/orders", "orders//42", "orders/", "hello%2Dworld", "Orders", "x/"})
+    void shouldKeepAnyResourcePathAsSentSinceNoDecisionDependsOnIt(String path) {
+        MethodArn arn = MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/" + path);
 
-        assertThatThrownBy(() -> MethodArn.parse(text)).hasMessageContaining("longer than");
+        assertThat(arn.resourcePath()).isEqualTo(path);
+        assertThat(arn.stageWildcard()).isEqualTo("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*");
+    }
+
+    @Test
+    void shouldParseAnOverlongArnWhosePathNoDecisionReads() {
+        String path = "x/".repeat(2000);
+
+        assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/" + path).resourcePath()).isEqualTo(path);
     }
 }
