@@ -10,7 +10,6 @@ import dev.gatehouse.common.AuthorizerContext;
 import dev.gatehouse.common.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The first service behind the authorizer, and the shape of every new one: reads the verified caller from
@@ -25,19 +24,28 @@ public final class HelloWorldHandler implements RequestHandler<APIGatewayProxyRe
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        Optional<Principal> caller = AuthorizerContext.principalOf(event);
-        if (caller.isEmpty()) {
+        Map<String, Object> authorizer = event == null || event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
+        Object principalId = authorizer == null ? null : authorizer.get(AuthorizerContext.PRINCIPAL_ID);
+        if (principalId == null || principalId.toString().isBlank()) {
+            String missing = event == null ? "the event"
+                    : event.getRequestContext() == null ? "requestContext"
+                    : authorizer == null ? "requestContext.authorizer"
+                    : "requestContext.authorizer.principalId";
             return response(401, Map.of(
                     "message", "Unauthorized",
-                    "detail", "The request carries no verified caller (requestContext.authorizer.principalId); "
+                    "detail", "The request carries no verified caller: " + missing + " is missing; "
                             + "this function must be deployed behind the Gatehouse authorizer."));
         }
-        Principal principal = caller.get();
+        // Any authorizer in front of it names the caller in principalId; issuer, clientId and scope are Gatehouse extras.
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("message", "Hello, " + principal.subject() + "!");
-        body.put("subject", principal.subject());
-        principal.clientId().ifPresent(clientId -> body.put("clientId", clientId));
-        body.put("scopes", principal.scopes());
+        body.put("message", "Hello, " + principalId + "!");
+        body.put("subject", principalId.toString());
+        Object clientId = authorizer.get(AuthorizerContext.CLIENT_ID);
+        if (clientId != null && !clientId.toString().isBlank()) {
+            body.put("clientId", clientId.toString());
+        }
+        Object scope = authorizer.get(AuthorizerContext.SCOPE);
+        body.put("scopes", Principal.parseScope(scope == null ? null : scope.toString()));
         return response(200, body);
     }
 

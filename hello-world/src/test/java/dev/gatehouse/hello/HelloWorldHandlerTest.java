@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HelloWorldHandlerTest {
@@ -45,6 +46,30 @@ class HelloWorldHandlerTest {
         JsonNode body = JSON.readTree(response.getBody());
         assertThat(body.get("message").asText()).isEqualTo("Unauthorized");
         assertThat(body.get("detail").asText()).contains("requestContext.authorizer.principalId");
+    }
+
+    @Test
+    void shouldGreetACallerWithAPrincipalIdButNoIssuer() throws Exception {
+        APIGatewayProxyRequestEvent event = sampleEvent();
+        event.getRequestContext().setAuthorizer(new java.util.HashMap<>(Map.of("principalId", "someone")));
+
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.getBody())).isEqualTo(JSON.readTree("""
+                {"message": "Hello, someone!", "subject": "someone", "scopes": []}
+                """));
+    }
+
+    @Test
+    void shouldNameWhatIsMissingWhenItRefuses() throws Exception {
+        APIGatewayProxyRequestEvent event = sampleEvent();
+        event.getRequestContext().setAuthorizer(new java.util.HashMap<>(Map.of("issuer", "https://issuer.example/")));
+
+        assertThat(JSON.readTree(handler.handleRequest(event, null).getBody()).get("detail").asText())
+                .contains("requestContext.authorizer.principalId is missing");
+        assertThat(JSON.readTree(handler.handleRequest(new APIGatewayProxyRequestEvent(), null).getBody()).get("detail").asText())
+                .contains("requestContext is missing");
     }
 
     @Test
