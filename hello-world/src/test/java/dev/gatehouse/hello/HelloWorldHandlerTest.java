@@ -45,7 +45,7 @@ class HelloWorldHandlerTest {
         assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json");
         JsonNode body = JSON.readTree(response.getBody());
         assertThat(body.get("message").asText()).isEqualTo("Unauthorized");
-        assertThat(body.get("detail").asText()).contains("requestContext.authorizer.principalId");
+        assertThat(body.get("detail").asText()).contains("requestContext.authorizer is missing");
     }
 
     @Test
