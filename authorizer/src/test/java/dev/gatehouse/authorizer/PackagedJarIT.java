@@ -89,9 +89,11 @@ class PackagedJarIT {
                     "TOKEN_ISSUER", "https://tenant.auth0.com/",
                     "JWKS_URI", "https://tenant.auth0.com/.well-known/jwks.json",
                     "AUDIENCE", "https://api.example.com"));
+            Class<?> routes = isolated.loadClass("dev.gatehouse.authorizer.RouteScopes");
+            Object table = routes.getMethod("parse", String.class).invoke(null, "{\"GET /orders\":[\"read:orders\"]}");
             Class<?> handler = isolated.loadClass("dev.gatehouse.authorizer.AuthorizerHandler");
 
-            Object instance = handler.getConstructor(config).newInstance(parsed);
+            Object instance = handler.getConstructor(config, routes).newInstance(parsed, table);
 
             assertThat(instance.getClass().getClassLoader()).isSameAs(isolated);
             assertThat(isolated.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler").isAssignableFrom(handler)).isTrue();

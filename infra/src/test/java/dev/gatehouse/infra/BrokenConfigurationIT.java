@@ -101,6 +101,54 @@ class BrokenConfigurationIT {
         assertThat(result.output()).contains("AuthorizerAliasThatDoesNotExist");
     }
 
+    /** Finding 5: with functions in their own file, route-scopes.js read the yml itself and produced {}. */
+    @Test
+    void shouldComputeTheSameRouteScopesWhenTheFunctionsLiveInTheirOwnFile() throws IOException {
+        String shipped = routeScopes(packageCopy(UnaryOperator.identity()));
+        Path service = copyService(UnaryOperator.identity());
+        String yml = Files.readString(service.resolve("serverless.yml"));
+        int start = yml.indexOf("\nfunctions:\n") + 1;
+        int end = yml.indexOf("\nresources:\n");
+        assertThat(start).isPositive();
+        assertThat(end).isGreaterThan(start);
+        String functions = yml.substring(start + "functions:\n".length(), end + 1).replaceAll("(?m)^  ", "");
+        Files.writeString(service.resolve("functions.yml"), functions);
+        Files.writeString(service.resolve("serverless.yml"), yml.substring(0, start) + "functions: ${file(./functions.yml)}\n" + yml.substring(end + 1));
+        Path out = temp.resolve("split-out");
+
+        Processes.Result result = Osls.packageService(service, out, "dev", DEV_PARAMS);
+
+        assertThat(result.exitCode()).as("osls package of the split copy said:%n%s", result.output()).isZero();
+        assertThat(routeScopes(PackagedService.load(out, service))).isEqualTo(shipped).contains("GET /orders", "POST /orders", "GET /hello-world");
+    }
+
+    @Test
+    void shouldRefuseToPackageWhenNoRouteIsBehindTheAuthorizer() throws IOException {
+        Path service = copyService(yml -> yml.replaceAll("(?m)^            name: authorizer$", "            name: someOtherAuthorizer")
+                .replace("functions:\n", "functions:\n  someOtherAuthorizer:\n    handler: dev.gatehouse.authorizer.AuthorizerHandler\n"
+                        + "    package:\n      artifact: " + Infra.repoDir().toAbsolutePath() + "/authorizer/target/authorizer.jar\n"));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("route-scopes", "no http event is behind the authorizer");
+    }
+
+    @Test
+    void shouldRefuseAHandWrittenRouteScopesThatMissesARoute() throws IOException {
+        Path service = copyService(yml -> replace(yml, "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n",
+                "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n      ROUTE_SCOPES: '{\"GET /hello-world\":[]}'\n"));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("route-scopes", "differs from the http events", "GET /orders");
+    }
+
+    private static String routeScopes(PackagedService service) {
+        return service.lambda("authorizer").path("Properties").path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
+    }
+
     private PackagedService packageCopy(UnaryOperator<String> breakIt) throws IOException {
         Path service = copyService(breakIt);
         Path out = temp.resolve("out");
@@ -115,7 +163,7 @@ class BrokenConfigurationIT {
         String yml = Files.readString(Infra.infraDir().resolve("serverless.yml"))
                 .replace(": ../", ": " + Infra.repoDir().toAbsolutePath() + "/");
         Files.writeString(service.resolve("serverless.yml"), breakIt.apply(yml));
-        Files.copy(Infra.infraDir().resolve("route-scopes.js"), service.resolve("route-scopes.js"));
+        Files.copy(Infra.infraDir().resolve("route-scopes.js"), service.resolve("route-scopes.js"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return service;
     }
 

@@ -147,8 +147,12 @@ public final class LocalApiGateway implements AutoCloseable {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         String resourcePath = String.join("/", resource);
+        // The method ARN carries the request's own path as sent, not the matched resource and not a normalised form:
+        // AWS routes /orders/ to the /orders resource but keeps the trailing slash (and any percent-encoding) in the
+        // ARN the authorizer sees and the cached policy is evaluated against ("methodArn": ".../test/GET/request" in
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html).
         String methodArn = "arn:aws:execute-api:" + service.region() + ":" + ACCOUNT_ID + ":" + API_ID + "/" + service.stage() + "/"
-                + method + "/" + resourcePath;
+                + method + "/" + rawResourcePath(rawPath);
         Request request = new Request(requestId, method, match.get(), resourcePath, headers, query, body,
                 exchange.getRemoteAddress().getAddress().getHostAddress(), clock.instant());
 
@@ -484,6 +488,13 @@ public final class LocalApiGateway implements AutoCloseable {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /** The raw path after {@code /{stage}/}, as sent: trailing slash, empty segments and percent-encodings kept. */
+    static String rawResourcePath(String rawPath) {
+        String afterSlash = rawPath.substring(1);
+        int stageEnd = afterSlash.indexOf('/');
+        return stageEnd < 0 ? "" : afterSlash.substring(stageEnd + 1);
     }
 
     /** Percent-decodes each path segment ('+' stays '+'); null if the encoding is malformed. */

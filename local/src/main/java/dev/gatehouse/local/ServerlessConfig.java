@@ -56,10 +56,12 @@ public final class ServerlessConfig {
         }
     }
 
-    /** The variable that hands the authorizer its route table; infra/route-scopes.js computes it for osls. */
-    static final String ROUTE_SCOPES_VARIABLE = "file(./route-scopes.js)";
-    /** The authorizer function whose routes {@link #ROUTE_SCOPES_VARIABLE} lists, as route-scopes.js does. */
+    /** The osls plugin (infra/route-scopes.js) that hands the authorizer its route table before packaging. */
+    static final String ROUTE_SCOPES_PLUGIN = "./route-scopes";
+    /** The authorizer function whose routes the plugin lists. */
     private static final String ROUTE_SCOPES_AUTHORIZER = "authorizer";
+    private static final String ROUTE_SCOPES = "ROUTE_SCOPES";
+    private static final Pattern FILE_SOURCE = Pattern.compile("file\\(([^)]+)\\)");
 
     /** An {@code http} event: {@code method} in upper case ({@code ANY} for any), {@code path} without leading slash. */
     public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
@@ -127,7 +129,7 @@ public final class ServerlessConfig {
 
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
         List<Route> routes = new ArrayList<>();
-        if (!(get(root, "functions") instanceof Map<?, ?> defs)) {
+        if (!(resolve(get(root, "functions")) instanceof Map<?, ?> defs)) {
             throw new IllegalArgumentException(file + " defines no functions");
         }
         for (Map.Entry<?, ?> entry : defs.entrySet()) {
@@ -164,6 +166,16 @@ public final class ServerlessConfig {
                 throw new IllegalArgumentException("The route " + route.method() + " /" + route.path() + " names authorizer '"
                         + route.authorizer().function() + "', which is not a function of this service; functions: " + functions.keySet());
             }
+        }
+        if (get(root, "plugins") instanceof List<?> plugins && plugins.contains(ROUTE_SCOPES_PLUGIN)) {
+            FunctionDefinition authorizer = functions.get(ROUTE_SCOPES_AUTHORIZER);
+            if (authorizer == null) {
+                throw new IllegalArgumentException("route-scopes: the service has no function '" + ROUTE_SCOPES_AUTHORIZER + "' to hand ROUTE_SCOPES to");
+            }
+            Map<String, String> environment = new LinkedHashMap<>(authorizer.environment());
+            environment.put(ROUTE_SCOPES, routeScopes(routes, authorizer.environment().get(ROUTE_SCOPES)));
+            functions.put(ROUTE_SCOPES_AUTHORIZER, new FunctionDefinition(authorizer.name(), authorizer.handler(), authorizer.artifact(), environment,
+                    authorizer.timeoutSeconds(), authorizer.memorySize()));
         }
         return new Service(name, stage, options.get("region"), functions, routes);
     }
@@ -328,8 +340,9 @@ public final class ServerlessConfig {
     }
 
     private Object lookup(String reference, String original) {
-        if (reference.replace(" ", "").equals(ROUTE_SCOPES_VARIABLE)) {
-            return routeScopes();
+        Matcher file = FILE_SOURCE.matcher(reference.strip());
+        if (file.matches()) {
+            return file(file.group(1), original);
         }
         int colon = reference.indexOf(':');
         if (colon < 0) {
@@ -352,32 +365,44 @@ public final class ServerlessConfig {
     }
 
     /**
-     * What infra/route-scopes.js gives osls: {@code {"VERB /path": [scopes]}} of every http event whose authorizer is the
-     * function {@value #ROUTE_SCOPES_AUTHORIZER} of this service, in file order.
+     * What the route-scopes plugin (infra/route-scopes.js) sets for osls: {@code {"VERB /path": [scopes]}} of every
+     * http event whose authorizer is the function {@value #ROUTE_SCOPES_AUTHORIZER} of this service, in file order;
+     * fails as the plugin does when that is empty or differs from a hand-written value.
      */
-    private String routeScopes() {
-        Map<String, List<String>> routes = new LinkedHashMap<>();
-        if (get(root, "functions") instanceof Map<?, ?> defs) {
-            for (Map.Entry<?, ?> entry : defs.entrySet()) {
-                if (get(entry.getValue(), "events") instanceof List<?> events) {
-                    for (Object event : events) {
-                        if (event instanceof Map<?, ?> e && e.get("http") instanceof Map<?, ?> http && http.get("authorizer") != null) {
-                            Route route = route(String.valueOf(entry.getKey()), http);
-                            if (route.authorizer().function().equals(ROUTE_SCOPES_AUTHORIZER)) {
-                                String key = route.method() + " /" + route.path();
-                                if (routes.put(key, route.authorizer().scopes()) != null) {
-                                    throw new IllegalArgumentException("route-scopes.js: route " + key + " is declared twice");
-                                }
-                            }
-                        }
-                    }
+    private static String routeScopes(List<Route> routes, String written) {
+        Map<String, List<String>> table = new LinkedHashMap<>();
+        for (Route route : routes) {
+            if (route.authorizer() != null && route.authorizer().function().equals(ROUTE_SCOPES_AUTHORIZER)) {
+                String key = route.method() + " /" + route.path();
+                if (table.put(key, route.authorizer().scopes()) != null) {
+                    throw new IllegalArgumentException("route-scopes: route " + key + " is declared twice");
                 }
             }
         }
+        if (table.isEmpty()) {
+            throw new IllegalArgumentException("route-scopes: no http event is behind the authorizer '" + ROUTE_SCOPES_AUTHORIZER
+                    + "', so ROUTE_SCOPES would be empty and the authorizer would refuse to start");
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(routes);
+            if (written != null && !written.isBlank()
+                    && !json.readValue(written, new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() {}).equals(table)) {
+                throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml differs from the http events behind the authorizer; "
+                        + "remove it (the plugin computes it)");
+            }
+            return json.writeValueAsString(table);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write the route table as JSON", e);
+            throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml is not a route table; remove it (the plugin computes it)", e);
+        }
+    }
+
+    /** {@code ${file(./x.yml)}}: the YAML (or JSON) file, relative to the service directory, as osls reads it. */
+    private Object file(String path, String original) {
+        Path target = baseDir.resolve(path.strip()).normalize();
+        try (InputStream in = Files.newInputStream(target)) {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot resolve variable " + original + ": cannot read " + target + ": " + e.getMessage(), e);
         }
     }
 

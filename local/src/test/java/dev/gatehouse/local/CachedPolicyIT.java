@@ -47,6 +47,7 @@ class CachedPolicyIT {
                 params:
                   default:
                     audience: https://api.gatehouse.local
+                plugins: [./route-scopes]
                 functions:
                   authorizer:
                     handler: dev.gatehouse.authorizer.AuthorizerHandler

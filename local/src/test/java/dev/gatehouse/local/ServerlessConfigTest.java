@@ -44,12 +44,11 @@ class ServerlessConfigTest {
     void shouldHandTheAuthorizerTheScopesOfEveryRouteBehindIt() throws Exception {
         Path yml = write("""
                 service: svc
+                plugins: [./route-scopes]
                 functions:
                   authorizer:
                     handler: a.Handler
                     package: {artifact: a.jar}
-                    environment:
-                      ROUTE_SCOPES: ${file(./route-scopes.js)}
                   orders:
                     handler: o.Handler
                     package: {artifact: o.jar}
@@ -67,6 +66,52 @@ class ServerlessConfigTest {
         assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
                 .isEqualTo("{\"GET /orders\":[\"read:orders\",\"admin\"],\"POST /orders/{id}\":[\"write:orders\"],\"ANY /status\":[]}");
         assertThat(service.routes().get(0).authorizer().scopes()).containsExactly("read:orders", "admin");
+    }
+
+    @Test
+    void shouldReadFunctionsFromTheirOwnFileAsOslsDoes() throws Exception {
+        Path yml = write("""
+                service: svc
+                plugins: [./route-scopes]
+                functions: ${file(./functions.yml)}
+                """);
+        Files.writeString(yml.resolveSibling("functions.yml"), """
+                authorizer:
+                  handler: a.Handler
+                  package: {artifact: a.jar}
+                orders:
+                  handler: o.Handler
+                  package: {artifact: o.jar}
+                  events:
+                    - http: {path: orders, method: get, authorizer: {name: authorizer, scopes: [read:orders]}}
+                """);
+
+        Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
+
+        assertThat(service.function("authorizer").environment()).containsEntry("ROUTE_SCOPES", "{\"GET /orders\":[\"read:orders\"]}");
+    }
+
+    @Test
+    void shouldRefuseAServiceWithNoRouteBehindTheAuthorizerAsThePluginDoes() throws Exception {
+        Path yml = write("""
+                service: svc
+                plugins: [./route-scopes]
+                functions:
+                  authorizer:
+                    handler: a.Handler
+                    package: {artifact: a.jar}
+                """);
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageContaining("no http event is behind the authorizer");
+    }
+
+    @Test
+    void shouldGiveTheShippedAuthorizerTheShippedRouteTable() {
+        Service service = ServerlessConfig.load(TestStacks.repoRoot().resolve("infra/serverless.yml"), "local", Map.of(), name -> null);
+
+        assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
+                .isEqualTo("{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
     }
 
     @Test
