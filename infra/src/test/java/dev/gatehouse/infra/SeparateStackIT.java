@@ -6,17 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /**
- * infra/examples/separate-stack: a service deployed as its own stack that puts the shared authorizer in front of its
- * routes by ARN, imported from the export of the gatehouse stack of the same stage.
+ * infra/examples/separate-stack: a service deployed as its own stack, behind its own authorizer function built from the
+ * same jar, whose ROUTE_SCOPES lists exactly this stack's routes (a shared authorizer deployed earlier cannot know them,
+ * and refuses requests no route of its table describes).
  */
 class SeparateStackIT {
 
     @Test
-    void shouldProtectTheRouteWithTheAuthorizerExportedByTheGatehouseStack() {
+    void shouldProtectItsRoutesWithItsOwnAuthorizerAndItsOwnRouteTable() {
         PackagedService example = PackagedService.load(
                 Infra.packaged("example-separate-stack").dir(), Infra.infraDir().resolve("examples/separate-stack"));
-        String export = Infra.packaged("dev").template().path("Outputs").path("AuthorizerArn").path("Export").path("Name").asText();
-        String imported = "{\"Fn::ImportValue\":\"" + export + "\"}";
 
         JsonNode method = example.resource("ApiGatewayMethodGreetingGet").path("Properties");
         assertThat(method.path("AuthorizationType").asText()).isEqualTo("CUSTOM");
@@ -24,11 +23,13 @@ class SeparateStackIT {
         JsonNode authorizer = example.resource(authorizerId).path("Properties");
         assertThat(authorizer.path("Type").asText()).isEqualTo("TOKEN");
         assertThat(authorizer.path("IdentitySource").asText()).isEqualTo("method.request.header.Authorization");
-        assertThat(authorizer.path("AuthorizerUri").toString()).contains(imported);
-        // The example's API may invoke the shared authorizer: the permission lives in the example's stack.
-        assertThat(example.resourcesOfType("AWS::Lambda::Permission").values())
-                .anySatisfy(permission -> assertThat(permission.path("Properties").path("FunctionName").toString()).isEqualTo(imported));
-        assertThat(example.resourcesOfType("AWS::Lambda::Function")).hasSize(1);
+        assertThat(authorizer.path("AuthorizerUri").toString()).contains("AuthorizerLambdaFunction").doesNotContain("Fn::ImportValue");
+        JsonNode function = example.lambda("authorizer").path("Properties");
+        assertThat(function.path("Handler").asText()).isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
+        String routeScopes = function.path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
+        assertThat(routeScopes).isEqualTo("{\"GET /greeting\":[\"read:greeting\"]}");
+        assertThat(dev.gatehouse.authorizer.RouteScopes.parse(routeScopes).routes()).hasSize(1);
+        assertThat(example.resourcesOfType("AWS::Lambda::Function")).hasSize(2);
         assertThat(HandlerCheck.problems(example)).isEmpty();
     }
 }

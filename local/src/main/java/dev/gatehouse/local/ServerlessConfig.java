@@ -56,7 +56,10 @@ public final class ServerlessConfig {
         }
     }
 
-    /** The osls plugin (infra/route-scopes.js) that hands the authorizer its route table before packaging. */
+    /**
+     * The osls plugin (infra/route-scopes.js) that hands the authorizer its route table, listed as {@code plugins:
+     * [./route-scopes]} or as a module under {@code plugins.localPath}.
+     */
     static final String ROUTE_SCOPES_PLUGIN = "./route-scopes";
     /** The authorizer function whose routes the plugin lists. */
     private static final String ROUTE_SCOPES_AUTHORIZER = "authorizer";
@@ -167,7 +170,9 @@ public final class ServerlessConfig {
                         + route.authorizer().function() + "', which is not a function of this service; functions: " + functions.keySet());
             }
         }
-        if (get(root, "plugins") instanceof List<?> plugins && plugins.contains(ROUTE_SCOPES_PLUGIN)) {
+        Object plugins = get(root, "plugins");
+        Object modules = plugins instanceof Map<?, ?> ? get(plugins, "modules") : plugins;
+        if (modules instanceof List<?> names && names.stream().anyMatch(p -> String.valueOf(p).endsWith(ROUTE_SCOPES_PLUGIN.substring(2)))) {
             FunctionDefinition authorizer = functions.get(ROUTE_SCOPES_AUTHORIZER);
             if (authorizer == null) {
                 throw new IllegalArgumentException("route-scopes: the service has no function '" + ROUTE_SCOPES_AUTHORIZER + "' to hand ROUTE_SCOPES to");
