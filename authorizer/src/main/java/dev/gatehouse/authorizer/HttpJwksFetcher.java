@@ -9,13 +9,29 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Fetches a key set over HTTP(S) with {@link HttpURLConnection}: no background threads (Lambda freezes them), connect
- * and read timeouts always set, the whole fetch bounded by a budget, redirects not followed, the body capped at
- * {@code maxBytes} and anything but 200 refused. Thread-safe.
+ * Fetches a key set over HTTP(S) with {@link HttpURLConnection}: connect and read timeouts always set, redirects not
+ * followed, the body capped at {@code maxBytes} and anything but 200 refused, and <b>one deadline</b> (the budget, at
+ * most connect + read timeout) over connect, TLS, status line, headers and body. The socket timeouts alone do not
+ * bound a fetch: each read that gets a byte resets them, so a server trickling its status line or headers held a
+ * request ~80 s. A watchdog therefore closes the connection when the deadline passes, which fails the blocked read.
+ * Its one daemon platform thread only waits between fetches (a frozen sandbox freezes it harmlessly, as no fetch is
+ * then in flight). Thread-safe.
  */
 final class HttpJwksFetcher implements JwksFetcher {
+
+    /** Closes connections whose fetch outlived its deadline; a platform thread, as it must never wait for a carrier. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gatehouse-jwks-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final URI uri;
     private final KeySetPolicy policy;
@@ -29,9 +45,16 @@ final class HttpJwksFetcher implements JwksFetcher {
     public byte[] fetch(Duration budget) throws KeySetFetchException {
         long budgetMillis = Math.max(1, Math.min(budget.toMillis(), policy.connectTimeout().plus(policy.readTimeout()).toMillis()));
         long deadline = System.nanoTime() + budgetMillis * 1_000_000L;
+        AtomicBoolean expired = new AtomicBoolean();
         HttpURLConnection connection = null;
+        ScheduledFuture<?> watchdog = null;
         try {
-            connection = (HttpURLConnection) uri.toURL().openConnection();
+            HttpURLConnection opened = (HttpURLConnection) uri.toURL().openConnection();
+            connection = opened;
+            watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                opened.disconnect();
+            }, budgetMillis, TimeUnit.MILLISECONDS);
             connection.setConnectTimeout((int) Math.min(policy.connectTimeout().toMillis(), budgetMillis));
             connection.setReadTimeout((int) Math.min(policy.readTimeout().toMillis(), budgetMillis));
             connection.setInstanceFollowRedirects(false);
@@ -45,16 +68,31 @@ final class HttpJwksFetcher implements JwksFetcher {
             if (declared > policy.maxBytes()) {
                 throw tooLarge();
             }
-            return read(connection.getInputStream(), deadline);
+            byte[] body = read(connection.getInputStream(), deadline);
+            if (expired.get()) {
+                throw timedOut(budgetMillis, null);
+            }
+            return body;
         } catch (SocketTimeoutException e) {
-            throw new KeySetFetchException("jwks_timeout", "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).", e);
+            throw timedOut(budgetMillis, e);
         } catch (IOException | IllegalArgumentException e) {
+            if (expired.get()) {
+                throw timedOut(budgetMillis, e);
+            }
             throw new KeySetFetchException("jwks_unavailable", "Cannot fetch the JSON Web Key Set from " + uri + ": " + e.getClass().getSimpleName(), e);
         } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
             if (connection != null) {
                 connection.disconnect();
             }
         }
+    }
+
+    private KeySetFetchException timedOut(long budgetMillis, Exception cause) {
+        return new KeySetFetchException("jwks_timeout", "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis
+                + " ms budget for connect, status line, headers and body).", cause);
     }
 
     private byte[] read(InputStream in, long deadline) throws IOException, KeySetFetchException {
