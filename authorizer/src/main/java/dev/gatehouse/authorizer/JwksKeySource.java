@@ -49,7 +49,8 @@ final class JwksKeySource {
     /** A key found for a kid, where it came from and how old the snapshot holding it is. */
     record KeyLookup(SigningKey key, Source source, Duration keyAge) {}
 
-    private record Snapshot(Map<String, SigningKey> keys, Instant fetchedAt) {}
+    /** The usable keys, the published kids left out and why, and when the set was fetched. */
+    private record Snapshot(Map<String, SigningKey> keys, Map<String, JwksParser.Unusable> unusable, Instant fetchedAt) {}
 
     private record Failure(Instant at, String reason, String message) {}
 
@@ -206,6 +207,7 @@ final class JwksKeySource {
         if (key != null) {
             return new KeyLookup(key, source, age(from, clock.instant()));
         }
+        requirePublishedKeyUsable(from, keyId);
         return unknownKid(from, keyId);
     }
 
@@ -241,6 +243,7 @@ final class JwksKeySource {
             if (key != null) {
                 return new KeyLookup(key, Source.FETCH, age(latest, clock.instant()));
             }
+            requirePublishedKeyUsable(latest, keyId);
             if (unknownKids.size() >= MAX_NEGATIVE_ENTRIES) {
                 unknownKids.clear();
             }
@@ -282,7 +285,7 @@ final class JwksKeySource {
         long started = System.nanoTime();
         try {
             JwksParser.Parsed parsed = JwksParser.parse(fetcher.fetch(budget), algorithms);
-            Snapshot fresh = new Snapshot(parsed.keys(), clock.instant());
+            Snapshot fresh = new Snapshot(parsed.keys(), parsed.unusable(), clock.instant());
             snapshot = fresh;
             lastFailure = null;
             unknownKids.clear();
@@ -317,6 +320,18 @@ final class JwksKeySource {
         return new KeysUnavailableException(failure == null ? "jwks_unavailable" : failure.reason(), "The token's key is not cached and the JSON Web Key Set of "
                 + issuer + " failed to fetch " + (failure == null ? "recently" : Duration.between(failure.at(), now).toMillis() + " ms ago: " + failure.message()),
                 keyId, null);
+    }
+
+    /**
+     * A kid the set publishes but the parser left out is no unknown kid: refetching will not help until the issuer fixes
+     * the key (the TTL refresh picks that up), and the log must say why it was refused, not that it is missing.
+     */
+    private static void requirePublishedKeyUsable(Snapshot snapshot, String keyId) {
+        JwksParser.Unusable why = snapshot.unusable().get(keyId);
+        if (why != null) {
+            throw new TokenRejectedException(Reason.UNUSABLE_KEY, "The token's 'kid' is published in the issuer's key set but unusable: "
+                    + why.description() + ".", keyId, null, null);
+        }
     }
 
     private static TokenRejectedException unknown(String keyId, String why) {

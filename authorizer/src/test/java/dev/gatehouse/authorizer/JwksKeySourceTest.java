@@ -88,6 +88,20 @@ class JwksKeySourceTest {
         assertThat(source.keyAge()).isEqualTo(Duration.ofMinutes(9));
     }
 
+    /** Finding 8: a published but unusable kid was logged as "not in the key set". */
+    @Test
+    void shouldSayAPublishedKidIsUnusableAndWhyWithoutRefetching() {
+        body.set(TestKeys.jwks(A, TestKeys.generate("weak", 1024)));
+        source.hydrate(Duration.ofSeconds(1));
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> source.find("weak"))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(Reason.UNUSABLE_KEY))
+                .hasMessageContaining("published in the issuer's key set but unusable")
+                .hasMessageContaining("2048 bits");
+        assertThat(fetches).hasValue(1);
+    }
+
     @Test
     void shouldRefetchTheWholeSetAfterTheTtlAndEvictRemovedKeys() {
         source.hydrate(Duration.ofSeconds(1));

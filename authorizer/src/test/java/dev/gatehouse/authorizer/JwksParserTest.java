@@ -93,4 +93,98 @@ class JwksParserTest {
         assertThatThrownBy(() -> JwksParser.parse(body.getBytes(StandardCharsets.UTF_8), RS256))
                 .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.reason()).isEqualTo("jwks_invalid"));
     }
+
+    /** A real EC key of {@code curve} as a JWK. */
+    private static Map<String, Object> ecJwk(String kid, String curve, String jcaCurve) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec(jcaCurve));
+        java.security.interfaces.ECPublicKey key = (java.security.interfaces.ECPublicKey) generator.generateKeyPair().getPublic();
+        int length = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+        Map<String, Object> jwk = new HashMap<>();
+        jwk.put("kty", "EC");
+        jwk.put("kid", kid);
+        jwk.put("crv", curve);
+        jwk.put("x", base64(key.getW().getAffineX(), length));
+        jwk.put("y", base64(key.getW().getAffineY(), length));
+        return jwk;
+    }
+
+    private static String base64(java.math.BigInteger value, int length) {
+        byte[] raw = value.toByteArray();
+        byte[] fixed = new byte[length];
+        int copy = Math.min(raw.length, length);
+        System.arraycopy(raw, raw.length - copy, fixed, length - copy, copy);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({"P-256,secp256r1,ES256", "P-384,secp384r1,ES384", "P-521,secp521r1,ES512"})
+    void shouldAcceptRealEcKeysAndRefuseTheirPointsMovedOffTheCurve(String curve, String jcaCurve, String algorithm) throws Exception {
+        Map<String, Object> genuine = ecJwk("genuine", curve, jcaCurve);
+        Map<String, Object> offCurve = new HashMap<>(genuine);
+        offCurve.put("kid", "off-curve");
+        java.math.BigInteger y = new java.math.BigInteger(1, java.util.Base64.getUrlDecoder().decode((String) genuine.get("y")));
+        int length = java.util.Base64.getUrlDecoder().decode((String) genuine.get("y")).length;
+        offCurve.put("y", base64(y.add(java.math.BigInteger.ONE), length));
+        Map<String, Object> shortX = new HashMap<>(genuine);
+        shortX.put("kid", "short-x");
+        shortX.put("x", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[length - 1]));
+        Map<String, Object> outsideField = new HashMap<>(genuine);
+        outsideField.put("kid", "outside-field");
+        byte[] ones = new byte[length];
+        java.util.Arrays.fill(ones, (byte) 0xFF);
+        outsideField.put("x", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(ones));
+        Map<String, Object> zero = new HashMap<>(genuine);
+        zero.put("kid", "zero");
+        zero.put("x", base64(java.math.BigInteger.ZERO, length));
+        zero.put("y", base64(java.math.BigInteger.ZERO, length));
+
+        JwksParser.Parsed parsed = parse(Map.of("keys", List.of(genuine, offCurve, shortX, outsideField, zero)), List.of(algorithm));
+
+        assertThat(parsed.keys()).containsOnlyKeys("genuine");
+        assertThat(parsed.unusable()).containsOnly(Map.entry("off-curve", JwksParser.Unusable.EC_POINT), Map.entry("short-x", JwksParser.Unusable.EC_POINT),
+                Map.entry("outside-field", JwksParser.Unusable.EC_POINT), Map.entry("zero", JwksParser.Unusable.EC_POINT));
+    }
+
+    @Test
+    void shouldHonourKeyOps() throws Exception {
+        Map<String, Object> verify = jwk(j -> j.put("key_ops", List.of("verify")));
+        Map<String, Object> encrypt = jwk(j -> {
+            j.put("kid", "encrypt-only");
+            j.put("key_ops", List.of("encrypt"));
+        });
+        Map<String, Object> notAnArray = jwk(j -> {
+            j.put("kid", "not-an-array");
+            j.put("key_ops", "verify");
+        });
+        Map<String, Object> notStrings = jwk(j -> {
+            j.put("kid", "not-strings");
+            j.put("key_ops", List.of("verify", 1));
+        });
+
+        JwksParser.Parsed parsed = parse(Map.of("keys", List.of(verify, encrypt, notAnArray, notStrings)), RS256);
+
+        assertThat(parsed.keys()).containsOnlyKeys("key-1");
+        assertThat(parsed.unusable()).containsOnly(Map.entry("encrypt-only", JwksParser.Unusable.KEY_OPS),
+                Map.entry("not-an-array", JwksParser.Unusable.KEY_OPS), Map.entry("not-strings", JwksParser.Unusable.KEY_OPS));
+    }
+
+    @Test
+    void shouldRememberWhyEachPublishedKidWasLeftOut() throws Exception {
+        JwksParser.Parsed parsed = parse(Map.of("keys", List.of(TestKeys.generate("short", 1024).jwk(), jwk(j -> {
+            j.put("kid", "enc");
+            j.put("use", "enc");
+        }))), RS256);
+
+        assertThat(parsed.unusable()).containsOnly(Map.entry("short", JwksParser.Unusable.RSA_KEY), Map.entry("enc", JwksParser.Unusable.USE));
+        assertThat(JwksParser.Unusable.RSA_KEY.description()).contains("2048 bits");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"keys\":[],\"keys\":[]}", "{\"keys\":[{\"kid\":\"a\",\"kid\":\"b\",\"kty\":\"RSA\"}]}"})
+    void shouldRefuseAKeySetThatNamesAMemberTwice(String body) {
+        assertThatThrownBy(() -> JwksParser.parse(body.getBytes(StandardCharsets.UTF_8), RS256))
+                .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.reason()).isEqualTo("jwks_invalid"))
+                .hasMessageContaining("names a member twice");
+    }
 }
