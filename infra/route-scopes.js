@@ -41,7 +41,11 @@ function same(a, b) {
 class RouteScopesPlugin {
   constructor(serverless) {
     this.serverless = serverless;
-    this.hooks = { 'before:package:initialize': () => this.apply() };
+    // package (also run by deploy) and `deploy function`, which updates the function's configuration on its own.
+    this.hooks = {
+      'before:package:initialize': () => this.apply(),
+      'before:deploy:function:initialize': () => this.apply(),
+    };
   }
 
   apply() {

@@ -225,21 +225,21 @@ class TokenVerifierTest {
     }
 
     @Test
-    void shouldNotTrustKeysThatAreNotUsableRs256SigningKeys() {
+    void shouldNotTrustPublishedKeysThatAreNotUsableRs256SigningKeysAndSaySo() {
         Map<String, Object> encryptionKey = new java.util.HashMap<>(KEYS.jwk());
         encryptionKey.put("use", "enc");
-        assertRejected(verifier(jwks(encryptionKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNKNOWN_KEY_ID);
+        assertRejected(verifier(jwks(encryptionKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
 
         Map<String, Object> otherAlgorithm = new java.util.HashMap<>(KEYS.jwk());
         otherAlgorithm.put("alg", "RS512");
-        assertRejected(verifier(jwks(otherAlgorithm)), KEYS.sign(KEYS.token(NOW)), Reason.UNKNOWN_KEY_ID);
+        assertRejected(verifier(jwks(otherAlgorithm)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
 
         Map<String, Object> ecKey = Map.of("kty", "EC", "kid", "key-1", "crv", "P-256",
                 "x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
-        assertRejected(verifier(jwks(ecKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNKNOWN_KEY_ID);
+        assertRejected(verifier(jwks(ecKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
 
         TestKeys weak = TestKeys.generate("key-1", 1024);
-        assertRejected(verifier(TestKeys.fetcher(weak)), weak.sign(weak.token(NOW)), Reason.UNKNOWN_KEY_ID);
+        assertRejected(verifier(TestKeys.fetcher(weak)), weak.sign(weak.token(NOW)), Reason.UNUSABLE_KEY);
     }
 
     @Test

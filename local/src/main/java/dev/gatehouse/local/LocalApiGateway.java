@@ -146,13 +146,9 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
-        String resourcePath = String.join("/", resource);
-        // The method ARN carries the request's own path as sent, not the matched resource and not a normalised form:
-        // AWS routes /orders/ to the /orders resource but keeps the trailing slash (and any percent-encoding) in the
-        // ARN the authorizer sees and the cached policy is evaluated against ("methodArn": ".../test/GET/request" in
-        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html).
-        String methodArn = "arn:aws:execute-api:" + service.region() + ":" + ACCOUNT_ID + ":" + API_ID + "/" + service.stage() + "/"
-                + method + "/" + rawResourcePath(rawPath);
+        // Routing above uses the normalised path; what the authorizer and the function see is the request's own path.
+        String resourcePath = rawResourcePath(rawPath);
+        String methodArn = methodArn(service.region(), service.stage(), method, rawPath);
         Request request = new Request(requestId, method, match.get(), resourcePath, headers, query, body,
                 exchange.getRemoteAddress().getAddress().getHostAddress(), clock.instant());
 
@@ -490,11 +486,25 @@ public final class LocalApiGateway implements AutoCloseable {
         }
     }
 
-    /** The raw path after {@code /{stage}/}, as sent: trailing slash, empty segments and percent-encodings kept. */
+    /**
+     * The request's path after the stage segment, exactly as sent: no slash removed, no percent-encoding decoded.
+     *
+     * <p>API Gateway (REST) routes {@code /orders/} to the {@code /orders} resource (Powertools relies on it and tests
+     * it end to end on AWS: aws-powertools/powertools-lambda-python#1609) but hands on the request's own path: the
+     * proxy event's {@code path} keeps the trailing slash (floci-io/floci#1863) and percent-encodings as sent
+     * (middleapi/standard-server#93), and the authorizer's {@code methodArn} is the ARN of the incoming method request
+     * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html), built
+     * from the request path, not the resource template (dherault/serverless-offline#273, checked in CloudWatch). The
+     * root is {@code .../GET/} (aws/chalice#1552).
+     */
     static String rawResourcePath(String rawPath) {
-        String afterSlash = rawPath.substring(1);
-        int stageEnd = afterSlash.indexOf('/');
-        return stageEnd < 0 ? "" : afterSlash.substring(stageEnd + 1);
+        int slash = rawPath.indexOf('/', 1);
+        return slash < 0 ? "" : rawPath.substring(slash + 1);
+    }
+
+    /** The method ARN API Gateway puts in TOKEN and REQUEST events: the raw path, see {@link #rawResourcePath}. */
+    static String methodArn(String region, String stage, String method, String rawPath) {
+        return "arn:aws:execute-api:" + region + ":" + ACCOUNT_ID + ":" + API_ID + "/" + stage + "/" + method + "/" + rawResourcePath(rawPath);
     }
 
     /** Percent-decodes each path segment ('+' stays '+'); null if the encoding is malformed. */

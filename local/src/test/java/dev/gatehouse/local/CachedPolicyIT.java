@@ -37,6 +37,7 @@ class CachedPolicyIT {
         Path yml = work.resolve("serverless.yml");
         Files.writeString(yml, """
                 service: fixture
+                plugins: [./route-scopes]
                 provider:
                   name: aws
                   runtime: java21
@@ -47,7 +48,6 @@ class CachedPolicyIT {
                 params:
                   default:
                     audience: https://api.gatehouse.local
-                plugins: [./route-scopes]
                 functions:
                   authorizer:
                     handler: dev.gatehouse.authorizer.AuthorizerHandler
@@ -148,7 +148,8 @@ class CachedPolicyIT {
         assertThat(response.headers().firstValue("X-Echo")).hasValue("yes");
         JsonNode event = json(response.body());
         assertThat(event.get("resource").asText()).isEqualTo("/items/{id}");
-        assertThat(event.get("path").asText()).isEqualTo("/items/42/7");
+        // The raw path, as REST APIs deliver it; the parameter decoded.
+        assertThat(event.get("path").asText()).isEqualTo("/items/42%2F7");
         assertThat(event.get("httpMethod").asText()).isEqualTo("POST");
         assertThat(event.get("pathParameters").get("id").asText()).isEqualTo("42/7");
         assertThat(event.get("queryStringParameters").get("q").asText()).isEqualTo("2");
@@ -160,7 +161,7 @@ class CachedPolicyIT {
         assertThat(context.get("stage").asText()).isEqualTo("local");
         assertThat(context.get("resourcePath").asText()).isEqualTo("/items/{id}");
         assertThat(context.get("httpMethod").asText()).isEqualTo("POST");
-        assertThat(context.get("path").asText()).isEqualTo("/local/items/42/7");
+        assertThat(context.get("path").asText()).isEqualTo("/local/items/42%2F7");
         assertThat(context.get("requestId").asText()).isNotBlank();
         assertThat(context.get("identity").get("sourceIp").asText()).isEqualTo("127.0.0.1");
         JsonNode authorizer = context.get("authorizer");
@@ -169,6 +170,21 @@ class CachedPolicyIT {
         assertThat(authorizer.get("number").asText()).isEqualTo("42");
         assertThat(authorizer.get("flag").asText()).isEqualTo("true");
         assertThat(authorizer.get("text").asText()).isEqualTo("fixture");
+        assertThat(authorizer.get("methodArn").asText()).isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:gatehouse0/local/POST/items/42%2F7");
+    }
+
+    @Test
+    void shouldRouteATrailingSlashToTheResourceButKeepItInTheMethodArnAndPath() {
+        // AWS routes /method-only/a/ to the method-only/a resource and puts the request's own path in the method ARN.
+        HttpResponse<String> response = call("/method-only/a/", "method-only-" + UUID.randomUUID());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode event = json(response.body());
+        assertThat(event.get("resource").asText()).isEqualTo("/method-only/a");
+        assertThat(event.get("path").asText()).isEqualTo("/method-only/a/");
+        assertThat(event.get("requestContext").get("path").asText()).isEqualTo("/local/method-only/a/");
+        assertThat(event.get("requestContext").get("authorizer").get("methodArn").asText())
+                .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:gatehouse0/local/GET/method-only/a/");
     }
 
     @Test
