@@ -55,6 +55,51 @@ class AttackCorpusTest {
         assertThat(verifier.verify(VALID).principal().subject()).isEqualTo("attacker");
     }
 
+    @Test
+    void shouldAcceptWhitespaceAroundTheJsonObjects() {
+        String spaced = RawTokens.rs256(" " + HEADER + "\n", "\t" + PAYLOAD + " \r\n", KEYS.privateKey);
+
+        assertThat(verifier.verify(spaced).principal().subject()).isEqualTo("attacker");
+    }
+
+    /**
+     * Each validly signed, so only the syntax can refuse them. java-jwt reads the first JSON value of a segment and keeps
+     * the last of two members with one name: {@code {..}xyz}, {@code {..}{..}} and duplicated {@code sub}/{@code exp}
+     * passed before, and a reader that took the other copy would see another token.
+     */
+    static Stream<Arguments> notExactlyOneObject() {
+        String body = PAYLOAD.substring(0, PAYLOAD.length() - 1);
+        byte[] latin1 = PAYLOAD.replace("attacker", "att\u00e9cker").getBytes(StandardCharsets.ISO_8859_1);
+        return Stream.of(
+                attack("payload with trailing text", RawTokens.rs256(HEADER, PAYLOAD + "xyz", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload followed by a second object", RawTokens.rs256(HEADER, PAYLOAD + "{}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload followed by a second payload", RawTokens.rs256(HEADER, PAYLOAD + PAYLOAD.replace("attacker", "admin"), KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload with a stray closing brace", RawTokens.rs256(HEADER, PAYLOAD + "}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload followed by null", RawTokens.rs256(HEADER, PAYLOAD + " null", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload followed by a NUL", RawTokens.rs256(HEADER, PAYLOAD + "\u0000", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("header with trailing text", RawTokens.rs256(HEADER + "xyz", PAYLOAD, KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("header followed by a second object", RawTokens.rs256(HEADER + "{}", PAYLOAD, KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("header followed by a second header", RawTokens.rs256(HEADER + "{\"alg\":\"none\"}", PAYLOAD, KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two sub claims", RawTokens.rs256(HEADER, body + ",\"sub\":\"admin\"}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two exp claims", RawTokens.rs256(HEADER, body + ",\"exp\":" + (EXP + 86_400 * 365) + "}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two iss claims", RawTokens.rs256(HEADER, body + ",\"iss\":\"" + TestKeys.ISSUER + "\"}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two aud claims", RawTokens.rs256(HEADER, body + ",\"aud\":\"https://other.example\"}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two scope claims", RawTokens.rs256(HEADER, body + ",\"scope\":\"a\",\"scope\":\"admin\"}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two unread claims", RawTokens.rs256(HEADER, body + ",\"x\":1,\"x\":2}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("a duplicate inside a nested object", RawTokens.rs256(HEADER, body + ",\"x\":{\"a\":1,\"a\":2}}", KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two alg header parameters", RawTokens.rs256("{\"alg\":\"none\",\"alg\":\"RS256\",\"kid\":\"key-1\"}", PAYLOAD, KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("two kid header parameters", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":\"other\",\"kid\":\"key-1\"}", PAYLOAD, KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload not UTF-8", RawTokens.rs256(HEADER.getBytes(StandardCharsets.UTF_8), latin1, KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload an unterminated object", RawTokens.rs256(HEADER, body, KEYS.privateKey), Reason.MALFORMED_TOKEN),
+                attack("payload nested beyond Jackson's depth limit", RawTokens.rs256(HEADER, body + ",\"x\":" + "[".repeat(1500) + "]".repeat(1500) + "}", KEYS.privateKey), Reason.MALFORMED_TOKEN));
+    }
+
+    @ParameterizedTest(name = "should reject {0}")
+    @MethodSource("notExactlyOneObject")
+    void shouldRejectSegmentsThatAreNotExactlyOneJsonObject(String name, String token, Reason expected) {
+        shouldRejectTheAttack(name, token, expected);
+    }
+
     private static String[] parts() {
         return VALID.split("\\.");
     }

@@ -1,0 +1,154 @@
+package dev.gatehouse.authorizer;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.gatehouse.authorizer.TokenRejectedException.Reason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The syntax of a compact JWS, checked before java-jwt reads it: three segments of canonical unpadded base64url; a
+ * header and a payload that are each exactly one JSON object in UTF-8, with nothing after it and no member twice (at
+ * any depth). Stateless and thread-safe.
+ *
+ * <p>java-jwt ({@code JWTDecoder}) decodes each segment with {@code new String(bytes, UTF_8)} and reads it with a
+ * default {@code ObjectMapper}, which stops after the first JSON value ({@code {..}xyz} and {@code {..}{..}} pass) and
+ * keeps the last of two members with one name. This class decodes the same bytes to the same string (strictly: bytes
+ * that are not UTF-8 are refused instead of replaced) and parses that string with Jackson's parser for strings, so the
+ * object it checks is exactly the one java-jwt will build, and there is only one way to read it.
+ */
+final class TokenSyntax {
+
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static final boolean[] BASE64URL_OR_DOT = new boolean[256];
+
+    /**
+     * Duplicate members fail the parse; parse errors never quote the input (it holds claims). Otherwise Jackson's
+     * defaults, as in java-jwt's mapper: no comments, no single quotes, no unescaped control characters, and the same
+     * stream read constraints (nesting depth, number and string lengths).
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            BASE64URL_OR_DOT[c] = true;
+            BASE64URL_OR_DOT[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            BASE64URL_OR_DOT[c] = true;
+        }
+        BASE64URL_OR_DOT['-'] = true;
+        BASE64URL_OR_DOT['_'] = true;
+        BASE64URL_OR_DOT['.'] = true;
+    }
+
+    private TokenSyntax() {}
+
+    /**
+     * @throws TokenRejectedException if the token breaks any rule of this class (401); never with the token, a segment
+     *     or a claim value in the message
+     */
+    static void check(String token) {
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0 || second == first + 1) {
+            throw malformed("The token does not have exactly three segments.");
+        }
+        // On a byte copy against a table (a character outside Latin-1 becomes '?', refused too): a per-char loop over the
+        // String costs several microseconds under Lambda's C1-only JIT.
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        for (byte b : ascii) {
+            if (!BASE64URL_OR_DOT[b & 0xFF]) {
+                throw malformed("The token contains characters outside unpadded base64url.");
+            }
+        }
+        canonical(token, 0, first);
+        canonical(token, first + 1, second);
+        canonical(token, second + 1, token.length());
+        // java-jwt decodes a header or payload of JSON null into a null object and then fails with a NullPointerException
+        // (a 500): both must be JSON objects, and exactly one each.
+        object(token, 0, first, "header");
+        object(token, first + 1, second, "payload");
+    }
+
+    /**
+     * The segment {@code token[from, to)} (already known to hold only base64url characters) is canonical unpadded
+     * base64url: its length is not 1 mod 4 and the bits of its last character that encode no data are zero, so
+     * decoding and re-encoding would give it back (a signature with padding, the standard alphabet, or altered unused
+     * trailing bits is a different token string for the same bytes, and is refused rather than accepted).
+     */
+    private static void canonical(String token, int from, int to) {
+        int unusedBits = switch ((to - from) % 4) {
+            case 0 -> 0;
+            case 2 -> 4;
+            case 3 -> 2;
+            default -> -1;
+        };
+        if (unusedBits < 0) {
+            throw malformed("A token segment is not valid base64url.");
+        }
+        if (unusedBits > 0 && (base64UrlValue(token.charAt(to - 1)) & ((1 << unusedBits) - 1)) != 0) {
+            throw malformed("A token segment is not canonical base64url.");
+        }
+    }
+
+    private static int base64UrlValue(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
+    }
+
+    /** The segment {@code token[from, to)} is one JSON object and nothing else. */
+    private static void object(String token, int from, int to, String part) {
+        CharBuffer json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(BASE64URL.decode(token.substring(from, to))));
+        } catch (CharacterCodingException e) {
+            throw malformed("The token's " + part + " is not UTF-8.");
+        }
+        try (JsonParser parser = JSON.createParser(json.array(), json.arrayOffset() + json.position(), json.remaining())) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed("The token's " + part + " must be a JSON object.");
+            }
+            JsonToken next;
+            while ((next = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                parser.nextToken();
+                parser.skipChildren();
+            }
+            if (next != JsonToken.END_OBJECT) {
+                throw malformed("The token's " + part + " must be a JSON object.");
+            }
+            if (parser.nextToken() != null) {
+                throw malformed("The token's " + part + " must be exactly one JSON object, with nothing after it.");
+            }
+        } catch (IOException e) {
+            // Includes Jackson's duplicate-member and stream-constraint errors; their messages hold no input.
+            throw new TokenRejectedException(Reason.MALFORMED_TOKEN,
+                    "The token's " + part + " is not one JSON object with distinct member names.", null, null, e);
+        }
+    }
+
+    private static TokenRejectedException malformed(String message) {
+        return new TokenRejectedException(Reason.MALFORMED_TOKEN, message);
+    }
+}
