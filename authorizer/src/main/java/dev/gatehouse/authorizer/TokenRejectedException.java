@@ -31,6 +31,7 @@ public final class TokenRejectedException extends AuthorizerException {
         LIFETIME_TOO_LONG,
         WRONG_AUDIENCE,
         MISSING_CLAIM,
+        /** A header parameter or claim the authorizer reads has the wrong JSON type, or another invalid value. */
         INVALID_CLAIM;
 
         /** The snake_case code used in logs. */

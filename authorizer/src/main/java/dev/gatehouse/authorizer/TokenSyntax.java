@@ -12,11 +12,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * The syntax of a compact JWS, checked before java-jwt reads it: three segments of canonical unpadded base64url; a
  * header and a payload that are each exactly one JSON object in UTF-8, with nothing after it and no member twice (at
- * any depth). Stateless and thread-safe.
+ * any depth); and every header parameter and claim the authorizer reads of the JSON type it expects, whatever other
+ * members are present. Stateless and thread-safe.
  *
  * <p>java-jwt ({@code JWTDecoder}) decodes each segment with {@code new String(bytes, UTF_8)} and reads it with a
  * default {@code ObjectMapper}, which stops after the first JSON value ({@code {..}xyz} and {@code {..}{..}} pass) and
@@ -25,6 +27,33 @@ import java.util.Base64;
  * object it checks is exactly the one java-jwt will build, and there is only one way to read it.
  */
 final class TokenSyntax {
+
+    /** The JSON types a member the authorizer reads may have; JSON {@code null} counts as absent everywhere. */
+    private enum Type {
+        STRING("a string"), STRING_OR_STRINGS("a string or an array of strings"), NUMBER("a number");
+
+        final String expected;
+
+        Type(String expected) {
+            this.expected = expected;
+        }
+    }
+
+    /**
+     * Header parameters read by {@link TokenVerifier} ({@code crit} is refused whatever its type). java-jwt's
+     * {@code getKeyId()}/{@code getType()} would turn {@code 42} into {@code "42"}, so a wrong type must fail here.
+     */
+    private static final Map<String, Type> HEADER = Map.of("alg", Type.STRING, "kid", Type.STRING, "typ", Type.STRING);
+
+    /**
+     * Claims read by {@link TokenVerifier} and java-jwt's verifier. Each is checked on its own: {@code client_id} is
+     * checked even when {@code azp} (which wins) is present, so no claim's type depends on which other claims exist.
+     * {@code TOKEN_REQUIRED_CLAIMS} are only required to be present, with any type: their values are never read.
+     */
+    private static final Map<String, Type> PAYLOAD = Map.of(
+            "iss", Type.STRING, "sub", Type.STRING, "aud", Type.STRING_OR_STRINGS,
+            "exp", Type.NUMBER, "nbf", Type.NUMBER, "iat", Type.NUMBER,
+            "scope", Type.STRING, "azp", Type.STRING, "client_id", Type.STRING);
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
     private static final boolean[] BASE64URL_OR_DOT = new boolean[256];
@@ -77,8 +106,8 @@ final class TokenSyntax {
         canonical(token, second + 1, token.length());
         // java-jwt decodes a header or payload of JSON null into a null object and then fails with a NullPointerException
         // (a 500): both must be JSON objects, and exactly one each.
-        object(token, 0, first, "header");
-        object(token, first + 1, second, "payload");
+        object(token, 0, first, "header", HEADER, "header parameter");
+        object(token, first + 1, second, "payload", PAYLOAD, "claim");
     }
 
     /**
@@ -115,8 +144,8 @@ final class TokenSyntax {
         return c == '-' ? 62 : 63;
     }
 
-    /** The segment {@code token[from, to)} is one JSON object and nothing else. */
-    private static void object(String token, int from, int to, String part) {
+    /** The segment {@code token[from, to)} is one JSON object and nothing else; its {@code schema} members are typed. */
+    private static void object(String token, int from, int to, String part, Map<String, Type> schema, String member) {
         CharBuffer json;
         try {
             json = StandardCharsets.UTF_8.newDecoder()
@@ -132,8 +161,14 @@ final class TokenSyntax {
             }
             JsonToken next;
             while ((next = parser.nextToken()) == JsonToken.FIELD_NAME) {
-                parser.nextToken();
-                parser.skipChildren();
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                Type type = schema.get(name);
+                if (type != null && value != JsonToken.VALUE_NULL) {
+                    typed(parser, value, type, name, member);
+                } else {
+                    parser.skipChildren();
+                }
             }
             if (next != JsonToken.END_OBJECT) {
                 throw malformed("The token's " + part + " must be a JSON object.");
@@ -146,6 +181,29 @@ final class TokenSyntax {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN,
                     "The token's " + part + " is not one JSON object with distinct member names.", null, null, e);
         }
+    }
+
+    private static void typed(JsonParser parser, JsonToken value, Type type, String name, String member) throws IOException {
+        boolean ok = switch (type) {
+            case NUMBER -> value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT;
+            case STRING -> value == JsonToken.VALUE_STRING;
+            case STRING_OR_STRINGS -> value == JsonToken.VALUE_STRING || strings(parser, value);
+        };
+        if (!ok) {
+            throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token's '" + name + "' " + member + " must be " + type.expected + ".");
+        }
+    }
+
+    /** An array of strings (consumed to its end), or false without consuming anything else. */
+    private static boolean strings(JsonParser parser, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            return false;
+        }
+        JsonToken element;
+        do {
+            element = parser.nextToken();
+        } while (element == JsonToken.VALUE_STRING);
+        return element == JsonToken.END_ARRAY;
     }
 
     private static TokenRejectedException malformed(String message) {

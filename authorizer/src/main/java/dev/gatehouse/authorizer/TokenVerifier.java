@@ -38,11 +38,13 @@ import java.util.function.Function;
  * container; thread-safe.
  *
  * <p>Checks, in order, all before any key lookup: length; the syntax ({@link TokenSyntax}: three strictly base64url
- * segments, a header and a payload that are each exactly one JSON object without duplicate members); a known issuer (so tokens of foreign issuers never cause a key-set fetch); an algorithm that issuer
- * accepts (never taken from the token alone); no {@code crit} header; a {@code kid}; the optional {@code typ};
- * {@code exp} present; the optional lifetime and required claims. Then the key for {@code kid} from the issuer's own
- * key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are never used), which must fit the
- * algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of) and {@code sub} through java-jwt.
+ * segments, a header and a payload that are each exactly one JSON object without duplicate members, every parameter and
+ * claim read here of its JSON type); a known issuer (so tokens of foreign issuers never cause a key-set fetch); an
+ * algorithm that issuer accepts (never taken from the token alone); no {@code crit} header; a {@code kid}; the optional
+ * {@code typ}; {@code exp} present; the optional lifetime and required claims. Then the key for {@code kid} from the
+ * issuer's own key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are never used), which must
+ * fit the algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of) and {@code sub} through
+ * java-jwt.
  */
 final class TokenVerifier {
 
@@ -104,13 +106,9 @@ final class TokenVerifier {
         } catch (JWTDecodeException e) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
         }
+        // Both are strings or absent (TokenSyntax): java-jwt's getIssuer() would turn 42 into "42".
         String keyId = jwt.getHeaderClaim("kid").asString();
-        String claimedIssuer;
-        try {
-            claimedIssuer = jwt.getIssuer();
-        } catch (JWTDecodeException e) {
-            throw new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not a string.", keyId, null, e);
-        }
+        String claimedIssuer = jwt.getIssuer();
         try {
             return verify(jwt);
         } catch (TokenRejectedException e) {
@@ -270,6 +268,7 @@ final class TokenVerifier {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no usable 'sub' claim.");
         }
         String scope = stringClaim(jwt, "scope");
+        // Both were type-checked by TokenSyntax whichever is present; azp (OIDC) wins over client_id (RFC 9068).
         String clientId = Optional.ofNullable(stringClaim(jwt, "azp")).orElseGet(() -> stringClaim(jwt, "client_id"));
         try {
             return new Principal(subject, Principal.parseScope(scope), Optional.ofNullable(clientId).filter(id -> !id.isBlank()), jwt.getIssuer());
@@ -278,7 +277,10 @@ final class TokenVerifier {
         }
     }
 
-    /** A claim that must be a string when present; any other JSON type is rejected rather than silently ignored. */
+    /**
+     * A claim that must be a string when present; any other JSON type is rejected rather than silently ignored (already
+     * refused by {@link TokenSyntax} for the claims it knows; kept so a claim read here is never coerced).
+     */
     private static String stringClaim(DecodedJWT jwt, String name) {
         Claim claim = jwt.getClaim(name);
         if (claim.isMissing() || claim.isNull()) {
