@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * The syntax of a compact JWS, checked before java-jwt reads it: three segments of canonical unpadded base64url; a
  * header and a payload that are each exactly one JSON object in UTF-8, with nothing after it and no member twice (at
- * any depth); and every header parameter and claim the authorizer reads of the JSON type it expects, whatever other
- * members are present. Stateless and thread-safe.
+ * any depth); and every header parameter and claim the authorizer reads of the JSON type it expects, free of control
+ * characters, whatever other members are present. Stateless and thread-safe.
  *
  * <p>java-jwt ({@code JWTDecoder}) decodes each segment with {@code new String(bytes, UTF_8)} and reads it with a
  * default {@code ObjectMapper}, which stops after the first JSON value ({@code {..}xyz} and {@code {..}{..}} pass) and
@@ -186,8 +186,8 @@ final class TokenSyntax {
     private static void typed(JsonParser parser, JsonToken value, Type type, String name, String member) throws IOException {
         boolean ok = switch (type) {
             case NUMBER -> value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT;
-            case STRING -> value == JsonToken.VALUE_STRING;
-            case STRING_OR_STRINGS -> value == JsonToken.VALUE_STRING || strings(parser, value);
+            case STRING -> value == JsonToken.VALUE_STRING && plain(parser.getText(), name, member);
+            case STRING_OR_STRINGS -> value == JsonToken.VALUE_STRING ? plain(parser.getText(), name, member) : strings(parser, value, name, member);
         };
         if (!ok) {
             throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token's '" + name + "' " + member + " must be " + type.expected + ".");
@@ -195,15 +195,31 @@ final class TokenSyntax {
     }
 
     /** An array of strings (consumed to its end), or false without consuming anything else. */
-    private static boolean strings(JsonParser parser, JsonToken value) throws IOException {
+    private static boolean strings(JsonParser parser, JsonToken value, String name, String member) throws IOException {
         if (value != JsonToken.START_ARRAY) {
             return false;
         }
         JsonToken element;
-        do {
-            element = parser.nextToken();
-        } while (element == JsonToken.VALUE_STRING);
+        while ((element = parser.nextToken()) == JsonToken.VALUE_STRING) {
+            plain(parser.getText(), name, member);
+        }
         return element == JsonToken.END_ARRAY;
+    }
+
+    /**
+     * True, or a rejection if {@code value} holds a C0 or C1 control character or a Unicode line/paragraph separator:
+     * these values become {@code principalId}, context values that services read, and log fields, where such characters
+     * forge lines or fields.
+     */
+    private static boolean plain(String value, String name, String member) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
+                throw new TokenRejectedException(Reason.CONTROL_CHARACTER,
+                        "The token's '" + name + "' " + member + " contains a control character (U+" + String.format("%04X", (int) c) + ").");
+            }
+        }
+        return true;
     }
 
     private static TokenRejectedException malformed(String message) {

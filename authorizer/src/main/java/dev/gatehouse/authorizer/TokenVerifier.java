@@ -39,7 +39,7 @@ import java.util.function.Function;
  *
  * <p>Checks, in order, all before any key lookup: length; the syntax ({@link TokenSyntax}: three strictly base64url
  * segments, a header and a payload that are each exactly one JSON object without duplicate members, every parameter and
- * claim read here of its JSON type); a known issuer (so tokens of foreign issuers never cause a key-set fetch); an
+ * claim read here of its JSON type and free of control characters); a known issuer (so tokens of foreign issuers never cause a key-set fetch); an
  * algorithm that issuer accepts (never taken from the token alone); no {@code crit} header; a {@code kid}; the optional
  * {@code typ}; {@code exp} present; the optional lifetime and required claims. Then the key for {@code kid} from the
  * issuer's own key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are never used), which must
@@ -106,7 +106,8 @@ final class TokenVerifier {
         } catch (JWTDecodeException e) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
         }
-        // Both are strings or absent (TokenSyntax): java-jwt's getIssuer() would turn 42 into "42".
+        // Both are strings or absent (TokenSyntax: java-jwt's getIssuer() would turn 42 into "42"), and free of control
+        // characters, so safe to attach for the log line.
         String keyId = jwt.getHeaderClaim("kid").asString();
         String claimedIssuer = jwt.getIssuer();
         try {

@@ -135,7 +135,7 @@ class AttackCorpusTest {
                 attack("crit header", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":\"key-1\",\"crit\":[\"exp\"]}", PAYLOAD, KEYS.privateKey), Reason.UNSUPPORTED_HEADER),
                 attack("kid path traversal", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":\"../../../../dev/null\"}", PAYLOAD, KEYS.privateKey), Reason.UNKNOWN_KEY_ID),
                 attack("kid SQL injection", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":\"x' UNION SELECT 'secret' --\"}", PAYLOAD, KEYS.privateKey), Reason.UNKNOWN_KEY_ID),
-                attack("kid with NUL", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":\"key-1\\u0000\"}", PAYLOAD, KEYS.privateKey), Reason.UNKNOWN_KEY_ID),
+                attack("kid with NUL", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":\"key-1\\u0000\"}", PAYLOAD, KEYS.privateKey), Reason.CONTROL_CHARACTER),
                 attack("kid URL", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":\"https://evil.example/key\"}", PAYLOAD, KEYS.privateKey), Reason.UNKNOWN_KEY_ID),
                 attack("kid not a string", RawTokens.rs256("{\"alg\":\"RS256\",\"kid\":42}", PAYLOAD, KEYS.privateKey), Reason.INVALID_CLAIM),
                 attack("signature with = padding", VALID + "=", Reason.MALFORMED_TOKEN),

@@ -373,6 +373,49 @@ class TokenVerifierTest {
                 });
     }
 
+    static Stream<Arguments> controlCharacters() {
+        List<Character> characters = List.of('\u0000', '\t', '\n', '\r', '\u001b', '\u001f', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029');
+        Map<String, Object> header = fullHeader();
+        Map<String, Object> payload = fullPayload();
+        Stream.Builder<Arguments> rows = Stream.builder();
+        for (char c : characters) {
+            for (String name : List.of("kid", "alg", "typ")) {
+                rows.add(Arguments.of("header", name, header.get(name) + String.valueOf(c) + "x", String.format("U+%04X", (int) c)));
+            }
+            for (String name : List.of("iss", "sub", "scope", "azp", "client_id")) {
+                rows.add(Arguments.of("payload", name, payload.get(name) + String.valueOf(c) + "x", String.format("U+%04X", (int) c)));
+            }
+            rows.add(Arguments.of("payload", "aud", List.of(TestKeys.AUDIENCE, "https://evil" + c + ".api"), String.format("U+%04X", (int) c)));
+        }
+        return rows.build();
+    }
+
+    /**
+     * sub, scope, the client id and iss become principalId and context values; kid and iss are logged even for a
+     * rejected token. None may carry a control character, and the rejection carries neither that kid nor that iss.
+     */
+    @ParameterizedTest(name = "should reject the {0}''s ''{1}'' with {3}")
+    @MethodSource("controlCharacters")
+    void shouldRejectControlCharactersInEveryValueThatReachesTheContextOrTheLog(String part, String name, Object value, String character) {
+        String token = fullTokenWith(part, name, value);
+
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+                    assertThat(e.rejection()).isEqualTo(Reason.CONTROL_CHARACTER);
+                    assertThat(e.getMessage()).contains("'" + name + "'", character).doesNotContain(token.split("\\.")[1]);
+                    assertThat(e.keyId()).isNull();
+                    assertThat(e.claimedIssuer()).isNull();
+                });
+    }
+
+    @ParameterizedTest(name = "should accept a subject with ''{0}''")
+    @ValueSource(strings = {"caf\u00e9", "\u00a0", "\ud83d\ude00", "\u200b", "\ufeff", "a b", "\\", "\""})
+    void shouldAcceptPrintableUnicodeInClaims(String text) {
+        String subject = "user-" + text + "-1";
+
+        assertThat(verifier.verify(fullTokenWith("payload", "sub", subject)).principal().subject()).isEqualTo(subject);
+    }
+
     private void assertRejected(String token, Reason reason) {
         assertRejected(verifier, token, reason);
     }
