@@ -31,7 +31,13 @@ public final class TokenRejectedException extends AuthorizerException {
         LIFETIME_TOO_LONG,
         WRONG_AUDIENCE,
         MISSING_CLAIM,
-        INVALID_CLAIM;
+        /** A header parameter or claim the authorizer reads has the wrong JSON type, or another invalid value. */
+        INVALID_CLAIM,
+        /**
+         * A header parameter or claim the authorizer reads (and may put into the principal, the context or a log line)
+         * holds a C0/C1 control character or U+2028/U+2029.
+         */
+        CONTROL_CHARACTER;
 
         /** The snake_case code used in logs. */
         public String code() {

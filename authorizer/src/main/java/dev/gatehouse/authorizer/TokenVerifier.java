@@ -24,10 +24,8 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -39,33 +37,19 @@ import java.util.function.Function;
  * Verifies an access token against the configured issuers and returns the principal it establishes. Built once per
  * container; thread-safe.
  *
- * <p>Checks, in order, all before any key lookup: length; three strictly base64url (unpadded, canonical) segments of
- * JSON objects; a known issuer (so tokens of foreign issuers never cause a key-set fetch); an algorithm that issuer
- * accepts (never taken from the token alone); no {@code crit} header; a {@code kid}; the optional {@code typ};
- * {@code exp} present; the optional lifetime and required claims. Then the key for {@code kid} from the issuer's own
- * key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are never used), which must fit the
- * algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of) and {@code sub} through java-jwt.
+ * <p>Checks, in order, all before any key lookup: length; the syntax ({@link TokenSyntax}: three strictly base64url
+ * segments, a header and a payload that are each exactly one JSON object without duplicate members, every parameter and
+ * claim read here of its JSON type and free of control characters); a known issuer (so tokens of foreign issuers never cause a key-set fetch); an
+ * algorithm that issuer accepts (never taken from the token alone); no {@code crit} header; a {@code kid}; the optional
+ * {@code typ}; {@code exp} present; the optional lifetime and required claims. Then the key for {@code kid} from the
+ * issuer's own key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are never used), which must
+ * fit the algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of) and {@code sub} through
+ * java-jwt.
  */
 final class TokenVerifier {
 
     /** Well above any real access token, well below API Gateway's header limit; checked before decoding. */
     static final int MAX_TOKEN_LENGTH = 8 * 1024;
-
-    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
-    private static final boolean[] BASE64URL_OR_DOT = new boolean[256];
-
-    static {
-        for (char c = 'A'; c <= 'Z'; c++) {
-            BASE64URL_OR_DOT[c] = true;
-            BASE64URL_OR_DOT[Character.toLowerCase(c)] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            BASE64URL_OR_DOT[c] = true;
-        }
-        BASE64URL_OR_DOT['-'] = true;
-        BASE64URL_OR_DOT['_'] = true;
-        BASE64URL_OR_DOT['.'] = true;
-    }
 
     /** One trusted issuer: its key source and a java-jwt verifier per accepted algorithm. */
     private record Issuer(IssuerConfig config, JwksKeySource keys, Map<String, JWTVerifier> verifiers) {}
@@ -115,20 +99,17 @@ final class TokenVerifier {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is longer than " + MAX_TOKEN_LENGTH + " characters.");
         }
-        checkSegments(token);
+        TokenSyntax.check(token);
         DecodedJWT jwt;
         try {
             jwt = JWT.decode(token);
         } catch (JWTDecodeException e) {
             throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
         }
+        // Both are strings or absent (TokenSyntax: java-jwt's getIssuer() would turn 42 into "42"), and free of control
+        // characters, so safe to attach for the log line.
         String keyId = jwt.getHeaderClaim("kid").asString();
-        String claimedIssuer;
-        try {
-            claimedIssuer = jwt.getIssuer();
-        } catch (JWTDecodeException e) {
-            throw new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not a string.", keyId, null, e);
-        }
+        String claimedIssuer = jwt.getIssuer();
         try {
             return verify(jwt);
         } catch (TokenRejectedException e) {
@@ -201,97 +182,6 @@ final class TokenVerifier {
             throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token failed verification.", null, null, e);
         }
         return new VerifiedToken(principal(jwt), keyId, lookup.source(), lookup.keyAge());
-    }
-
-    /**
-     * Three segments of base64url without padding, each in canonical form (decoding and re-encoding gives it back): a
-     * signature with padding, the standard alphabet, or altered unused trailing bits is a different token string for the
-     * same bytes, and is refused rather than accepted.
-     */
-    private static void checkSegments(String token) {
-        int first = token.indexOf('.');
-        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-        if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0 || second == first + 1) {
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token does not have exactly three segments.");
-        }
-        // On a byte copy against a table (a character outside Latin-1 becomes '?', refused too): a per-char loop over the
-        // String costs several microseconds under Lambda's C1-only JIT.
-        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        for (byte b : ascii) {
-            if (!BASE64URL_OR_DOT[b & 0xFF]) {
-                throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token contains characters outside unpadded base64url.");
-            }
-        }
-        // java-jwt decodes a header or payload of JSON null into a null object and then fails with a NullPointerException
-        // (a 500): both must be JSON objects.
-        jsonObject(token, 0, first);
-        jsonObject(token, first + 1, second);
-        canonical(token, second + 1, token.length());
-    }
-
-    /**
-     * The segment {@code token[from, to)} starts with a JSON object. Decodes only its first 4 characters unless
-     * those are all whitespace: the full payload is decoded once, by java-jwt.
-     */
-    private static void jsonObject(String token, int from, int to) {
-        canonical(token, from, to);
-        int prefix = Math.min(to - from, 4);
-        byte[] head = BASE64URL.decode(token.substring(from, from + prefix));
-        for (byte b : head) {
-            if (b == '{') {
-                return;
-            }
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                throw notAnObject();
-            }
-        }
-        for (byte b : BASE64URL.decode(token.substring(from, to))) {
-            if (b == '{') {
-                return;
-            }
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                break;
-            }
-        }
-        throw notAnObject();
-    }
-
-    private static TokenRejectedException notAnObject() {
-        return new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token's header and payload must be JSON objects.");
-    }
-
-    /**
-     * The segment {@code token[from, to)} (already known to hold only base64url characters) is canonical unpadded
-     * base64url: its length is not 1 mod 4 and the bits of its last character that encode no data are zero, so
-     * decoding and re-encoding would give it back. Checked without decoding.
-     */
-    private static void canonical(String token, int from, int to) {
-        int length = to - from;
-        int unusedBits = switch (length % 4) {
-            case 0 -> 0;
-            case 2 -> 4;
-            case 3 -> 2;
-            default -> -1;
-        };
-        if (unusedBits < 0) {
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "A token segment is not valid base64url.");
-        }
-        if (unusedBits > 0 && (base64UrlValue(token.charAt(to - 1)) & ((1 << unusedBits) - 1)) != 0) {
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "A token segment is not canonical base64url.");
-        }
-    }
-
-    private static int base64UrlValue(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        return c == '-' ? 62 : 63;
     }
 
     private static String normalisedType(String type) {
@@ -379,6 +269,7 @@ final class TokenVerifier {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no usable 'sub' claim.");
         }
         String scope = stringClaim(jwt, "scope");
+        // Both were type-checked by TokenSyntax whichever is present; azp (OIDC) wins over client_id (RFC 9068).
         String clientId = Optional.ofNullable(stringClaim(jwt, "azp")).orElseGet(() -> stringClaim(jwt, "client_id"));
         try {
             return new Principal(subject, Principal.parseScope(scope), Optional.ofNullable(clientId).filter(id -> !id.isBlank()), jwt.getIssuer());
@@ -387,7 +278,10 @@ final class TokenVerifier {
         }
     }
 
-    /** A claim that must be a string when present; any other JSON type is rejected rather than silently ignored. */
+    /**
+     * A claim that must be a string when present; any other JSON type is rejected rather than silently ignored (already
+     * refused by {@link TokenSyntax} for the claims it knows; kept so a claim read here is never coerced).
+     */
     private static String stringClaim(DecodedJWT jwt, String name) {
         Claim claim = jwt.getClaim(name);
         if (claim.isMissing() || claim.isNull()) {

@@ -21,7 +21,12 @@ final class RawTokens {
 
     /** {@code header.payload} signed with RS256 by {@code key}. */
     static String rs256(String headerJson, String payloadJson, RSAPrivateKey key) {
-        String signingInput = b64(headerJson) + "." + b64(payloadJson);
+        return rs256(headerJson.getBytes(StandardCharsets.UTF_8), payloadJson.getBytes(StandardCharsets.UTF_8), key);
+    }
+
+    /** The same from raw bytes, which need not be UTF-8. */
+    static String rs256(byte[] header, byte[] payload, RSAPrivateKey key) {
+        String signingInput = b64(header) + "." + b64(payload);
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(key);

@@ -275,6 +275,147 @@ class TokenVerifierTest {
                 });
     }
 
+    /** A header with every parameter the verifier reads. */
+    private static Map<String, Object> fullHeader() {
+        Map<String, Object> header = new java.util.LinkedHashMap<>();
+        header.put("alg", "RS256");
+        header.put("typ", "JWT");
+        header.put("kid", "key-1");
+        return header;
+    }
+
+    /** A payload with every claim the verifier reads, so each claim's check runs in the presence of all the others. */
+    private static Map<String, Object> fullPayload() {
+        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("iss", TestKeys.ISSUER);
+        payload.put("sub", "m2m-client@clients");
+        payload.put("aud", List.of(TestKeys.AUDIENCE, "https://unrelated.api"));
+        payload.put("exp", NOW.plusSeconds(600).getEpochSecond());
+        payload.put("nbf", NOW.minusSeconds(60).getEpochSecond());
+        payload.put("iat", NOW.minusSeconds(60).getEpochSecond());
+        payload.put("scope", "read:hello write:hello");
+        payload.put("azp", "m2m-client");
+        payload.put("client_id", "m2m-client");
+        return payload;
+    }
+
+    /** The full header and payload, with {@code name} in {@code part} set to {@code value}, signed by the trusted key. */
+    private static String fullTokenWith(String part, String name, Object value) {
+        Map<String, Object> header = fullHeader();
+        Map<String, Object> payload = fullPayload();
+        ("header".equals(part) ? header : payload).put(name, value);
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            return RawTokens.rs256(json.writeValueAsString(header), json.writeValueAsString(payload), KEYS.privateKey);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void shouldAcceptTheTokenWithEveryClaimTheVerifierReads() {
+        VerifiedToken verified = verifier.verify(fullTokenWith("payload", "sub", "m2m-client@clients"));
+
+        assertThat(verified.principal()).isEqualTo(new Principal(
+                "m2m-client@clients", List.of("read:hello", "write:hello"), Optional.of("m2m-client"), TestKeys.ISSUER));
+    }
+
+    @Test
+    void shouldAcceptNonIntegerNumericDatesAndJsonNullAsAbsent() {
+        assertThat(verifier.verify(fullTokenWith("payload", "exp", NOW.plusSeconds(600).getEpochSecond() + 0.5)).keyId()).isEqualTo("key-1");
+        assertThat(verifier.verify(fullTokenWith("payload", "client_id", null)).principal().clientId()).contains("m2m-client");
+        assertThat(verifier.verify(fullTokenWith("payload", "scope", null)).principal().scopes()).isEmpty();
+    }
+
+    static Stream<Arguments> wronglyTypedClaims() {
+        Object number = 42;
+        Object decimal = 4.2;
+        Object bool = true;
+        Object object = Map.of("value", "x");
+        Object strings = List.of("x");
+        Stream.Builder<Arguments> rows = Stream.builder();
+        for (String name : List.of("alg", "kid", "typ")) {
+            for (Object value : List.of(number, decimal, bool, object, strings)) {
+                rows.add(Arguments.of("header", name, value));
+            }
+        }
+        for (String name : List.of("iss", "sub", "scope", "azp", "client_id")) {
+            for (Object value : List.of(number, decimal, bool, object, strings)) {
+                rows.add(Arguments.of("payload", name, value));
+            }
+        }
+        for (Object value : List.of(number, bool, object, List.of(TestKeys.AUDIENCE, 42), List.of(TestKeys.AUDIENCE, Map.of()),
+                List.of(TestKeys.AUDIENCE, List.of()), java.util.Arrays.asList(TestKeys.AUDIENCE, null))) {
+            rows.add(Arguments.of("payload", "aud", value));
+        }
+        for (String name : List.of("exp", "nbf", "iat")) {
+            for (Object value : List.of(String.valueOf(NOW.getEpochSecond()), bool, object, List.of(NOW.getEpochSecond()))) {
+                rows.add(Arguments.of("payload", name, value));
+            }
+        }
+        return rows.build();
+    }
+
+    /**
+     * Every header parameter and claim the authorizer reads, given a wrong JSON type while all the others are present and
+     * valid: always a 401 with {@code invalid_claim}. Before, {@code client_id} went unchecked when {@code azp} was
+     * present, {@code typ} unless TOKEN_TYPE was set, and an {@code aud} array element 42 was read as "42".
+     */
+    @ParameterizedTest(name = "should reject the {0}''s ''{1}'' = {2}")
+    @MethodSource("wronglyTypedClaims")
+    void shouldRejectAWronglyTypedClaimWhateverOtherClaimsArePresent(String part, String name, Object value) {
+        String token = fullTokenWith(part, name, value);
+
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+                    assertThat(e.rejection()).isEqualTo(Reason.INVALID_CLAIM);
+                    assertThat(e.getMessage()).contains("'" + name + "'").doesNotContain(token.split("\\.")[1]);
+                });
+    }
+
+    static Stream<Arguments> controlCharacters() {
+        List<Character> characters = List.of('\u0000', '\t', '\n', '\r', '\u001b', '\u001f', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029');
+        Map<String, Object> header = fullHeader();
+        Map<String, Object> payload = fullPayload();
+        Stream.Builder<Arguments> rows = Stream.builder();
+        for (char c : characters) {
+            for (String name : List.of("kid", "alg", "typ")) {
+                rows.add(Arguments.of("header", name, header.get(name) + String.valueOf(c) + "x", String.format("U+%04X", (int) c)));
+            }
+            for (String name : List.of("iss", "sub", "scope", "azp", "client_id")) {
+                rows.add(Arguments.of("payload", name, payload.get(name) + String.valueOf(c) + "x", String.format("U+%04X", (int) c)));
+            }
+            rows.add(Arguments.of("payload", "aud", List.of(TestKeys.AUDIENCE, "https://evil" + c + ".api"), String.format("U+%04X", (int) c)));
+        }
+        return rows.build();
+    }
+
+    /**
+     * sub, scope, the client id and iss become principalId and context values; kid and iss are logged even for a
+     * rejected token. None may carry a control character, and the rejection carries neither that kid nor that iss.
+     */
+    @ParameterizedTest(name = "should reject the {0}''s ''{1}'' with {3}")
+    @MethodSource("controlCharacters")
+    void shouldRejectControlCharactersInEveryValueThatReachesTheContextOrTheLog(String part, String name, Object value, String character) {
+        String token = fullTokenWith(part, name, value);
+
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+                    assertThat(e.rejection()).isEqualTo(Reason.CONTROL_CHARACTER);
+                    assertThat(e.getMessage()).contains("'" + name + "'", character).doesNotContain(token.split("\\.")[1]);
+                    assertThat(e.keyId()).isNull();
+                    assertThat(e.claimedIssuer()).isNull();
+                });
+    }
+
+    @ParameterizedTest(name = "should accept a subject with ''{0}''")
+    @ValueSource(strings = {"caf\u00e9", "\u00a0", "\ud83d\ude00", "\u200b", "\ufeff", "a b", "\\", "\""})
+    void shouldAcceptPrintableUnicodeInClaims(String text) {
+        String subject = "user-" + text + "-1";
+
+        assertThat(verifier.verify(fullTokenWith("payload", "sub", subject)).principal().subject()).isEqualTo(subject);
+    }
+
     private void assertRejected(String token, Reason reason) {
         assertRejected(verifier, token, reason);
     }
