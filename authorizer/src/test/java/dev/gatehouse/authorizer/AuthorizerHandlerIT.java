@@ -178,6 +178,34 @@ class AuthorizerHandlerIT {
         assertThat(context.lines.getLast()).contains("\"outcome\":\"error\"", "\"reason\":\"jwks_timeout\"");
     }
 
+    @ParameterizedTest(name = "should end the fetch by one deadline when the JWKS trickles its {0}")
+    @CsvSource({"status line and headers", "body"})
+    void shouldEndTheFetchByOneDeadlineWhateverPartTheJwksTrickles(String part) throws IOException {
+        // 700 ms budget (300 connect + 400 read); each byte comes every 150 ms, well within the read timeout, so only
+        // an overall deadline ends the fetch. Unbounded, the head alone would take ~5 minutes.
+        try (JwksServer.Trickler slow = part.equals("body")
+                ? JwksServer.Trickler.body(TestKeys.jwks(KEYS) + " ".repeat(2000), 150)
+                : JwksServer.Trickler.head(TestKeys.jwks(KEYS), 2000, 150)) {
+            AuthorizerHandler handler = handlerFor(slow.uri(), "JWKS_CONNECT_TIMEOUT_MILLIS", "300", "JWKS_READ_TIMEOUT_MILLIS", "400",
+                    "JWKS_INIT_BUDGET_MILLIS", "0");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+
+            Duration invocation = timed(() -> {
+                try {
+                    return decide(handler, token(KEYS));
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                    throw e;
+                }
+            });
+
+            assertThat(failure.get()).as("a key-set error (500), never Allow, never Unauthorized")
+                    .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_timeout"));
+            assertThat(invocation).as("bounded by the 700 ms budget (10x margin for a loaded machine)").isLessThan(Duration.ofMillis(7000));
+            assertThat(slow.requests).hasPositiveValue();
+        }
+    }
+
     @ParameterizedTest(name = "should fail as a 500 ({2}) when the JWKS answers {0}")
     @CsvSource(delimiter = '|', value = {
             "500 | <html><body>Internal Server Error</body></html> | jwks_http_status",

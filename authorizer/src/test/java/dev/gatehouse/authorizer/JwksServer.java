@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -106,5 +108,100 @@ final class JwksServer implements AutoCloseable {
     public void close() {
         closed.countDown();
         server.stop(0);
+    }
+
+    /**
+     * A raw HTTP server on 127.0.0.1 that writes its answer slowly, one byte every {@code delayMillis}: either the whole
+     * answer (status line and headers included, which {@link HttpServer} cannot do) or the head at once and then the body.
+     * Each byte comes well within any read timeout, so only a deadline over the whole fetch ends it. Serves until closed.
+     */
+    static final class Trickler implements AutoCloseable {
+
+        private final ServerSocket socket;
+        private final CountDownLatch closed = new CountDownLatch(1);
+        final AtomicInteger requests = new AtomicInteger();
+
+        private Trickler(byte[] head, byte[] body, boolean trickleHead, long delayMillis) throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket client = socket.accept();
+                        requests.incrementAndGet();
+                        Thread writer = new Thread(() -> serve(client, head, body, trickleHead, delayMillis), "jwks-trickler");
+                        writer.setDaemon(true);
+                        writer.start();
+                    } catch (IOException e) {
+                        return; // closed
+                    }
+                }
+            }, "jwks-trickler-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        /** A 200 answer whose status line and headers (padded to {@code headBytes}) arrive one byte at a time. */
+        static Trickler head(String json, int headBytes, long delayMillis) throws IOException {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            return new Trickler(paddedHead(body.length, headBytes), body, true, delayMillis);
+        }
+
+        /** Writes {@code response} verbatim (head and body, as given) at once, then closes the connection. */
+        static Trickler raw(String response) throws IOException {
+            return new Trickler(response.getBytes(StandardCharsets.UTF_8), new byte[0], false, 0);
+        }
+
+        /** A 200 answer with a Content-Length whose head arrives at once and whose body arrives one byte at a time. */
+        static Trickler body(String json, long delayMillis) throws IOException {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            return new Trickler(paddedHead(body.length, 0), body, false, delayMillis);
+        }
+
+        private static byte[] paddedHead(int contentLength, int headBytes) {
+            StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n");
+            while (head.length() < headBytes) {
+                head.append("X-Padding: ").append("p".repeat(60)).append("\r\n");
+            }
+            return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        }
+
+        private void serve(Socket client, byte[] head, byte[] body, boolean trickleHead, long delayMillis) {
+            try (client; OutputStream out = client.getOutputStream()) {
+                client.getInputStream().read(new byte[4096]); // the request; its content does not matter
+                if (!trickleHead) {
+                    out.write(head);
+                    out.flush();
+                }
+                byte[] slow = trickleHead ? concat(head, body) : body;
+                for (byte b : slow) {
+                    if (closed.await(delayMillis, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                    out.write(b);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the client gave up: expected
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static byte[] concat(byte[] a, byte[] b) {
+            byte[] all = new byte[a.length + b.length];
+            System.arraycopy(a, 0, all, 0, a.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return all;
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort() + PATH);
+        }
+
+        @Override
+        public void close() throws IOException {
+            closed.countDown();
+            socket.close();
+        }
     }
 }
