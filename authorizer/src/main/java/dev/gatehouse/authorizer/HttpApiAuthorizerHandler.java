@@ -47,8 +47,8 @@ public final class HttpApiAuthorizerHandler implements RequestHandler<APIGateway
      * @throws ConfigurationException naming the variable and the handler that enforces it
      */
     static Map<String, String> withoutRouteScopes(Map<String, String> env) {
-        String routes = env.get(RouteScopes.ROUTE_SCOPES);
-        if (routes != null && !routes.isBlank()) {
+        // Present at all, even blank, is refused: a deployment that sets it expects it enforced.
+        if (env.containsKey(RouteScopes.ROUTE_SCOPES)) {
             throw new ConfigurationException(RouteScopes.ROUTE_SCOPES + " is set, but " + HttpApiAuthorizerHandler.class.getSimpleName()
                     + " answers with simple responses, which cannot enforce per-route scopes; use "
                     + HttpApiIamAuthorizerHandler.class.getName() + " (IAM policy responses) or unset " + RouteScopes.ROUTE_SCOPES);

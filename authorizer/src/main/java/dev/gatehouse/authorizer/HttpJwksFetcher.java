@@ -14,6 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -31,6 +36,13 @@ import javax.net.ssl.SSLSocketFactory;
  * the one deadline, so the fetch ends by connect + read timeout whatever the server does.
  */
 final class HttpJwksFetcher implements JwksFetcher {
+
+    /** Closes sockets whose fetch outlived its deadline: one daemon platform thread, idle between fetches. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "gatehouse-jwks-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Status line plus headers; a key-set server needs a few hundred bytes. */
     private static final int MAX_HEAD_BYTES = 16 * 1024;
@@ -50,7 +62,21 @@ final class HttpJwksFetcher implements JwksFetcher {
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         String host = uri.getHost();
         int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-        try (Socket socket = new Socket()) {
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> closer = null;
+        Socket plain = new Socket();
+        try (Socket socket = plain) {
+            // Socket timeouts bound each read of the plain socket only: a TLS handshake or one TLS record is many of
+            // them, so a server trickling bytes under TLS would outlive the deadline. Closing the plain socket at the
+            // deadline ends any read in progress, whatever layer it is in.
+            closer = DEADLINES.schedule(() -> {
+                expired.set(true);
+                try {
+                    plain.close();
+                } catch (IOException ignored) {
+                    // closing is all we can do
+                }
+            }, budgetMillis, TimeUnit.MILLISECONDS);
             socket.connect(new InetSocketAddress(host, port), (int) Math.min(policy.connectTimeout().toMillis(), budgetMillis));
             Socket channel = https ? tls(socket, host, port, deadline) : socket;
             Deadline in = new Deadline(channel, deadline);
@@ -61,7 +87,14 @@ final class HttpJwksFetcher implements JwksFetcher {
         } catch (SocketTimeoutException e) {
             throw new KeySetFetchException("jwks_timeout", "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).", e);
         } catch (IOException | IllegalArgumentException | SecurityException e) {
+            if (expired.get()) {
+                throw new KeySetFetchException("jwks_timeout", "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).", e);
+            }
             throw new KeySetFetchException("jwks_unavailable", "Cannot fetch the JSON Web Key Set from " + uri + ": " + e.getClass().getSimpleName(), e);
+        } finally {
+            if (closer != null) {
+                closer.cancel(false);
+            }
         }
     }
 

@@ -132,6 +132,7 @@ class HttpApiAuthorizerHandlerTest {
     /** Finding 4: the simple handler silently did not enforce ROUTE_SCOPES. */
     @Test
     void shouldRefuseToStartTheSimpleHandlerWithRouteScopesNamingTheVariableAndTheIamHandler() {
+        assertThatThrownBy(() -> HttpApiAuthorizerHandler.withoutRouteScopes(Map.of(RouteScopes.ROUTE_SCOPES, " "))).isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> HttpApiAuthorizerHandler.withoutRouteScopes(Map.of(RouteScopes.ROUTE_SCOPES, "{\"GET /orders\":[\"read:orders\"]}")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(RouteScopes.ROUTE_SCOPES)
