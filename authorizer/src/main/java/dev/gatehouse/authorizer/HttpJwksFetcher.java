@@ -85,10 +85,10 @@ final class HttpJwksFetcher implements JwksFetcher {
             out.flush();
             return response(in);
         } catch (SocketTimeoutException e) {
-            throw new KeySetFetchException("jwks_timeout", "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).", e);
+            throw timedOut(budgetMillis, e);
         } catch (IOException | IllegalArgumentException | SecurityException e) {
             if (expired.get()) {
-                throw new KeySetFetchException("jwks_timeout", "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).", e);
+                throw timedOut(budgetMillis, e);
             }
             throw new KeySetFetchException("jwks_unavailable", "Cannot fetch the JSON Web Key Set from " + uri + ": " + e.getClass().getSimpleName(), e);
         } finally {
@@ -96,6 +96,10 @@ final class HttpJwksFetcher implements JwksFetcher {
                 closer.cancel(false);
             }
         }
+    }
+
+    private KeySetFetchException timedOut(long budgetMillis, Exception cause) {
+        return new KeySetFetchException("jwks_timeout", "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).", cause);
     }
 
     /** TLS with the host name checked against the certificate (a raw SSLSocket checks nothing unless told to). */
