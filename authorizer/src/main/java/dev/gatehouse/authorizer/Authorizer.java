@@ -4,36 +4,37 @@ import static java.util.Objects.requireNonNull;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.gatehouse.authorizer.DecisionLog.Entry;
-import dev.gatehouse.authorizer.DecisionLog.Outcome;
+import dev.gatehouse.authorizer.exceptions.AuthorizerException;
+import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.keys.HttpJwksFetcher;
+import dev.gatehouse.authorizer.keys.IssuerConfig;
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.token.BearerToken;
+import dev.gatehouse.authorizer.token.CryptoProvider;
+import dev.gatehouse.authorizer.token.TokenVerifier;
+import dev.gatehouse.authorizer.token.VerifiedToken;
+import dev.gatehouse.common.AuthorizerPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The one decision function behind every handler: takes the Authorization value, verifies the token, and maps every
- * failure to exactly one outcome, logging one line with metrics per decision. Handlers only translate events and
- * responses. Built once per container (key sources hydrated within the configured budget); thread-safe.
+ * The one decision function behind every handler: takes a request an event reader built, verifies its token, builds
+ * the policy it earns, and maps every failure to exactly one outcome, logging one line with metrics per decision.
+ * Handlers only read events and map the {@link Decision} to their response. Built once per container (key sources
+ * hydrated within the configured budget); thread-safe.
  */
 final class Authorizer {
-
-    /** What a handler gives the core for one event. */
-    interface Request<R> {
-        /** The Authorization value; may throw {@link InvalidEventException} (500) or {@link TokenRejectedException} (401). */
-        String authorization();
-
-        /** The ARN the decision is about, for the log. */
-        String resource();
-
-        /** The response for a verified token; may throw {@link AuthorizerException}. */
-        R allow(VerifiedToken token);
-
-        /** The response for a rejected token: throw {@link UnauthorizedException} or return a deny. */
-        R unauthorized();
-    }
 
     /** Enough calls for the JIT to compile the decision path with C2 (thresholds are in the thousands). */
     static final int PRIMING_DECISIONS = 12_000;
@@ -41,44 +42,49 @@ final class Authorizer {
     static final Duration PRIMING_BUDGET = Duration.ofSeconds(4);
 
     private final TokenVerifier verifier;
+    private final PolicyFactory policies;
     private final DecisionLog log;
     /** Held so the SnapStart hooks stay registered (CRaC contexts reference resources weakly). */
     private final SnapStartPriming priming;
 
-    Authorizer(TokenVerifier verifier, DecisionLog log) {
-        this(verifier, log, null);
+    Authorizer(TokenVerifier verifier, PolicyFactory policies, DecisionLog log) {
+        this(verifier, policies, log, null);
     }
 
-    private Authorizer(TokenVerifier verifier, DecisionLog log, SnapStartPriming priming) {
+    private Authorizer(TokenVerifier verifier, PolicyFactory policies, DecisionLog log, SnapStartPriming priming) {
         this.verifier = requireNonNull(verifier, "verifier is null");
+        this.policies = requireNonNull(policies, "policies is null");
         this.log = requireNonNull(log, "log is null");
         this.priming = priming;
     }
 
     /** The SnapStart hooks of an authorizer built by {@link #create}; empty otherwise. */
-    java.util.Optional<SnapStartPriming> priming() {
-        return java.util.Optional.ofNullable(priming);
+    Optional<SnapStartPriming> priming() {
+        return Optional.ofNullable(priming);
     }
 
-    /** Builds the verifier, one key source per issuer over HTTP, and hydrates the key sets within the init budget. */
-    static Authorizer create(AuthorizerConfig config, Clock clock, Consumer<String> out) {
+    /**
+     * Builds the verifier, one key source per issuer over HTTP, and the policy factory over {@code routes}, and hydrates
+     * the key sets within the init budget.
+     */
+    static Authorizer create(AuthorizerConfig config, RouteScopes routes, Clock clock, Consumer<String> out) {
         KeySetStats stats = new KeySetStats();
         CryptoProvider.Resolved crypto = config.crypto().resolve();
         DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock, crypto.provider());
         Map<String, JwksKeySource> sources = new HashMap<>();
         Map<String, Object> cryptoFields = new LinkedHashMap<>();
-        cryptoFields.put("requested", config.crypto().name().toLowerCase(java.util.Locale.ROOT));
+        cryptoFields.put("requested", config.crypto().name().toLowerCase(Locale.ROOT));
         cryptoFields.put("provider", crypto.name());
         crypto.fallbackReason().ifPresent(reason -> cryptoFields.put("fallbackReason", reason));
         log.note(null, "crypto_provider", cryptoFields);
-        TokenVerifier verifier = new TokenVerifier(config, issuer -> sources.computeIfAbsent(issuer.issuer(), i ->
+        TokenVerifier verifier = new TokenVerifier(config.issuers(), config.tokens(), issuer -> sources.computeIfAbsent(issuer.issuer(), i ->
                 new JwksKeySource(issuer, new HttpJwksFetcher(issuer.jwksUri(), config.keySets()), config.keySets(), clock, stats)),
                 clock, crypto.provider());
         hydrate(config, sources, log);
         SnapStartPriming priming = new SnapStartPriming(List.copyOf(sources.values()), crypto.provider(), config.keySets(),
                 PRIMING_DECISIONS, PRIMING_BUDGET);
         priming.register();
-        return new Authorizer(verifier, log, priming);
+        return new Authorizer(verifier, new PolicyFactory(routes), log, priming);
     }
 
     private static void hydrate(AuthorizerConfig config, Map<String, JwksKeySource> sources, DecisionLog log) {
@@ -94,73 +100,39 @@ final class Authorizer {
         }
     }
 
-    <R> R decide(Request<R> request, Context context) {
+    /**
+     * Decides {@code request}.
+     *
+     * @throws AuthorizerException if the authorizer cannot decide (keys unavailable, an unusable event): a 500
+     * @throws IllegalStateException on any unexpected failure, never taken for a decision: a 500
+     */
+    Decision decide(AuthorizationRequest request, Context context) {
         long started = System.nanoTime();
-        String resource = null;
+        String resource = request.resource();
         String token = null;
         try {
-            resource = request.resource();
+            AuthorizerException unreadable = request.unreadable();
+            if (unreadable != null) {
+                throw unreadable;
+            }
             token = BearerToken.extract(request.authorization());
             VerifiedToken verified = verifier.verify(token);
-            R response = request.allow(verified);
-            log.write(context, new Entry(Outcome.ALLOW, "token_valid", token, verified.keyId(), null, verified.principal(),
-                    verified.keySource(), verified.keyAge(), resource, null, System.nanoTime() - started));
-            return response;
+            AuthorizerPolicy policy = policies.allow(verified.principal(), request.arn());
+            log.write(context, Entry.allowed(token, verified, resource, System.nanoTime() - started));
+            return new Decision.Allowed(verified, policy);
         } catch (TokenRejectedException e) {
-            log.write(context, new Entry(Outcome.UNAUTHORIZED, e.reason(), token, e.keyId(), e.claimedIssuer(), null, null, null,
-                    resource, e.getMessage(), System.nanoTime() - started));
-            return request.unauthorized();
+            log.write(context, Entry.rejected(token, e, resource, System.nanoTime() - started));
+            return new Decision.Rejected(e.rejection());
         } catch (KeysUnavailableException e) {
-            log.write(context, new Entry(Outcome.ERROR, e.reason(), token, e.keyId(), null, null, null, null, resource, e.getMessage(),
-                    System.nanoTime() - started));
+            log.write(context, Entry.keysUnavailable(token, e, resource, System.nanoTime() - started));
             throw e;
         } catch (AuthorizerException e) {
-            log.write(context, new Entry(Outcome.ERROR, e.reason(), token, null, null, null, null, null, resource, e.getMessage(),
-                    System.nanoTime() - started));
+            log.write(context, Entry.error(e.reason(), token, resource, e.getMessage(), System.nanoTime() - started));
             throw e;
         } catch (RuntimeException e) {
             // Never let an unexpected failure look like a decision: log it and fail the invocation (500).
-            log.write(context, new Entry(Outcome.ERROR, "internal_error", token, null, null, null, null, null, resource,
-                    e.getClass().getName(), System.nanoTime() - started));
+            log.write(context, Entry.error("internal_error", token, resource, e.getClass().getName(), System.nanoTime() - started));
             throw new IllegalStateException("The authorizer failed unexpectedly (" + e.getClass().getName() + "); no decision was made.", e);
         }
-    }
-
-    /** The single Authorization value among {@code headers} (any case); several different values are a 401. */
-    static String authorizationHeader(Map<String, String> headers) {
-        return authorizationHeader(headers, null);
-    }
-
-    /**
-     * The single Authorization value among {@code headers} and {@code multiValueHeaders} (any case, every value of
-     * the latter); several different values are a 401, the same value repeated is one.
-     */
-    static String authorizationHeader(Map<String, String> headers, Map<String, List<String>> multiValueHeaders) {
-        String found = null;
-        if (headers != null) {
-            for (Map.Entry<String, String> header : headers.entrySet()) {
-                found = merge(found, header.getKey(), header.getValue());
-            }
-        }
-        if (multiValueHeaders != null) {
-            for (Map.Entry<String, List<String>> header : multiValueHeaders.entrySet()) {
-                if (header.getValue() != null) {
-                    for (String value : header.getValue()) {
-                        found = merge(found, header.getKey(), value);
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    private static String merge(String found, String name, String value) {
-        if (name == null || !name.equalsIgnoreCase("Authorization") || value == null) {
-            return found;
-        }
-        if (found != null && !found.equals(value)) {
-            throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED_AUTHORIZATION, "The request carries conflicting Authorization headers.");
-        }
-        return value;
     }
 }

@@ -1,9 +1,33 @@
 package dev.gatehouse.authorizer;
 
+import static dev.gatehouse.authorizer.keys.IssuerConfig.AUDIENCE;
+import static dev.gatehouse.authorizer.keys.IssuerConfig.ISSUERS;
+import static dev.gatehouse.authorizer.keys.IssuerConfig.JWKS_URI;
+import static dev.gatehouse.authorizer.keys.IssuerConfig.TOKEN_ALGORITHMS;
+import static dev.gatehouse.authorizer.keys.IssuerConfig.TOKEN_ISSUER;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_CONNECT_TIMEOUT_MILLIS;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_COOLDOWN_SECONDS;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_FAILURE_BACKOFF_MILLIS;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_INIT_BUDGET_MILLIS;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_MAX_BYTES;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_MAX_STALE_SECONDS;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_NEGATIVE_CACHE_SECONDS;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_READ_TIMEOUT_MILLIS;
+import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_TTL_SECONDS;
+import static dev.gatehouse.authorizer.token.CryptoProvider.CRYPTO_PROVIDER;
+import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_LEEWAY_SECONDS;
+import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_MAX_LIFETIME_SECONDS;
+import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_REQUIRED_CLAIMS;
+import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_TYPE;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.authorizer.exceptions.ConfigurationException;
+import dev.gatehouse.authorizer.keys.IssuerConfig;
+import dev.gatehouse.authorizer.keys.KeySetPolicy;
+import dev.gatehouse.authorizer.token.CryptoProvider;
+import dev.gatehouse.authorizer.token.TokenRules;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,26 +56,7 @@ import java.util.Set;
 public record AuthorizerConfig(
         List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace, CryptoProvider crypto) {
 
-    public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
-    public static final String JWKS_URI = "JWKS_URI";
-    public static final String AUDIENCE = "AUDIENCE";
-    public static final String TOKEN_ALGORITHMS = "TOKEN_ALGORITHMS";
-    public static final String ISSUERS = "ISSUERS";
-    public static final String TOKEN_LEEWAY_SECONDS = "TOKEN_LEEWAY_SECONDS";
-    public static final String TOKEN_TYPE = "TOKEN_TYPE";
-    public static final String TOKEN_MAX_LIFETIME_SECONDS = "TOKEN_MAX_LIFETIME_SECONDS";
-    public static final String TOKEN_REQUIRED_CLAIMS = "TOKEN_REQUIRED_CLAIMS";
-    public static final String JWKS_CONNECT_TIMEOUT_MILLIS = "JWKS_CONNECT_TIMEOUT_MILLIS";
-    public static final String JWKS_READ_TIMEOUT_MILLIS = "JWKS_READ_TIMEOUT_MILLIS";
-    public static final String JWKS_MAX_BYTES = "JWKS_MAX_BYTES";
-    public static final String JWKS_TTL_SECONDS = "JWKS_TTL_SECONDS";
-    public static final String JWKS_MAX_STALE_SECONDS = "JWKS_MAX_STALE_SECONDS";
-    public static final String JWKS_COOLDOWN_SECONDS = "JWKS_COOLDOWN_SECONDS";
-    public static final String JWKS_FAILURE_BACKOFF_MILLIS = "JWKS_FAILURE_BACKOFF_MILLIS";
-    public static final String JWKS_NEGATIVE_CACHE_SECONDS = "JWKS_NEGATIVE_CACHE_SECONDS";
-    public static final String JWKS_INIT_BUDGET_MILLIS = "JWKS_INIT_BUDGET_MILLIS";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
-    public static final String CRYPTO_PROVIDER = "CRYPTO_PROVIDER";
 
     public static final String DEFAULT_METRICS_NAMESPACE = "Gatehouse";
 

@@ -6,10 +6,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
-import dev.gatehouse.common.MethodArn;
+import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
+import dev.gatehouse.authorizer.policy.RouteScopes;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,7 +29,6 @@ import java.util.Map;
 public final class AuthorizerHandler implements RequestHandler<RestAuthorizerEvent, IamPolicyResponseV1> {
 
     private final Authorizer authorizer;
-    private final PolicyFactory policies;
 
     /**
      * Used by the Lambda runtime: reads the configuration from the environment, once per container. {@value
@@ -41,66 +40,29 @@ public final class AuthorizerHandler implements RequestHandler<RestAuthorizerEve
 
     /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit, nothing else. */
     public AuthorizerHandler(AuthorizerConfig config, RouteScopes routes) {
-        this(Authorizer.create(config, Clock.systemUTC(), System.out::println), new PolicyFactory(routes));
+        this(Authorizer.create(config, routes, Clock.systemUTC(), System.out::println));
     }
 
-    AuthorizerHandler(Authorizer authorizer, PolicyFactory policies) {
+    AuthorizerHandler(Authorizer authorizer) {
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
-        this.policies = requireNonNull(policies, "policies is null");
     }
 
     /** The runtime's entry point: the event with its {@code multiValueHeaders}. */
     @Override
     public IamPolicyResponseV1 handleRequest(RestAuthorizerEvent event, Context context) {
-        return decide(event, event == null ? null : event.getMultiValueHeaders(), context);
+        return respond(authorizer.decide(RestAuthorizerEvents.read(event, event == null ? null : event.getMultiValueHeaders()), context));
     }
 
     /** For callers holding the library's event type, which has no {@code multiValueHeaders}. */
     public IamPolicyResponseV1 handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
-        return decide(event, event instanceof RestAuthorizerEvent rest ? rest.getMultiValueHeaders() : null, context);
+        Map<String, List<String>> multiValueHeaders = event instanceof RestAuthorizerEvent rest ? rest.getMultiValueHeaders() : null;
+        return respond(authorizer.decide(RestAuthorizerEvents.read(event, multiValueHeaders), context));
     }
 
-    private IamPolicyResponseV1 decide(APIGatewayCustomAuthorizerEvent event, Map<String, List<String>> multiValueHeaders, Context context) {
-        return authorizer.decide(new Authorizer.Request<>() {
-            private MethodArn arn;
-
-            @Override
-            public String resource() {
-                return event == null ? null : event.getMethodArn();
-            }
-
-            @Override
-            public String authorization() {
-                arn = methodArn(event);
-                String type = event.getType() == null ? "" : event.getType().toUpperCase(Locale.ROOT);
-                return switch (type) {
-                    case "TOKEN" -> event.getAuthorizationToken();
-                    case "REQUEST" -> Authorizer.authorizationHeader(event.getHeaders(), multiValueHeaders);
-                    default -> throw new InvalidEventException(
-                            "The authorizer event type must be TOKEN or REQUEST, got '" + event.getType() + "'.", null);
-                };
-            }
-
-            @Override
-            public IamPolicyResponseV1 allow(VerifiedToken token) {
-                return IamPolicyResponses.from(policies.allow(token.principal(), arn));
-            }
-
-            @Override
-            public IamPolicyResponseV1 unauthorized() {
-                throw new UnauthorizedException();
-            }
-        }, context);
-    }
-
-    private static MethodArn methodArn(APIGatewayCustomAuthorizerEvent event) {
-        if (event == null) {
-            throw new InvalidEventException("The authorizer received no event.", null);
+    private static IamPolicyResponseV1 respond(Decision decision) {
+        if (decision instanceof Decision.Allowed allowed) {
+            return IamPolicyResponses.v1(allowed.policy());
         }
-        try {
-            return MethodArn.parse(event.getMethodArn());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidEventException(e.getMessage(), e);
-        }
+        throw new UnauthorizedException();
     }
 }

@@ -6,10 +6,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.token.VerifiedToken;
+import dev.gatehouse.common.JsonStrings;
 import dev.gatehouse.common.Principal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -17,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.security.Provider;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +49,7 @@ final class DecisionLog {
         }
     }
 
-    /** Everything known about one decision. Fields may be null. */
+    /** Everything known about one decision; built by the factories, which say what each outcome knows. */
     record Entry(
             Outcome outcome,
             String reason,
@@ -55,10 +61,33 @@ final class DecisionLog {
             Duration keyAge,
             String resource,
             String detail,
-            long latencyNanos) {}
+            long latencyNanos) {
+
+        /** A valid token. */
+        static Entry allowed(String token, VerifiedToken verified, String resource, long latencyNanos) {
+            return new Entry(Outcome.ALLOW, "token_valid", token, verified.keyId(), null, verified.principal(), verified.keySource(),
+                    verified.keyAge(), resource, null, latencyNanos);
+        }
+
+        /** A missing or unacceptable token; {@code token} may be null (none was found). */
+        static Entry rejected(String token, TokenRejectedException why, String resource, long latencyNanos) {
+            return new Entry(Outcome.UNAUTHORIZED, why.reason(), token, why.keyId(), why.claimedIssuer(), null, null, null, resource,
+                    why.getMessage(), latencyNanos);
+        }
+
+        /** No key could verify the token because the key set could not be had. */
+        static Entry keysUnavailable(String token, KeysUnavailableException why, String resource, long latencyNanos) {
+            return new Entry(Outcome.ERROR, why.reason(), token, why.keyId(), null, null, null, null, resource, why.getMessage(),
+                    latencyNanos);
+        }
+
+        /** Any other failure to decide; {@code token} and {@code resource} may be null. */
+        static Entry error(String reason, String token, String resource, String detail, long latencyNanos) {
+            return new Entry(Outcome.ERROR, reason, token, null, null, null, null, null, resource, detail, latencyNanos);
+        }
+    }
 
     private static final int MAX_VALUE_LENGTH = 256;
-    private static final String HEX = "0123456789abcdef";
     /** One digest per thread: looking the algorithm up among the providers on every request costs more than hashing. */
     private static final ThreadLocal<MessageDigest> JDK_SHA_256 = ThreadLocal.withInitial(() -> sha256(Optional.empty()));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -165,29 +194,9 @@ final class DecisionLog {
     }
 
     private static void field(StringBuilder line, String name, String value) {
-        if (value == null) {
-            return;
+        if (value != null) {
+            JsonStrings.appendQuoted(line.append(",\"").append(name).append("\":"), value);
         }
-        line.append(",\"").append(name).append("\":\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> line.append("\\\"");
-                case '\\' -> line.append("\\\\");
-                case '\n' -> line.append("\\n");
-                case '\r' -> line.append("\\r");
-                case '\t' -> line.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        line.append("\\u").append(HEX.charAt(c >> 12 & 0xF)).append(HEX.charAt(c >> 8 & 0xF))
-                                .append(HEX.charAt(c >> 4 & 0xF)).append(HEX.charAt(c & 0xF));
-                    } else {
-                        line.append(c);
-                    }
-                }
-            }
-        }
-        line.append('"');
     }
 
     /** A line outside any decision (initialisation), without metrics. */

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import dev.gatehouse.authorizer.exceptions.ConfigurationException;
+import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.common.AuthorizerContext;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -34,7 +36,8 @@ public final class HttpApiAuthorizerHandler implements RequestHandler<APIGateway
 
     /** Used by local tools and integration tests. */
     public HttpApiAuthorizerHandler(AuthorizerConfig config) {
-        this(Authorizer.create(config, Clock.systemUTC(), System.out::println));
+        // A simple response is one yes for every route: the whole-stage table is the only one it can honour.
+        this(Authorizer.create(config, RouteScopes.wholeStage(), Clock.systemUTC(), System.out::println));
     }
 
     HttpApiAuthorizerHandler(Authorizer authorizer) {
@@ -58,29 +61,12 @@ public final class HttpApiAuthorizerHandler implements RequestHandler<APIGateway
 
     @Override
     public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
-        return authorizer.decide(new Authorizer.Request<>() {
-            @Override
-            public String resource() {
-                return event == null ? null : event.getRouteArn();
-            }
-
-            @Override
-            public String authorization() {
-                HttpApiEvents.routeArn(event);
-                return HttpApiEvents.authorization(event);
-            }
-
-            @Override
-            public SimpleIAMPolicyResponse allow(VerifiedToken token) {
-                Map<String, String> context = new LinkedHashMap<>();
-                AuthorizerContext.of(token.principal()).forEach((k, v) -> context.put(k, String.valueOf(v)));
-                return SimpleIAMPolicyResponse.builder().withIsAuthorized(true).withContext(context).build();
-            }
-
-            @Override
-            public SimpleIAMPolicyResponse unauthorized() {
-                return SimpleIAMPolicyResponse.builder().withIsAuthorized(false).withContext(Map.of()).build();
-            }
-        }, context);
+        Decision decision = authorizer.decide(HttpApiEvents.read(event), context);
+        if (decision instanceof Decision.Allowed allowed) {
+            Map<String, String> values = new LinkedHashMap<>();
+            AuthorizerContext.of(allowed.token().principal()).forEach((k, v) -> values.put(k, String.valueOf(v)));
+            return SimpleIAMPolicyResponse.builder().withIsAuthorized(true).withContext(values).build();
+        }
+        return SimpleIAMPolicyResponse.builder().withIsAuthorized(false).withContext(Map.of()).build();
     }
 }

@@ -1,6 +1,9 @@
 package dev.gatehouse.authorizer;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import dev.gatehouse.authorizer.exceptions.AuthorizerException;
+import dev.gatehouse.authorizer.exceptions.InvalidEventException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.common.MethodArn;
 import java.util.List;
 
@@ -9,7 +12,18 @@ final class HttpApiEvents {
 
     private HttpApiEvents() {}
 
-    static MethodArn routeArn(APIGatewayV2CustomAuthorizerEvent event) {
+    /** The request an event holds: its route ARN and the token, read as {@link #authorization} says. */
+    static AuthorizationRequest read(APIGatewayV2CustomAuthorizerEvent event) {
+        String resource = event == null ? null : event.getRouteArn();
+        try {
+            MethodArn arn = routeArn(event);
+            return AuthorizationRequest.of(resource, arn, authorization(event));
+        } catch (AuthorizerException e) {
+            return AuthorizationRequest.unreadable(resource, e);
+        }
+    }
+
+    private static MethodArn routeArn(APIGatewayV2CustomAuthorizerEvent event) {
         if (event == null) {
             throw new InvalidEventException("The authorizer received no event.", null);
         }
@@ -39,12 +53,12 @@ final class HttpApiEvents {
      *       {@code Authorization} header.
      * </ul>
      */
-    static String authorization(APIGatewayV2CustomAuthorizerEvent event) {
+    private static String authorization(APIGatewayV2CustomAuthorizerEvent event) {
         List<String> identity = event.getIdentitySource();
         if (identity != null && identity.size() == 1) {
             return identity.get(0);
         }
-        String header = Authorizer.authorizationHeader(event.getHeaders());
+        String header = AuthorizationHeaders.single(event.getHeaders());
         if (identity == null || identity.isEmpty() || header == null) {
             return header;
         }

@@ -6,11 +6,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
-import dev.gatehouse.common.AuthorizerPolicy;
-import dev.gatehouse.common.MethodArn;
-import dev.gatehouse.common.PolicyStatement;
+import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
+import dev.gatehouse.authorizer.policy.RouteScopes;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 
 /**
  * The HTTP API (payload format 2.0) Lambda authorizer with <b>IAM policy responses</b>: the same policy as the REST
@@ -23,7 +21,6 @@ import java.util.LinkedHashMap;
 public final class HttpApiIamAuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, IamPolicyResponse> {
 
     private final Authorizer authorizer;
-    private final PolicyFactory policies;
 
     /**
      * Used by the Lambda runtime: reads the configuration from the environment, once per container. {@value
@@ -35,55 +32,19 @@ public final class HttpApiIamAuthorizerHandler implements RequestHandler<APIGate
 
     /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit, nothing else. */
     public HttpApiIamAuthorizerHandler(AuthorizerConfig config, RouteScopes routes) {
-        this(Authorizer.create(config, Clock.systemUTC(), System.out::println), new PolicyFactory(routes));
+        this(Authorizer.create(config, routes, Clock.systemUTC(), System.out::println));
     }
 
-    HttpApiIamAuthorizerHandler(Authorizer authorizer, PolicyFactory policies) {
+    HttpApiIamAuthorizerHandler(Authorizer authorizer) {
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
-        this.policies = requireNonNull(policies, "policies is null");
     }
 
     @Override
     public IamPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
-        return authorizer.decide(new Authorizer.Request<>() {
-            private MethodArn arn;
-
-            @Override
-            public String resource() {
-                return event == null ? null : event.getRouteArn();
-            }
-
-            @Override
-            public String authorization() {
-                arn = HttpApiEvents.routeArn(event);
-                return HttpApiEvents.authorization(event);
-            }
-
-            @Override
-            public IamPolicyResponse allow(VerifiedToken token) {
-                AuthorizerPolicy policy = policies.allow(token.principal(), arn);
-                return IamPolicyResponse.builder()
-                        .withPrincipalId(policy.principalId())
-                        .withPolicyDocument(IamPolicyResponse.PolicyDocument.builder()
-                                .withVersion(IamPolicyResponse.VERSION_2012_10_17)
-                                .withStatement(policy.statements().stream().map(HttpApiIamAuthorizerHandler::statement).toList())
-                                .build())
-                        .withContext(new LinkedHashMap<>(policy.context()))
-                        .build();
-            }
-
-            @Override
-            public IamPolicyResponse unauthorized() {
-                throw new UnauthorizedException();
-            }
-        }, context);
-    }
-
-    private static IamPolicyResponse.Statement statement(PolicyStatement statement) {
-        return IamPolicyResponse.Statement.builder()
-                .withAction(PolicyStatement.ACTION)
-                .withEffect(statement.effect().iamName())
-                .withResource(statement.resources())
-                .build();
+        Decision decision = authorizer.decide(HttpApiEvents.read(event), context);
+        if (decision instanceof Decision.Allowed allowed) {
+            return IamPolicyResponses.v2(allowed.policy());
+        }
+        throw new UnauthorizedException();
     }
 }

@@ -2,17 +2,26 @@ package dev.gatehouse.authorizer;
 
 import static java.util.Objects.requireNonNull;
 
-import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.authorizer.keys.IssuerConfig;
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetPolicy;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.token.CryptoProvider;
+import dev.gatehouse.authorizer.token.TokenRules;
+import dev.gatehouse.authorizer.token.TokenVerifier;
 import dev.gatehouse.common.MethodArn;
 import dev.gatehouse.common.RsaJwk;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Provider;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -22,6 +31,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -40,7 +50,7 @@ import org.crac.Resource;
  *
  * <p>On a JVM without CRaC support (no SnapStart) neither hook is ever called and this costs nothing.
  */
-final class SnapStartPriming implements Resource {
+public final class SnapStartPriming implements Resource {
 
     private static final String ISSUER = "https://priming.gatehouse.invalid/";
     private static final String AUDIENCE = "https://priming.gatehouse.invalid/api";
@@ -48,19 +58,29 @@ final class SnapStartPriming implements Resource {
     private static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:000000000000:priming/snapshot/GET/prime";
 
     private final Collection<JwksKeySource> keySources;
-    private final Optional<java.security.Provider> crypto;
+    private final Optional<Provider> crypto;
     private final KeySetPolicy keySets;
     private final int decisions;
     private final Duration budget;
     private volatile int primed;
     private volatile int refreshed;
 
-    SnapStartPriming(Collection<JwksKeySource> keySources, Optional<java.security.Provider> crypto, KeySetPolicy keySets, int decisions, Duration budget) {
+    SnapStartPriming(Collection<JwksKeySource> keySources, Optional<Provider> crypto, KeySetPolicy keySets, int decisions, Duration budget) {
         this.keySources = requireNonNull(keySources, "keySources is null");
         this.crypto = requireNonNull(crypto, "crypto is null");
         this.keySets = requireNonNull(keySets, "keySets is null");
         this.decisions = decisions;
         this.budget = requireNonNull(budget, "budget is null");
+    }
+
+    /**
+     * Runs, without a checkpoint, the priming that {@link #beforeCheckpoint} runs for a function configured with
+     * {@code crypto}; returns how many decisions ran. A public seam for measuring tools (the bench's priming probe):
+     * org.crac refuses to call the hooks outside a real checkpoint. Touches no network and no real key, logs nothing.
+     */
+    public static int primeWithoutCheckpoint(CryptoProvider crypto) {
+        return new SnapStartPriming(List.of(), crypto.resolve().provider(), KeySetPolicy.DEFAULT, Authorizer.PRIMING_DECISIONS,
+                Authorizer.PRIMING_BUDGET).prime();
     }
 
     /** Registers the hooks with the global CRaC context. The caller must keep a reference: contexts hold resources weakly. */
@@ -101,13 +121,12 @@ final class SnapStartPriming implements Resource {
         KeyPair pair = keyPair();
         Clock clock = Clock.systemUTC();
         IssuerConfig issuer = IssuerConfig.of(ISSUER, URI.create(ISSUER + ".well-known/jwks.json"), List.of(AUDIENCE));
-        AuthorizerConfig config = new AuthorizerConfig(List.of(issuer), TokenRules.DEFAULT, keySets, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE);
         byte[] jwks = jwks((RSAPublicKey) pair.getPublic());
         KeySetStats stats = new KeySetStats();
         JwksKeySource keys = new JwksKeySource(issuer, fetchBudget -> jwks, keySets, clock, stats);
-        Authorizer authorizer = new Authorizer(new TokenVerifier(config, i -> keys, clock, crypto),
-                new DecisionLog(line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, clock, crypto));
-        PolicyFactory policies = new PolicyFactory(RouteScopes.wholeStage());
+        Authorizer authorizer = new Authorizer(new TokenVerifier(List.of(issuer), TokenRules.DEFAULT, i -> keys, clock, crypto),
+                new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE,
+                clock, crypto));
         MethodArn arn = MethodArn.parse(METHOD_ARN);
         List<String> tokens = tokens(pair, 32);
 
@@ -115,27 +134,11 @@ final class SnapStartPriming implements Resource {
         int done = 0;
         while (done < decisions && System.nanoTime() < deadline) {
             String token = tokens.get(done % tokens.size());
-            authorizer.decide(new Authorizer.Request<IamPolicyResponseV1>() {
-                @Override
-                public String authorization() {
-                    return "Bearer " + token;
-                }
-
-                @Override
-                public String resource() {
-                    return METHOD_ARN;
-                }
-
-                @Override
-                public IamPolicyResponseV1 allow(VerifiedToken verified) {
-                    return IamPolicyResponses.from(policies.allow(verified.principal(), arn));
-                }
-
-                @Override
-                public IamPolicyResponseV1 unauthorized() {
-                    throw new IllegalStateException("a priming token was rejected");
-                }
-            }, null);
+            Decision decision = authorizer.decide(AuthorizationRequest.of(METHOD_ARN, arn, "Bearer " + token), null);
+            if (!(decision instanceof Decision.Allowed allowed)) {
+                throw new IllegalStateException("a priming token was rejected");
+            }
+            IamPolicyResponses.v1(allowed.policy());
             done++;
         }
         return done;
@@ -144,7 +147,7 @@ final class SnapStartPriming implements Resource {
     private static List<String> tokens(KeyPair pair, int count) {
         Algorithm algorithm = Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate());
         Instant now = Instant.now();
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> JWT.create()
+        return IntStream.range(0, count).mapToObj(i -> JWT.create()
                 .withKeyId(KEY_ID).withIssuer(ISSUER).withSubject("priming-" + i + "@clients").withAudience(AUDIENCE)
                 .withIssuedAt(now).withExpiresAt(now.plusSeconds(3600)).withClaim("azp", "priming-" + i)
                 .withClaim("scope", "prime:decisions").sign(algorithm)).toList();

@@ -3,6 +3,11 @@ package dev.gatehouse.authorizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.authorizer.exceptions.ConfigurationException;
+import dev.gatehouse.authorizer.keys.IssuerConfig;
+import dev.gatehouse.authorizer.keys.KeySetPolicy;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.token.TokenRules;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;

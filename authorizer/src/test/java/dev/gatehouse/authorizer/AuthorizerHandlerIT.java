@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
+import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.testing.JwksServer;
+import dev.gatehouse.authorizer.testing.RawTokens;
+import dev.gatehouse.authorizer.testing.TestKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -65,7 +72,7 @@ class AuthorizerHandlerIT {
         for (int i = 0; i < overrides.length; i += 2) {
             env.put(overrides[i], overrides[i + 1]);
         }
-        return new AuthorizerHandler(Authorizer.create(AuthorizerConfig.fromEnv(env), Clock.systemUTC(), line -> {}), new PolicyFactory(RouteScopes.wholeStage()));
+        return new AuthorizerHandler(Authorizer.create(AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage(), Clock.systemUTC(), line -> {}));
     }
 
     private static String token(TestKeys keys) {

@@ -8,6 +8,19 @@ import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.authorizer.exceptions.InvalidEventException;
+import dev.gatehouse.authorizer.exceptions.KeySetFailure;
+import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
+import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
+import dev.gatehouse.authorizer.keys.JwksFetcher;
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.testing.RuntimeSerialization;
+import dev.gatehouse.authorizer.testing.TestKeys;
+import dev.gatehouse.authorizer.token.TokenVerifier;
 import dev.gatehouse.common.AuthorizerPolicy;
 import dev.gatehouse.common.Effect;
 import dev.gatehouse.common.PolicyStatement;
@@ -40,8 +53,8 @@ class AuthorizerHandlerTest {
 
     private AuthorizerHandler handler(JwksFetcher keys) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(CONFIG, issuer -> new JwksKeySource(issuer, keys, CONFIG.keySets(), clock, new KeySetStats()), clock);
-        return new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory(RouteScopes.wholeStage()));
+        TokenVerifier verifier = new TokenVerifier(CONFIG.issuers(), CONFIG.tokens(), issuer -> new JwksKeySource(issuer, keys, CONFIG.keySets(), clock, new KeySetStats()), clock);
+        return new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(fallbackLog::add)));
     }
 
     private static String validToken() {
@@ -77,11 +90,11 @@ class AuthorizerHandlerTest {
     void shouldAllowOnlyTheRoutesTheTokensScopesPermitWithARouteTable() throws IOException {
         // The token grants read:hello and write:hello; POST /orders needs write:orders, GET /orders read:orders or read:hello.
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(CONFIG,
+        TokenVerifier verifier = new TokenVerifier(CONFIG.issuers(), CONFIG.tokens(),
                 issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()), clock);
         RouteScopes routes = RouteScopes.fromEnv(Map.of(RouteScopes.ROUTE_SCOPES,
                 "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\",\"read:hello\"],\"POST /orders\":[\"write:orders\"]}"));
-        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory(routes));
+        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(routes), new DecisionLog(fallbackLog::add)));
 
         IamPolicyResponseV1 response = scoped.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
 
@@ -176,7 +189,7 @@ class AuthorizerHandlerTest {
     @Test
     void shouldFailWithADescriptiveErrorNotUnauthorizedWhenKeysAreUnavailable() {
         AuthorizerHandler down = handler(budget -> {
-            throw new KeySetFetchException("jwks_unavailable", "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException", new IOException("Connection refused"));
+            throw new KeySetFetchException(KeySetFailure.UNAVAILABLE, "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException", new IOException("Connection refused"));
         });
 
         assertThatThrownBy(() -> down.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context))
@@ -292,10 +305,10 @@ class AuthorizerHandlerTest {
     @Test
     void shouldNotWidenTheCachedPolicyForAFirstRequestWithATrailingSlash() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(CONFIG,
+        TokenVerifier verifier = new TokenVerifier(CONFIG.issuers(), CONFIG.tokens(),
                 issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()), clock);
         RouteScopes routes = RouteScopes.parse("{\"GET /hello-world\":[],\"GET /orders\":[\"read:hello\"],\"POST /orders\":[\"write:orders\"]}");
-        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(fallbackLog::add)), new PolicyFactory(routes));
+        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(routes), new DecisionLog(fallbackLog::add)));
         APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
         event.setMethodArn("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/");
 

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.authorizer.DecisionLog.Entry;
-import dev.gatehouse.authorizer.DecisionLog.Outcome;
+import dev.gatehouse.authorizer.exceptions.KeySetFailure;
+import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.token.VerifiedToken;
 import dev.gatehouse.common.Principal;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +38,8 @@ class DecisionLogTest {
         stats.fetched(1500, false);
         Principal principal = new Principal("sub-1", List.of("read:x"), Optional.of("client-1"), "https://issuer/");
 
-        log.write(context, new Entry(Outcome.ALLOW, "token_valid", "header.payload.signature", "kid-1", null, principal,
-                JwksKeySource.Source.STALE, Duration.ofSeconds(700), "arn:aws:execute-api:us-east-1:1:a/dev/GET/x", null, 2_500_000));
+        VerifiedToken verified = new VerifiedToken(principal, "kid-1", JwksKeySource.Source.STALE, Duration.ofSeconds(700));
+        log.write(context, Entry.allowed("header.payload.signature", verified, "arn:aws:execute-api:us-east-1:1:a/dev/GET/x", 2_500_000));
 
         JsonNode line = new ObjectMapper().readTree(context.lines.getFirst());
         assertThat(line.get("outcome").asText()).isEqualTo("allow");
@@ -65,8 +71,8 @@ class DecisionLogTest {
     @Test
     void shouldNotRepeatDrainedFetchCounts() throws Exception {
         stats.fetched(5, true);
-        log.write(null, new Entry(Outcome.UNAUTHORIZED, "unknown_key_id", null, null, null, null, null, null, null, null, 0));
-        log.write(null, new Entry(Outcome.ERROR, "jwks_timeout", null, null, null, null, null, null, null, null, 0));
+        log.write(null, Entry.rejected(null, new TokenRejectedException(Reason.UNKNOWN_KEY_ID, "unknown"), null, 0));
+        log.write(null, Entry.keysUnavailable(null, new KeysUnavailableException(KeySetFailure.TIMEOUT, "timed out", null, null), null, 0));
 
         assertThat(new ObjectMapper().readTree(lines.get(0)).get("JwksFetches").asInt()).isEqualTo(1);
         JsonNode second = new ObjectMapper().readTree(lines.get(1));
@@ -78,7 +84,7 @@ class DecisionLogTest {
     @Test
     void shouldEscapeHostileValuesIntoValidJson() throws Exception {
         String hostile = "evil\"},{\"outcome\":\"allow\\\n\r\t\u0001\u2028é☃";
-        log.write(null, new Entry(Outcome.UNAUTHORIZED, "wrong_issuer", "a.b.c", hostile, hostile, null, null, null, hostile, hostile, 0));
+        log.write(null, Entry.rejected("a.b.c", new TokenRejectedException(Reason.WRONG_ISSUER, hostile, hostile, hostile, null), hostile, 0));
 
         JsonNode line = new ObjectMapper().readTree(lines.getFirst());
         assertThat(line.get("outcome").asText()).isEqualTo("unauthorized");

@@ -8,6 +8,20 @@ import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.authorizer.exceptions.ConfigurationException;
+import dev.gatehouse.authorizer.exceptions.InvalidEventException;
+import dev.gatehouse.authorizer.exceptions.KeySetFailure;
+import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
+import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
+import dev.gatehouse.authorizer.keys.JwksFetcher;
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.testing.RuntimeSerialization;
+import dev.gatehouse.authorizer.testing.TestKeys;
+import dev.gatehouse.authorizer.token.TokenVerifier;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -27,14 +41,18 @@ class HttpApiAuthorizerHandlerTest {
     private final FakeContext context = new FakeContext();
 
     private static Authorizer authorizer(JwksFetcher keys) {
+        return authorizer(keys, new PolicyFactory(RouteScopes.wholeStage()));
+    }
+
+    private static Authorizer authorizer(JwksFetcher keys, PolicyFactory policies) {
         AuthorizerConfig config = AuthorizerConfig.of(TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new Authorizer(new TokenVerifier(config, issuer -> new JwksKeySource(issuer, keys, config.keySets(), clock, new KeySetStats()), clock),
-                new DecisionLog(line -> {}));
+        return new Authorizer(new TokenVerifier(config.issuers(), config.tokens(), issuer -> new JwksKeySource(issuer, keys, config.keySets(), clock, new KeySetStats()), clock),
+                policies, new DecisionLog(line -> {}));
     }
 
     private final HttpApiAuthorizerHandler simple = new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)));
-    private final HttpApiIamAuthorizerHandler iam = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)), new PolicyFactory(RouteScopes.wholeStage()));
+    private final HttpApiIamAuthorizerHandler iam = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)));
 
     private static APIGatewayV2CustomAuthorizerEvent event(String token) {
         return Events.httpApiAuthorizerEvent("authorizer-http-api.json", token);
@@ -143,7 +161,7 @@ class HttpApiAuthorizerHandlerTest {
     @Test
     void shouldAllowOnlyTheTablesRoutesFromTheIamVariantWithADefaultRoute() {
         PolicyFactory policies = new PolicyFactory(RouteScopes.parse("{\"$default\":[\"read:hello\"]}"));
-        HttpApiIamAuthorizerHandler scoped = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)), policies);
+        HttpApiIamAuthorizerHandler scoped = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), policies));
 
         JsonNode json = RuntimeSerialization.toJson(scoped.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context), IamPolicyResponse.class);
 
@@ -162,7 +180,7 @@ class HttpApiAuthorizerHandlerTest {
     @Test
     void shouldFailAsA500WhenKeysAreUnavailableNeverAsNotAuthorized() {
         HttpApiAuthorizerHandler down = new HttpApiAuthorizerHandler(authorizer(budget -> {
-            throw new KeySetFetchException("jwks_timeout", "timed out", null);
+            throw new KeySetFetchException(KeySetFailure.TIMEOUT, "timed out", null);
         }));
 
         assertThatThrownBy(() -> down.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context))

@@ -89,7 +89,7 @@ class PackagedJarIT {
                     "TOKEN_ISSUER", "https://tenant.auth0.com/",
                     "JWKS_URI", "https://tenant.auth0.com/.well-known/jwks.json",
                     "AUDIENCE", "https://api.example.com"));
-            Class<?> routes = isolated.loadClass("dev.gatehouse.authorizer.RouteScopes");
+            Class<?> routes = isolated.loadClass("dev.gatehouse.authorizer.policy.RouteScopes");
             Object table = routes.getMethod("parse", String.class).invoke(null, "{\"GET /orders\":[\"read:orders\"]}");
             Class<?> handler = isolated.loadClass("dev.gatehouse.authorizer.AuthorizerHandler");
 

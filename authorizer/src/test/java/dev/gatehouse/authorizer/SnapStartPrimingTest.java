@@ -2,6 +2,13 @@ package dev.gatehouse.authorizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetPolicy;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.testing.MutableClock;
+import dev.gatehouse.authorizer.testing.TestKeys;
+import dev.gatehouse.authorizer.token.CryptoProvider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,7 +71,7 @@ class SnapStartPrimingTest {
                 java.net.URI.create("http://127.0.0.1:1/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE))
                 .withKeySets(new KeySetPolicy(KeySetPolicy.DEFAULT_CONNECT_TIMEOUT, KeySetPolicy.DEFAULT_READ_TIMEOUT,
                         KeySetPolicy.DEFAULT_MAX_BYTES, KeySetPolicy.DEFAULT_TTL, KeySetPolicy.DEFAULT_MAX_STALE, KeySetPolicy.DEFAULT_COOLDOWN,
-                        KeySetPolicy.DEFAULT_FAILURE_BACKOFF, KeySetPolicy.DEFAULT_NEGATIVE_TTL, Duration.ZERO)), java.time.Clock.systemUTC(), line -> {});
+                        KeySetPolicy.DEFAULT_FAILURE_BACKOFF, KeySetPolicy.DEFAULT_NEGATIVE_TTL, Duration.ZERO)), RouteScopes.wholeStage(), java.time.Clock.systemUTC(), line -> {});
 
         assertThat(authorizer.priming()).isPresent();
     }

@@ -11,6 +11,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
+import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.testing.RawTokens;
+import dev.gatehouse.authorizer.testing.TestKeys;
+import dev.gatehouse.authorizer.token.TokenRules;
+import dev.gatehouse.authorizer.token.TokenVerifier;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -62,9 +71,9 @@ class TokenFuzzTest {
     private static AuthorizerHandler handler() {
         AuthorizerConfig config = AuthorizerConfig.of(TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(config,
+        TokenVerifier verifier = new TokenVerifier(config.issuers(), config.tokens(),
                 issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), config.keySets(), clock, new KeySetStats()), clock);
-        return new AuthorizerHandler(new Authorizer(verifier, new DecisionLog(LOG::add)), new PolicyFactory(RouteScopes.wholeStage()));
+        return new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(LOG::add)));
     }
 
     /** The handler's policy for {@code authorization}, or empty for exactly {@code Unauthorized}; anything else fails. */

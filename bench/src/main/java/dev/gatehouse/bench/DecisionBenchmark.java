@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.gatehouse.authorizer.AuthorizerConfig;
 import dev.gatehouse.authorizer.AuthorizerHandler;
-import dev.gatehouse.authorizer.RouteScopes;
+import dev.gatehouse.authorizer.policy.RouteScopes;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.gatehouse.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import dev.gatehouse.authorizer.AuthorizerHandler;
+import dev.gatehouse.authorizer.SnapStartPriming;
+import dev.gatehouse.authorizer.token.CryptoProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,7 +26,7 @@ public final class PrimingProbe {
         AuthorizerHandler handler = new AuthorizerHandler();
         if (primed) {
             String crypto = System.getenv("CRYPTO_PROVIDER");
-            int decisions = dev.gatehouse.authorizer.PrimingAccess.prime(crypto == null ? "accp" : crypto);
+            int decisions = SnapStartPriming.primeWithoutCheckpoint(CryptoProvider.parse(crypto == null ? "accp" : crypto, CryptoProvider.CRYPTO_PROVIDER));
             System.err.println("primed with " + decisions + " decisions");
         }
         long[] micros = new long[count];

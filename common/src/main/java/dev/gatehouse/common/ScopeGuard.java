@@ -63,33 +63,10 @@ public final class ScopeGuard {
     }
 
     private static APIGatewayProxyResponseEvent response(int status, String message, String detail, String challenge) {
-        String body = "{\"message\":" + quote(message) + ",\"detail\":" + quote(detail) + "}";
+        String body = "{\"message\":" + JsonStrings.quote(message) + ",\"detail\":" + JsonStrings.quote(detail) + "}";
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(status)
                 .withHeaders(Map.of("Content-Type", "application/json", "WWW-Authenticate", challenge))
                 .withBody(body);
-    }
-
-    /** A JSON string literal; common stays free of a JSON library. */
-    static String quote(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

@@ -60,9 +60,4 @@ class ScopeGuardTest {
     void shouldRefuseACheckWithoutScopes() {
         assertThatThrownBy(() -> ScopeGuard.requireScope(sampleEvent())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one scope");
     }
-
-    @Test
-    void shouldEscapeJsonStrings() {
-        assertThat(ScopeGuard.quote("a\"b\\c\nd\u0001")).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
-    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatehouse.authorizer.policy.RouteScopes;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -258,7 +259,7 @@ class InfrastructureTemplateIT {
         assertThat(PackagedService.JSON.readValue(routeScopes, new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() {}))
                 .isEqualTo(declared);
         // The authorizer accepts it: routes it can tell apart, and a worst-case policy within its byte budget.
-        assertThat(dev.gatehouse.authorizer.RouteScopes.parse(routeScopes).routes()).hasSize(declared.size());
+        assertThat(RouteScopes.parse(routeScopes).routes()).hasSize(declared.size());
     }
 
     @ParameterizedTest(name = "stage {0}")

@@ -3,6 +3,7 @@ package dev.gatehouse.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.authorizer.policy.RouteScopes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +29,7 @@ class SeparateStackIT {
         assertThat(function.path("Handler").asText()).isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
         String routeScopes = function.path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
         assertThat(routeScopes).isEqualTo("{\"GET /greeting\":[\"read:greeting\"]}");
-        assertThat(dev.gatehouse.authorizer.RouteScopes.parse(routeScopes).routes()).hasSize(1);
+        assertThat(RouteScopes.parse(routeScopes).routes()).hasSize(1);
         assertThat(example.resourcesOfType("AWS::Lambda::Function")).hasSize(2);
         assertThat(HandlerCheck.problems(example)).isEmpty();
     }

@@ -1,0 +1,102 @@
+package dev.gatehouse.authorizer.token;
+
+import static java.util.Objects.requireNonNull;
+
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.SignatureGenerationException;
+import com.auth0.jwt.exceptions.SignatureVerificationException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.auth0.jwt.interfaces.RSAKeyProvider;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.Provider;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * {@code RS256}/{@code RS384}/{@code RS512} verification as java-jwt does it, plus {@code PS256}/{@code PS384}/
+ * {@code PS512} (RSASSA-PSS, which java-jwt lacks), with two differences that matter on every
+ * request: the {@link Signature} comes from a chosen provider (ACCP when available, see {@link CryptoProvider}), and it
+ * is created once per thread instead of looked up among the providers for every token. The bytes verified are
+ * exactly java-jwt's: {@code header '.' payload} as ASCII, against the base64url-decoded signature.
+ *
+ * <p>As in java-jwt, crypto and key-provider IllegalArgument/IllegalState exceptions become a
+ * {@link SignatureVerificationException}; our own exceptions from the key provider pass through unchanged.
+ * Verification only: this never signs. Thread-safe.
+ */
+final class RsaVerification extends Algorithm {
+
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+
+    private final RSAKeyProvider keys;
+    private final ThreadLocal<Signature> signatures;
+
+    private RsaVerification(String name, String jcaName, Optional<PSSParameterSpec> pss, RSAKeyProvider keys, Optional<Provider> provider) {
+        super(name, jcaName);
+        this.keys = requireNonNull(keys, "keys is null");
+        requireNonNull(provider, "provider is null");
+        signatures = ThreadLocal.withInitial(() -> {
+            try {
+                Signature signature = provider.isPresent() ? Signature.getInstance(jcaName, provider.get()) : Signature.getInstance(jcaName);
+                if (pss.isPresent()) {
+                    signature.setParameter(pss.get());
+                }
+                return signature;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(name + " (" + jcaName + ") is not available from " + provider.map(Provider::getName).orElse("the JDK"), e);
+            }
+        });
+        // Fail at initialisation, not on the first token, if the algorithm is missing.
+        signatures.get();
+    }
+
+    /** The verifier for {@code name} (RS256/384/512 or PS256/384/512), or empty for any other algorithm. */
+    static Optional<Algorithm> of(String name, RSAKeyProvider keys, Optional<Provider> provider) {
+        return switch (name) {
+            case "RS256" -> Optional.of(new RsaVerification(name, "SHA256withRSA", Optional.empty(), keys, provider));
+            case "RS384" -> Optional.of(new RsaVerification(name, "SHA384withRSA", Optional.empty(), keys, provider));
+            case "RS512" -> Optional.of(new RsaVerification(name, "SHA512withRSA", Optional.empty(), keys, provider));
+            // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
+            case "PS256" -> Optional.of(new RsaVerification(name, "RSASSA-PSS", Optional.of(pss("SHA-256", MGF1ParameterSpec.SHA256, 32)), keys, provider));
+            case "PS384" -> Optional.of(new RsaVerification(name, "RSASSA-PSS", Optional.of(pss("SHA-384", MGF1ParameterSpec.SHA384, 48)), keys, provider));
+            case "PS512" -> Optional.of(new RsaVerification(name, "RSASSA-PSS", Optional.of(pss("SHA-512", MGF1ParameterSpec.SHA512, 64)), keys, provider));
+            default -> Optional.empty();
+        };
+    }
+
+    private static PSSParameterSpec pss(String hash, MGF1ParameterSpec mgf, int saltLength) {
+        return new PSSParameterSpec(hash, "MGF1", mgf, saltLength, PSSParameterSpec.TRAILER_FIELD_BC);
+    }
+
+    @Override
+    public void verify(DecodedJWT jwt) throws SignatureVerificationException {
+        try {
+            byte[] signatureBytes = BASE64URL.decode(jwt.getSignature());
+            RSAPublicKey key = keys.getPublicKeyById(jwt.getKeyId());
+            if (key == null) {
+                throw new IllegalStateException("The given Public Key is null.");
+            }
+            Signature signature = signatures.get();
+            signature.initVerify(key);
+            signature.update(jwt.getHeader().getBytes(StandardCharsets.US_ASCII));
+            signature.update((byte) '.');
+            signature.update(jwt.getPayload().getBytes(StandardCharsets.US_ASCII));
+            if (!signature.verify(signatureBytes)) {
+                throw new SignatureVerificationException(this);
+            }
+        } catch (InvalidKeyException | SignatureException | IllegalArgumentException | IllegalStateException e) {
+            throw new SignatureVerificationException(this, e);
+        }
+    }
+
+    @Override
+    public byte[] sign(byte[] contentBytes) throws SignatureGenerationException {
+        throw new SignatureGenerationException(this, new GeneralSecurityException("the authorizer only verifies tokens"));
+    }
+}

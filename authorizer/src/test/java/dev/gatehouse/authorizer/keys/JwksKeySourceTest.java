@@ -1,0 +1,240 @@
+package dev.gatehouse.authorizer.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.authorizer.keys.JwksKeySource.Source;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
+import dev.gatehouse.authorizer.exceptions.KeySetFailure;
+import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
+import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.testing.MutableClock;
+import dev.gatehouse.authorizer.testing.TestKeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The cache policy of the key source, driven by a hand-moved clock and an in-memory fetcher. */
+class JwksKeySourceTest {
+
+    private static final TestKeys A = TestKeys.generate("a");
+    private static final TestKeys B = TestKeys.generate("b");
+    private static final KeySetPolicy POLICY = new KeySetPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 64 * 1024,
+            Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(1));
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
+    private final AtomicReference<String> body = new AtomicReference<>(TestKeys.jwks(A));
+    private final AtomicReference<KeySetFetchException> failure = new AtomicReference<>();
+    private final AtomicInteger fetches = new AtomicInteger();
+    private final KeySetStats stats = new KeySetStats();
+    /** Refresh-ahead tasks, run only when a test says so. */
+    private final List<Runnable> refreshes = new ArrayList<>();
+    private final JwksKeySource source = new JwksKeySource(TestKeys.issuer(), budget -> {
+        fetches.incrementAndGet();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return body.get().getBytes(StandardCharsets.UTF_8);
+    }, POLICY, clock, stats, refreshes::add);
+
+    private void down() {
+        failure.set(new KeySetFetchException(KeySetFailure.UNAVAILABLE, "connection refused", null));
+    }
+
+    @Test
+    void shouldHydrateOnceAndServeFromTheCacheUntilTheTtl() {
+        assertThat(source.hydrate(Duration.ofSeconds(1))).isTrue();
+        clock.advance(Duration.ofMinutes(9));
+
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        assertThat(source.find("a").keyAge()).isEqualTo(Duration.ofMinutes(9));
+        assertThat(fetches).hasValue(1);
+    }
+
+    @Test
+    void shouldRefreshAheadNearTheEndOfTheTtlWithoutMakingTheRequestWait() {
+        source.hydrate(Duration.ofSeconds(1));
+        body.set(TestKeys.jwks(A, B));
+        clock.advance(Duration.ofMinutes(8));
+
+        assertThat(source.find("a").source()).as("answered from the current snapshot").isEqualTo(Source.CACHE);
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        assertThat(refreshes).as("one refresh started, none while it runs").hasSize(1);
+        assertThat(fetches).as("the request did not fetch").hasValue(1);
+
+        refreshes.removeFirst().run();
+
+        assertThat(fetches).hasValue(2);
+        assertThat(source.find("b").source()).isEqualTo(Source.CACHE);
+        assertThat(source.keyAge()).isZero();
+    }
+
+    @Test
+    void shouldKeepTheSnapshotWhenARefreshAheadFails() {
+        source.hydrate(Duration.ofSeconds(1));
+        clock.advance(Duration.ofMinutes(9));
+        down();
+
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        refreshes.removeFirst().run();
+
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        assertThat(refreshes).as("no new refresh during the failure back-off").isEmpty();
+        assertThat(source.keyAge()).isEqualTo(Duration.ofMinutes(9));
+    }
+
+    /** Finding 8: a published but unusable kid was logged as "not in the key set". */
+    @Test
+    void shouldSayAPublishedKidIsUnusableAndWhyWithoutRefetching() {
+        body.set(TestKeys.jwks(A, TestKeys.generate("weak", 1024)));
+        source.hydrate(Duration.ofSeconds(1));
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThatThrownBy(() -> source.find("weak"))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(Reason.UNUSABLE_KEY))
+                .hasMessageContaining("published in the issuer's key set but unusable")
+                .hasMessageContaining("2048 bits");
+        assertThat(fetches).hasValue(1);
+    }
+
+    @Test
+    void shouldRefetchTheWholeSetAfterTheTtlAndEvictRemovedKeys() {
+        source.hydrate(Duration.ofSeconds(1));
+        body.set(TestKeys.jwks(B));
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(source.find("b").source()).isEqualTo(Source.FETCH);
+        assertThatThrownBy(() -> source.find("a"))
+                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(Reason.UNKNOWN_KEY_ID));
+        assertThat(fetches).hasValue(2);
+    }
+
+    @Test
+    void shouldKeepServingStaleKeysWhileRefreshFailsUpToTheMaximumStaleAge() {
+        source.hydrate(Duration.ofSeconds(1));
+        down();
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(source.find("a").source()).isEqualTo(Source.STALE);
+        assertThat(source.find("a").source()).as("no refetch during the failure back-off").isEqualTo(Source.STALE);
+        assertThat(fetches).hasValue(2);
+
+        clock.advance(Duration.ofMinutes(60).plusSeconds(1));
+        assertThatThrownBy(() -> source.find("a"))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("jwks_unavailable");
+                    assertThat(e.getMessage()).contains("older than the maximum stale age");
+                });
+    }
+
+    @Test
+    void shouldRetryAfterAColdStartFailureOnTheFirstRequestAndThenBackOff() {
+        down();
+        assertThat(source.hydrate(Duration.ofSeconds(1))).isFalse();
+
+        assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class);
+        assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class).hasMessageContaining("last fetch failed");
+        assertThat(fetches).as("init, first request; the second is inside the back-off").hasValue(2);
+
+        failure.set(null);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(source.find("a").source()).isEqualTo(Source.FETCH);
+    }
+
+    @Test
+    void shouldRefetchForAnUnknownKidOnlyAfterTheCoolDownAndThenCacheTheMiss() {
+        source.hydrate(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> source.find("b")).isInstanceOf(TokenRejectedException.class);
+        assertThat(fetches).as("inside the cool-down: no fetch").hasValue(1);
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> source.find("b")).isInstanceOf(TokenRejectedException.class);
+        assertThat(fetches).hasValue(2);
+
+        clock.advance(Duration.ofSeconds(60));
+        assertThatThrownBy(() -> source.find("b")).isInstanceOf(TokenRejectedException.class).hasMessageContaining("at the last fetch");
+        assertThat(fetches).as("negative cache: no fetch for the same kid").hasValue(2);
+    }
+
+    @Test
+    void shouldFindANewlyPublishedKidOneCoolDownAfterAFloodOfRandomKids() {
+        source.hydrate(Duration.ofSeconds(1));
+        for (int i = 0; i < 10_000; i++) {
+            String kid = "random-" + i;
+            assertThatThrownBy(() -> source.find(kid)).isInstanceOf(TokenRejectedException.class);
+            if (i % 1000 == 0) {
+                clock.advance(Duration.ofSeconds(3));
+            }
+        }
+        assertThat(fetches.get()).as("30 s of flood at one fetch per 30 s cool-down").isLessThanOrEqualTo(2);
+
+        body.set(TestKeys.jwks(A, B));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(source.find("b").source()).isEqualTo(Source.FETCH);
+    }
+
+    @Test
+    void shouldReportAFetchFailureForAnUnknownKidAsKeysUnavailable() {
+        source.hydrate(Duration.ofSeconds(1));
+        down();
+        clock.advance(Duration.ofSeconds(31));
+
+        assertThatThrownBy(() -> source.find("b"))
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.keyId()).isEqualTo("b"));
+        assertThat(source.find("a").source()).as("known keys keep working").isEqualTo(Source.CACHE);
+        assertThatThrownBy(() -> source.find("c")).as("during the back-off the new kid cannot be judged either: 500, not 401")
+                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.getMessage()).contains("failed to fetch"));
+        assertThat(fetches).as("no fetch during the back-off").hasValue(2);
+    }
+
+    @Test
+    void shouldLetOnlyOneOfManyConcurrentUnknownKidLookupsFetch() throws Exception {
+        source.hydrate(Duration.ofSeconds(1));
+        body.set(TestKeys.jwks(A, B));
+        clock.advance(Duration.ofSeconds(31));
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Source>> lookups = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                lookups.add(threads.submit(() -> {
+                    start.await();
+                    return source.find("b").source();
+                }));
+            }
+            start.countDown();
+            for (Future<Source> lookup : lookups) {
+                assertThat(lookup.get(10, TimeUnit.SECONDS)).isIn(Source.FETCH, Source.CACHE);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(fetches).as("single flight").hasValue(2);
+    }
+
+    @Test
+    void shouldCountFetchesAndFailuresForMetrics() {
+        source.hydrate(Duration.ofSeconds(1));
+        down();
+        clock.advance(Duration.ofMinutes(10));
+        source.find("a");
+
+        KeySetStats.Drained drained = stats.drain();
+        assertThat(drained.fetches()).isEqualTo(2);
+        assertThat(drained.failures()).isEqualTo(1);
+        assertThat(drained.latenciesMillis()).hasSize(2);
+        assertThat(stats.drain().fetches()).isZero();
+    }
+}
