@@ -70,8 +70,7 @@ public final class JwksKeySource {
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
     private final String issuer;
-    private final List<String> algorithms;
-    private final JwksFetcher fetcher;
+    private final JwksRsaBridge keySet;
     private final KeySetPolicy policy;
     private final Clock clock;
     private final KeySetStats stats;
@@ -91,8 +90,7 @@ public final class JwksKeySource {
     public JwksKeySource(IssuerConfig issuer, JwksFetcher fetcher, KeySetPolicy policy, Clock clock, KeySetStats stats, Executor refresher) {
         this.refresher = requireNonNull(refresher, "refresher is null");
         this.issuer = requireNonNull(issuer, "issuer is null").issuer();
-        this.algorithms = issuer.algorithms();
-        this.fetcher = requireNonNull(fetcher, "fetcher is null");
+        this.keySet = new JwksRsaBridge(issuer.jwksUri(), requireNonNull(fetcher, "fetcher is null"), issuer.algorithms());
         this.policy = requireNonNull(policy, "policy is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.stats = requireNonNull(stats, "stats is null");
@@ -289,7 +287,7 @@ public final class JwksKeySource {
     private Snapshot fetchNow(Duration budget) throws KeySetFetchException {
         long started = System.nanoTime();
         try {
-            JwksParser.Parsed parsed = JwksParser.parse(fetcher.fetch(budget), algorithms);
+            JwksParser.Parsed parsed = keySet.fetch(budget);
             Snapshot fresh = new Snapshot(parsed.keys(), parsed.unusable(), clock.instant());
             snapshot = fresh;
             lastFailure = null;
