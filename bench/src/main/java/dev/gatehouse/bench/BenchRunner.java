@@ -73,7 +73,7 @@ public final class BenchRunner {
     /** Renders BENCHMARKS.md again from the last run's bench/target/results.json (after editing the report's text). */
     private void report() throws IOException {
         JsonNode last = JSON.readTree(Files.readString(root.resolve("bench/target/results.json")));
-        Files.writeString(root.resolve("BENCHMARKS.md"), Report.render(last));
+        Files.writeString(root.resolve("BENCHMARKS.md"), keepingStepSection(Report.render(last)));
     }
 
     private void run() throws Exception {
@@ -95,7 +95,7 @@ public final class BenchRunner {
             results.put("priming", priming(fixture, tokensFile));
         }
         Files.writeString(root.resolve("bench/target/results.json"), JSON.writeValueAsString(results));
-        String report = Report.render(JSON.valueToTree(results));
+        String report = keepingStepSection(Report.render(JSON.valueToTree(results)));
         Files.writeString(root.resolve("BENCHMARKS.md"), report);
         System.out.println(report);
     }
@@ -306,6 +306,18 @@ public final class BenchRunner {
             rows.put(mode, row);
         }
         return rows;
+    }
+
+    /** {@code report} with the section bench/compare wrote into the current BENCHMARKS.md, if any. */
+    private String keepingStepSection(String report) throws IOException {
+        Path current = root.resolve("BENCHMARKS.md");
+        String text = Files.exists(current) ? Files.readString(current) : "";
+        int begin = text.indexOf(StepComparison.BEGIN);
+        int end = text.indexOf(StepComparison.END);
+        if (begin < 0 || end < begin) {
+            return report;
+        }
+        return StepComparison.withSection(report, text.substring(begin, end + StepComparison.END.length()));
     }
 
     private static long median(List<Long> values) {
