@@ -66,6 +66,14 @@ public final class LocalStack implements AutoCloseable {
             return new Options(serverlessYml, idpConfig, runtimeDir, dir, stage, params, gatewayPort, idpPort, log);
         }
 
+        public Options withStage(String name) {
+            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, name, params, gatewayPort, idpPort, log);
+        }
+
+        public Options withIdpConfig(Path file) {
+            return new Options(serverlessYml, file, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log);
+        }
+
         public Options withLog(Consumer<String> sink) {
             return new Options(serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, sink);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,11 +42,9 @@ public final class Main {
                 switch (arg) {
                     case "--gateway-port" -> options = options.withPorts(port(value(args, ++i, arg)), options.idpPort());
                     case "--idp-port" -> options = options.withPorts(options.gatewayPort(), port(value(args, ++i, arg)));
-                    case "--stage" -> options = new LocalStack.Options(options.serverlessYml(), options.idpConfig(), options.runtimeDir(),
-                            options.workDir(), value(args, ++i, arg), options.params(), options.gatewayPort(), options.idpPort(), options.log());
+                    case "--stage" -> options = options.withStage(value(args, ++i, arg));
                     case "--config" -> options = options.withServerlessYml(Path.of(value(args, ++i, arg)));
-                    case "--idp-config" -> options = new LocalStack.Options(options.serverlessYml(), Path.of(value(args, ++i, arg)),
-                            options.runtimeDir(), options.workDir(), options.stage(), options.params(), options.gatewayPort(), options.idpPort(), options.log());
+                    case "--idp-config" -> options = options.withIdpConfig(Path.of(value(args, ++i, arg)));
                     case "--param" -> {
                         String kv = value(args, ++i, arg);
                         int eq = kv.indexOf('=');
@@ -111,7 +110,7 @@ public final class Main {
         try {
             event = Files.readString(eventFile, StandardCharsets.UTF_8);
             Http.JSON.readTree(event);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("The event file " + eventFile.toAbsolutePath() + " does not exist", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read the event " + eventFile + " as JSON: " + e.getMessage(), e);

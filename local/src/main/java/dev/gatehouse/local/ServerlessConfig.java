@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -22,14 +21,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Reads what the local stack needs from {@code infra/serverless.yml}: the functions (handler, artifact, environment,
- * timeout, memory) and their {@code http} events with authorizers, resolving the Serverless Framework variables
- * {@code ${param:x}}, {@code ${opt:stage|region, 'fallback'}}, {@code ${env:X, 'fallback'}}, {@code ${self:a.b}} and
- * {@code ${sls:stage}} for one stage. Unknown keys are ignored; a variable source we do not know fails only if a value we
- * need uses it.
+ * timeout, memory) and their {@code http} events with authorizers, for one stage. Variables are resolved by
+ * {@link VariableResolver}; the route-scopes plugin's {@code ROUTE_SCOPES} is computed by {@link RouteScopesPlugin}.
+ * Unknown keys are ignored.
  */
 public final class ServerlessConfig {
 
-    private static final Pattern INNERMOST = Pattern.compile("\\$\\{([^${}]*)}");
     private static final int DEFAULT_TIMEOUT_SECONDS = 6;
     private static final int DEFAULT_MEMORY_MB = 1024;
     private static final int DEFAULT_TTL_SECONDS = 300;
@@ -49,22 +46,16 @@ public final class ServerlessConfig {
      * A Lambda authorizer attached to a route. {@code validationExpression} may be null; {@code scopes} are the route's
      * {@code authorizer.scopes} (any of them; empty = open to every valid token).
      */
-    public record AuthorizerDefinition(String function, String type, String identitySource, Pattern validationExpression, int ttlSeconds,
-            List<String> scopes) {
+    public record AuthorizerDefinition(String function, AuthorizerType type, IdentitySource identitySource, Pattern validationExpression,
+            int ttlSeconds, List<String> scopes) {
         public AuthorizerDefinition {
+            requireNonNull(function, "function is null");
+            requireNonNull(type, "type is null");
+            requireNonNull(identitySource, "identitySource is null");
             scopes = List.copyOf(scopes);
         }
     }
 
-    /**
-     * The osls plugin (infra/route-scopes.js) that hands the authorizer its route table, listed as {@code plugins:
-     * [./route-scopes]} or as a module under {@code plugins.localPath}.
-     */
-    static final String ROUTE_SCOPES_PLUGIN = "./route-scopes";
-    /** The authorizer function whose routes the plugin lists. */
-    private static final String ROUTE_SCOPES_AUTHORIZER = "authorizer";
-    private static final String ROUTE_SCOPES = "ROUTE_SCOPES";
-    private static final Pattern FILE_SOURCE = Pattern.compile("file\\(([^)]+)\\)");
 
     /** An {@code http} event: {@code method} in upper case ({@code ANY} for any), {@code path} without leading slash. */
     public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
@@ -89,17 +80,13 @@ public final class ServerlessConfig {
     private final Map<?, ?> root;
     private final Path baseDir;
     private final String stage;
-    private final Map<String, String> options;
-    private final Map<String, String> params;
-    private final Function<String, String> env;
+    private final VariableResolver variables;
 
     private ServerlessConfig(Map<?, ?> root, Path baseDir, String stage, Map<String, String> params, Function<String, String> env) {
         this.root = root;
         this.baseDir = baseDir;
         this.stage = stage;
-        this.options = Map.of("stage", stage);
-        this.params = Map.copyOf(params);
-        this.env = env;
+        this.variables = new VariableResolver(root, baseDir, stage, params, env);
     }
 
     /**
@@ -123,8 +110,6 @@ public final class ServerlessConfig {
     private Service service(Path file) {
         String name = string(resolve(get(root, "service")), "service");
         String region = str(resolve(get(root, "provider", "region")));
-        Map<String, String> options = new LinkedHashMap<>(this.options);
-        options.putIfAbsent("region", region == null ? "us-east-1" : region);
         Map<String, String> providerEnv = environment(get(root, "provider", "environment"), "provider.environment");
         int providerTimeout = integer(get(root, "provider", "timeout"), DEFAULT_TIMEOUT_SECONDS, "provider.timeout");
         int providerMemory = integer(get(root, "provider", "memorySize"), DEFAULT_MEMORY_MB, "provider.memorySize");
@@ -170,19 +155,10 @@ public final class ServerlessConfig {
                         + route.authorizer().function() + "', which is not a function of this service; functions: " + functions.keySet());
             }
         }
-        Object plugins = get(root, "plugins");
-        Object modules = plugins instanceof Map<?, ?> ? get(plugins, "modules") : plugins;
-        if (modules instanceof List<?> names && names.stream().anyMatch(p -> String.valueOf(p).endsWith(ROUTE_SCOPES_PLUGIN.substring(2)))) {
-            FunctionDefinition authorizer = functions.get(ROUTE_SCOPES_AUTHORIZER);
-            if (authorizer == null) {
-                throw new IllegalArgumentException("route-scopes: the service has no function '" + ROUTE_SCOPES_AUTHORIZER + "' to hand ROUTE_SCOPES to");
-            }
-            Map<String, String> environment = new LinkedHashMap<>(authorizer.environment());
-            environment.put(ROUTE_SCOPES, routeScopes(routes, authorizer.environment().get(ROUTE_SCOPES)));
-            functions.put(ROUTE_SCOPES_AUTHORIZER, new FunctionDefinition(authorizer.name(), authorizer.handler(), authorizer.artifact(), environment,
-                    authorizer.timeoutSeconds(), authorizer.memorySize()));
+        if (RouteScopesPlugin.listedIn(get(root, "plugins"))) {
+            RouteScopesPlugin.apply(functions, routes);
         }
-        return new Service(name, stage, options.get("region"), functions, routes);
+        return new Service(name, stage, region == null ? "us-east-1" : region, functions, routes);
     }
 
     private Route route(String fn, Object http) {
@@ -211,7 +187,8 @@ public final class ServerlessConfig {
 
     private AuthorizerDefinition authorizer(Object value, String where) {
         if (value instanceof String name) {
-            return new AuthorizerDefinition(str(resolve(name)), "TOKEN", "method.request.header.Authorization", null, DEFAULT_TTL_SECONDS, List.of());
+            return new AuthorizerDefinition(str(resolve(name)), AuthorizerType.TOKEN,
+                    IdentitySource.parse(null, AuthorizerType.TOKEN, where), null, DEFAULT_TTL_SECONDS, List.of());
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException(where + " must be a function name or a mapping");
@@ -219,12 +196,8 @@ public final class ServerlessConfig {
         if (map.get("arn") != null || map.get("name") == null) {
             throw new IllegalArgumentException(where + ": the local stack runs authorizers of this service only (set 'name' to a function, no 'arn')");
         }
-        String type = str(resolve(map.get("type")));
-        type = type == null ? "TOKEN" : type.toUpperCase(Locale.ROOT);
-        if (!type.equals("TOKEN") && !type.equals("REQUEST")) {
-            throw new IllegalArgumentException(where + ".type must be token or request locally, got '" + type + "'");
-        }
-        String identitySource = str(resolve(map.get("identitySource")));
+        AuthorizerType type = AuthorizerType.parse(str(resolve(map.get("type"))), where + ".type");
+        IdentitySource identitySource = IdentitySource.parse(str(resolve(map.get("identitySource"))), type, where + ".identitySource");
         Pattern validation = null;
         String expression = str(resolve(map.get("identityValidationExpression")));
         if (expression != null && !expression.isEmpty()) {
@@ -245,8 +218,7 @@ public final class ServerlessConfig {
         } else if (declared != null) {
             throw new IllegalArgumentException(where + ".scopes must be a list of scopes");
         }
-        return new AuthorizerDefinition(str(resolve(map.get("name"))), type,
-                identitySource == null ? "method.request.header.Authorization" : identitySource, validation, ttl, scopes);
+        return new AuthorizerDefinition(str(resolve(map.get("name"))), type, identitySource, validation, ttl, scopes);
     }
 
     private Map<String, String> environment(Object value, String where) {
@@ -279,165 +251,12 @@ public final class ServerlessConfig {
         }
     }
 
-    /** Resolves every variable in a scalar; other values are returned as they are. */
-    Object resolve(Object value) {
-        if (!(value instanceof String text)) {
-            return value;
-        }
-        String current = text;
-        for (int rounds = 0; rounds < 20; rounds++) {
-            Matcher m = INNERMOST.matcher(current);
-            if (!m.find()) {
-                return current;
-            }
-            Object replacement = variable(m.group(1).strip(), m.group());
-            if (m.start() == 0 && m.end() == current.length() && !(replacement instanceof String)) {
-                return replacement;
-            }
-            String text2 = replacement == null ? "" : String.valueOf(replacement);
-            if (insideVariable(current, m.start()) && isAlternative(current, m.start())) {
-                // a nested variable standing as an alternative (${a, ${b}}) is a literal fallback of the enclosing one;
-                // one inside an address (${self:custom.${param:arch}}) is spliced into the address as it is
-                text2 = "'" + text2 + "'";
-            }
-            current = current.substring(0, m.start()) + text2 + current.substring(m.end());
-        }
-        throw new IllegalArgumentException("Variables nest too deeply in '" + text + "'");
+    private Object resolve(Object value) {
+        return variables.resolve(value);
     }
 
-    private static boolean isAlternative(String text, int position) {
-        int i = position - 1;
-        while (i >= 0 && text.charAt(i) == ' ') {
-            i--;
-        }
-        return i >= 0 && text.charAt(i) == ',';
-    }
-
-    private static boolean insideVariable(String text, int position) {
-        int open = 0;
-        for (int i = 0; i < position; i++) {
-            if (text.startsWith("${", i)) {
-                open++;
-            } else if (text.charAt(i) == '}' && open > 0) {
-                open--;
-            }
-        }
-        return open > 0;
-    }
-
-    private Object variable(String expression, String original) {
-        List<String> alternatives = splitTopLevel(expression);
-        for (String alternative : alternatives) {
-            String a = alternative.strip();
-            if (a.length() >= 2 && (a.startsWith("'") && a.endsWith("'") || a.startsWith("\"") && a.endsWith("\""))) {
-                return a.substring(1, a.length() - 1);
-            }
-            if (a.matches("-?\\d+(\\.\\d+)?|true|false")) {
-                return a;
-            }
-            Object found = lookup(a, original);
-            if (found != null) {
-                return resolve(found);
-            }
-        }
-        throw new IllegalArgumentException("Cannot resolve variable " + original + " for stage '" + stage + "'"
-                + (original.contains("param:") ? ": add it under params." + stage + " (or params.default) in serverless.yml" : ""));
-    }
-
-    private Object lookup(String reference, String original) {
-        Matcher file = FILE_SOURCE.matcher(reference.strip());
-        if (file.matches()) {
-            return file(file.group(1), original);
-        }
-        int colon = reference.indexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("Cannot resolve variable " + original + ": '" + reference + "' has no source (param:, opt:, env:, self:, sls:)");
-        }
-        String source = reference.substring(0, colon).strip();
-        String address = reference.substring(colon + 1).strip();
-        return switch (source) {
-            case "param" -> {
-                Object value = params.containsKey(address) ? params.get(address) : get(root, "params", stage, address);
-                yield value != null ? value : get(root, "params", "default", address);
-            }
-            case "opt" -> options.get(address);
-            case "env" -> env.apply(address);
-            case "self" -> get(root, address.split("\\."));
-            case "sls" -> address.equals("stage") ? stage : null;
-            default -> throw new IllegalArgumentException("Cannot resolve variable " + original + ": the local stack does not support the '"
-                    + source + ":' source; use a param for the local stage instead");
-        };
-    }
-
-    /**
-     * What the route-scopes plugin (infra/route-scopes.js) sets for osls: {@code {"VERB /path": [scopes]}} of every
-     * http event whose authorizer is the function {@value #ROUTE_SCOPES_AUTHORIZER} of this service, in file order;
-     * fails as the plugin does when that is empty or differs from a hand-written value.
-     */
-    private static String routeScopes(List<Route> routes, String written) {
-        Map<String, List<String>> table = new LinkedHashMap<>();
-        for (Route route : routes) {
-            if (route.authorizer() != null && route.authorizer().function().equals(ROUTE_SCOPES_AUTHORIZER)) {
-                String key = route.method() + " /" + route.path();
-                if (table.put(key, route.authorizer().scopes()) != null) {
-                    throw new IllegalArgumentException("route-scopes: route " + key + " is declared twice");
-                }
-            }
-        }
-        if (table.isEmpty()) {
-            throw new IllegalArgumentException("route-scopes: no http event is behind the authorizer '" + ROUTE_SCOPES_AUTHORIZER
-                    + "', so ROUTE_SCOPES would be empty and the authorizer would refuse to start");
-        }
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        try {
-            if (written != null && !written.isBlank()
-                    && !json.readValue(written, new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() {}).equals(table)) {
-                throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml differs from the http events behind the authorizer; "
-                        + "remove it (the plugin computes it)");
-            }
-            return json.writeValueAsString(table);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml is not a route table; remove it (the plugin computes it)", e);
-        }
-    }
-
-    /** {@code ${file(./x.yml)}}: the YAML (or JSON) file, relative to the service directory, as osls reads it. */
-    private Object file(String path, String original) {
-        Path target = baseDir.resolve(path.strip()).normalize();
-        try (InputStream in = Files.newInputStream(target)) {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot resolve variable " + original + ": cannot read " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static List<String> splitTopLevel(String expression) {
-        List<String> parts = new ArrayList<>();
-        int depth = 0;
-        char quote = 0;
-        int start = 0;
-        for (int i = 0; i < expression.length(); i++) {
-            char c = expression.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-            } else if (c == '(' || c == '[') {
-                depth++;
-            } else if (c == ')' || c == ']') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                parts.add(expression.substring(start, i));
-                start = i + 1;
-            }
-        }
-        parts.add(expression.substring(start));
-        return parts;
-    }
-
-    private static Object get(Object node, String... path) {
+    /** The value at {@code path} under {@code node}, or null where a step is missing or not a mapping. */
+    static Object get(Object node, String... path) {
         Object current = node;
         for (String key : path) {
             if (!(current instanceof Map<?, ?> map)) {

@@ -35,7 +35,7 @@ class ServerlessConfigTest {
         assertThat(route.method()).isEqualTo("GET");
         assertThat(route.path()).isEqualTo("hello-world");
         assertThat(route.authorizer().function()).isEqualTo("authorizer");
-        assertThat(route.authorizer().type()).isEqualTo("TOKEN");
+        assertThat(route.authorizer().type()).isEqualTo(AuthorizerType.TOKEN);
         assertThat(route.authorizer().validationExpression().matcher("Bearer abc.def.ghi").matches()).isTrue();
         assertThat(route.authorizer().validationExpression().matcher("Basic abc").matches()).isFalse();
     }
