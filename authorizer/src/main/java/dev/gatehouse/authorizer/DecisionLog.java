@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,7 +167,7 @@ final class DecisionLog {
     private static String[] metricDirectives(String namespace) {
         String[] directives = new String[4];
         for (int variant = 0; variant < 4; variant++) {
-            List<Map<String, String>> metrics = new java.util.ArrayList<>(List.of(
+            List<Map<String, String>> metrics = new ArrayList<>(List.of(
                     metric("DecisionLatency", "Milliseconds"),
                     metric("Allow", "Count"), metric("Unauthorized", "Count"), metric("Error", "Count"),
                     metric("JwksFetches", "Count"), metric("JwksFetchFailures", "Count")));

@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
-import dev.gatehouse.authorizer.policy.PolicyFactory;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.JwksServer;
 import dev.gatehouse.authorizer.testing.RawTokens;
@@ -19,6 +18,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -301,7 +301,7 @@ class AuthorizerHandlerIT {
         AtomicInteger allowed = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
-            List<Future<?>> workers = new java.util.ArrayList<>();
+            List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 workers.add(threads.submit(() -> {
                     while (running.get()) {

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

@@ -2,6 +2,8 @@ package dev.gatehouse.authorizer;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +52,7 @@ final class Events {
     }
 
     static RestAuthorizerEvent restAuthorizerEventJson(String json) {
-        return com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory.getInstance()
+        return JacksonFactory.getInstance()
                 .getSerializer(RestAuthorizerEvent.class)
                 .fromJson(json);
     }
@@ -59,7 +61,7 @@ final class Events {
     static APIGatewayV2CustomAuthorizerEvent httpApiAuthorizerEvent(String name, String token) {
         try {
             String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8).replace("ACCESS_TOKEN", token);
-            return com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers
+            return LambdaEventSerializers
                     .serializerFor(APIGatewayV2CustomAuthorizerEvent.class, Events.class.getClassLoader())
                     .fromJson(json);
         } catch (IOException e) {

@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
@@ -57,14 +60,14 @@ class PackagedJarIT {
             ZipEntry library = file.getEntry(ACCP_LIBRARY);
             assertThat(library).as("%s in %s", ACCP_LIBRARY, jar).isNotNull();
             byte[] header = file.getInputStream(library).readNBytes(20);
-            assertThat(new String(header, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("ELF");
+            assertThat(new String(header, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("ELF");
             return (header[18] & 0xFF) | (header[19] & 0xFF) << 8;
         }
     }
 
-    private static java.util.Set<String> entries(Path jar) throws IOException {
+    private static Set<String> entries(Path jar) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
-            return Collections.list(file.entries()).stream().map(ZipEntry::getName).collect(java.util.stream.Collectors.toSet());
+            return Collections.list(file.entries()).stream().map(ZipEntry::getName).collect(Collectors.toSet());
         }
     }
 

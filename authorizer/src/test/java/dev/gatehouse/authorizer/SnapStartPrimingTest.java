@@ -9,6 +9,8 @@ import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.MutableClock;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import dev.gatehouse.authorizer.token.CryptoProvider;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,10 +70,10 @@ class SnapStartPrimingTest {
     @Test
     void shouldRegisterTheHooksOfEveryAuthorizerItBuilds() {
         Authorizer authorizer = Authorizer.create(AuthorizerConfig.of(TestKeys.ISSUER,
-                java.net.URI.create("http://127.0.0.1:1/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE))
+                URI.create("http://127.0.0.1:1/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE))
                 .withKeySets(new KeySetPolicy(KeySetPolicy.DEFAULT_CONNECT_TIMEOUT, KeySetPolicy.DEFAULT_READ_TIMEOUT,
                         KeySetPolicy.DEFAULT_MAX_BYTES, KeySetPolicy.DEFAULT_TTL, KeySetPolicy.DEFAULT_MAX_STALE, KeySetPolicy.DEFAULT_COOLDOWN,
-                        KeySetPolicy.DEFAULT_FAILURE_BACKOFF, KeySetPolicy.DEFAULT_NEGATIVE_TTL, Duration.ZERO)), RouteScopes.wholeStage(), java.time.Clock.systemUTC(), line -> {});
+                        KeySetPolicy.DEFAULT_FAILURE_BACKOFF, KeySetPolicy.DEFAULT_NEGATIVE_TTL, Duration.ZERO)), RouteScopes.wholeStage(), Clock.systemUTC(), line -> {});
 
         assertThat(authorizer.priming()).isPresent();
     }

@@ -2,6 +2,7 @@ package dev.gatehouse.common;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +30,7 @@ public record Principal(String subject, List<String> scopes, Optional<String> cl
         if (issuer.isBlank()) {
             throw new IllegalArgumentException("issuer must not be blank");
         }
-        scopes = List.copyOf(new java.util.LinkedHashSet<>(scopes));
+        scopes = List.copyOf(new LinkedHashSet<>(scopes));
         for (String scope : scopes) {
             if (scope.isEmpty() || hasWhitespace(scope)) {
                 throw new IllegalArgumentException("each scope must be a non-empty string without whitespace, got '" + scope + "'");
@@ -52,7 +53,7 @@ public record Principal(String subject, List<String> scopes, Optional<String> cl
             return List.of();
         }
         // A plain scan, not String.split's regex: this runs for every verified token.
-        java.util.LinkedHashSet<String> scopes = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> scopes = new LinkedHashSet<>();
         int start = -1;
         for (int i = 0; i <= scope.length(); i++) {
             boolean separator = i == scope.length() || isScopeSeparator(scope.charAt(i));

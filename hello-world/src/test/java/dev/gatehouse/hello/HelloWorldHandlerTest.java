@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class HelloWorldHandlerTest {
     @Test
     void shouldGreetACallerWithAPrincipalIdButNoIssuer() throws Exception {
         APIGatewayProxyRequestEvent event = sampleEvent();
-        event.getRequestContext().setAuthorizer(new java.util.HashMap<>(Map.of("principalId", "someone")));
+        event.getRequestContext().setAuthorizer(new HashMap<>(Map.of("principalId", "someone")));
 
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
 
@@ -64,7 +65,7 @@ class HelloWorldHandlerTest {
     @Test
     void shouldNameWhatIsMissingWhenItRefuses() throws Exception {
         APIGatewayProxyRequestEvent event = sampleEvent();
-        event.getRequestContext().setAuthorizer(new java.util.HashMap<>(Map.of("issuer", "https://issuer.example/")));
+        event.getRequestContext().setAuthorizer(new HashMap<>(Map.of("issuer", "https://issuer.example/")));
 
         assertThat(JSON.readTree(handler.handleRequest(event, null).getBody()).get("detail").asText())
                 .contains("requestContext.authorizer.principalId is missing");

@@ -3,14 +3,17 @@ package dev.gatehouse.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.authorizer.policy.RouteScopes;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -245,7 +248,7 @@ class InfrastructureTemplateIT {
     @ValueSource(strings = {"dev", "prod", "local"})
     void shouldHandTheAuthorizerTheScopesDeclaredOnEveryRouteBehindIt(String stage) throws Exception {
         PackagedService service = Infra.packaged(stage);
-        Map<String, List<String>> declared = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> declared = new LinkedHashMap<>();
         service.functions().forEach((function, definition) -> definition.path("events").forEach(event -> {
             JsonNode http = event.path("http");
             if (http.path("authorizer").path("name").asText().equals("authorizer")) {
@@ -256,7 +259,7 @@ class InfrastructureTemplateIT {
         }));
         String routeScopes = service.lambda("authorizer").path("Properties").path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
 
-        assertThat(PackagedService.JSON.readValue(routeScopes, new com.fasterxml.jackson.core.type.TypeReference<Map<String, List<String>>>() {}))
+        assertThat(PackagedService.JSON.readValue(routeScopes, new TypeReference<Map<String, List<String>>>() {}))
                 .isEqualTo(declared);
         // The authorizer accepts it: routes it can tell apart, and a worst-case policy within its byte budget.
         assertThat(RouteScopes.parse(routeScopes).routes()).hasSize(declared.size());
@@ -267,7 +270,7 @@ class InfrastructureTemplateIT {
     void shouldKeepTheAuthorizersEnvironmentWithinLambdasFourKilobytes(String stage) {
         int bytes = 0;
         for (Map.Entry<String, JsonNode> variable : Infra.packaged(stage).lambda("authorizer").path("Properties").path("Environment").path("Variables").properties()) {
-            bytes += variable.getKey().length() + variable.getValue().asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            bytes += variable.getKey().length() + variable.getValue().asText().getBytes(StandardCharsets.UTF_8).length;
         }
         assertThat(bytes).isLessThanOrEqualTo(4096);
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,7 +109,7 @@ class NewServiceIT {
                     if (Files.isDirectory(path)) {
                         Files.createDirectories(target);
                     } else {
-                        Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -79,7 +80,7 @@ record PackagedService(Path dir, Path serviceDir, JsonNode template, JsonNode st
                 .orElseThrow(() -> new AssertionError("The template has no Lambda function named " + name));
     }
 
-    private static String iterable(java.util.Iterator<String> names) {
+    private static String iterable(Iterator<String> names) {
         StringBuilder joined = new StringBuilder();
         names.forEachRemaining(name -> joined.append(joined.isEmpty() ? "" : ", ").append(name));
         return joined.toString();

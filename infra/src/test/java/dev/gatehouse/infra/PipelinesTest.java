@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -192,7 +193,7 @@ class PipelinesTest {
      * {@code ${self:custom.authorizerArtifact.${param:architecture}}} picks from (one jar per architecture).
      */
     private static List<String> artifactsOf(Map<String, Object> service, String artifact) {
-        java.util.regex.Matcher byKey = java.util.regex.Pattern.compile("\\$\\{self:custom\\.([A-Za-z0-9]+)\\.\\$\\{[^}]+}}").matcher(artifact);
+        Matcher byKey = Pattern.compile("\\$\\{self:custom\\.([A-Za-z0-9]+)\\.\\$\\{[^}]+}}").matcher(artifact);
         if (!byKey.matches()) {
             return List.of(artifact);
         }

@@ -1,5 +1,6 @@
 package dev.gatehouse.infra;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class Processes {
     /** The first executable with this name on the PATH. */
     static Optional<Path> onPath(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public record IdpConfig(Duration tokenLifetime, Map<String, List<String>> apis, 
         requireNonNull(tokenLifetime, "tokenLifetime is null");
         apis = Map.copyOf(requireNonNull(apis, "apis is null"));
         // In file order: "the first client with a grant" (invoke's ACCESS_TOKEN, the banner's curl) is the file's first.
-        clients = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(clients, "clients is null")));
+        clients = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(clients, "clients is null")));
         if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
             throw new IllegalArgumentException("tokenLifetimeSeconds must be positive");
         }

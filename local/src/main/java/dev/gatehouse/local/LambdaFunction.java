@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.gatehouse.local.ServerlessConfig.FunctionDefinition;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -130,9 +132,9 @@ final class LambdaFunction implements AutoCloseable {
     }
 
     /** The running JVM's process, if one is running. */
-    java.util.Optional<ProcessHandle> process() {
+    Optional<ProcessHandle> process() {
         Instance current = instance;
-        return current == null || !current.process.isAlive() ? java.util.Optional.empty() : java.util.Optional.of(current.process.toHandle());
+        return current == null || !current.process.isAlive() ? Optional.empty() : Optional.of(current.process.toHandle());
     }
 
     private Instance instance() {
@@ -228,7 +230,7 @@ final class LambdaFunction implements AutoCloseable {
             command.addAll(LambdaRuntime.JVM_FLAGS);
             command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + runtime.jniLibrary());
             command.add("-cp");
-            command.add(String.join(java.io.File.pathSeparator, runtime.classPath().stream().map(Path::toString).toList()));
+            command.add(String.join(File.pathSeparator, runtime.classPath().stream().map(Path::toString).toList()));
             command.add(LambdaRuntime.MAIN_CLASS);
             command.add(definition.handler());
             return command;

@@ -4,10 +4,12 @@ import static dev.gatehouse.local.TestStacks.get;
 import static dev.gatehouse.local.TestStacks.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.Socket;
-import java.net.http.HttpResponse;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,8 +90,8 @@ class LocalStackIT {
             assertThat(response.statusCode()).as(path).isEqualTo(403);
             assertThat(response.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
         }
-        HttpResponse<String> post = TestStacks.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
+        HttpResponse<String> post = TestStacks.send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertThat(post.statusCode()).isEqualTo(403);
         assertThat(post.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
     }

@@ -10,7 +10,6 @@ import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,6 +2,7 @@ package dev.gatehouse.authorizer.policy;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ final class RouteLanguage {
 
     private void add(int from, int kind, int to) {
         int[] old = transitions.get(from);
-        int[] grown = java.util.Arrays.copyOf(old, old.length + 2);
+        int[] grown = Arrays.copyOf(old, old.length + 2);
         grown[old.length] = kind;
         grown[old.length + 1] = to;
         transitions.set(from, grown);

@@ -17,9 +17,9 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.ECDSAKeyProvider;
 import com.auth0.jwt.interfaces.RSAKeyProvider;
 import com.auth0.jwt.interfaces.Verification;
-import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.keys.IssuerConfig;
 import dev.gatehouse.authorizer.keys.JwksKeySource;
@@ -32,6 +32,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -164,7 +165,7 @@ public final class TokenVerifier {
             if (issuedAt == null) {
                 throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no 'iat' claim, required to check its lifetime.");
             }
-            if (java.time.Duration.between(issuedAt, expiresAt).compareTo(rules.maxLifetime().get()) > 0) {
+            if (Duration.between(issuedAt, expiresAt).compareTo(rules.maxLifetime().get()) > 0) {
                 throw new TokenRejectedException(Reason.LIFETIME_TOO_LONG, "The token's lifetime (exp - iat) exceeds " + rules.maxLifetime().get().toSeconds() + " s.");
             }
         }

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.testing.TestKeys;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -98,9 +105,9 @@ class JwksParserTest {
 
     /** A real EC key of {@code curve} as a JWK. */
     private static Map<String, Object> ecJwk(String kid, String curve, String jcaCurve) throws Exception {
-        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-        generator.initialize(new java.security.spec.ECGenParameterSpec(jcaCurve));
-        java.security.interfaces.ECPublicKey key = (java.security.interfaces.ECPublicKey) generator.generateKeyPair().getPublic();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec(jcaCurve));
+        ECPublicKey key = (ECPublicKey) generator.generateKeyPair().getPublic();
         int length = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
         Map<String, Object> jwk = new HashMap<>();
         jwk.put("kty", "EC");
@@ -111,22 +118,22 @@ class JwksParserTest {
         return jwk;
     }
 
-    private static String base64(java.math.BigInteger value, int length) {
+    private static String base64(BigInteger value, int length) {
         byte[] raw = value.toByteArray();
         byte[] fixed = new byte[length];
         int copy = Math.min(raw.length, length);
         System.arraycopy(raw, raw.length - copy, fixed, length - copy, copy);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
     }
 
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.CsvSource({"P-256,secp256r1,ES256", "P-384,secp384r1,ES384", "P-521,secp521r1,ES512"})
+    @CsvSource({"P-256,secp256r1,ES256", "P-384,secp384r1,ES384", "P-521,secp521r1,ES512"})
     void shouldAcceptRealEcKeysAndRefuseTheirPointsMovedOffTheCurve(String curve, String jcaCurve, String algorithm) throws Exception {
         Map<String, Object> genuine = ecJwk("genuine", curve, jcaCurve);
         Map<String, Object> offCurve = new HashMap<>(genuine);
         offCurve.put("kid", "off-curve");
-        java.math.BigInteger y = new java.math.BigInteger(1, java.util.Base64.getUrlDecoder().decode((String) genuine.get("y")));
-        int length = java.util.Base64.getUrlDecoder().decode((String) genuine.get("y")).length;
+        BigInteger y = new BigInteger(1, Base64.getUrlDecoder().decode((String) genuine.get("y")));
+        int length = Base64.getUrlDecoder().decode((String) genuine.get("y")).length;
         offCurve.put("y", base64(y.add(java.math.BigInteger.ONE), length));
         Map<String, Object> shortX = new HashMap<>(genuine);
         shortX.put("kid", "short-x");
@@ -134,7 +141,7 @@ class JwksParserTest {
         Map<String, Object> outsideField = new HashMap<>(genuine);
         outsideField.put("kid", "outside-field");
         byte[] ones = new byte[length];
-        java.util.Arrays.fill(ones, (byte) 0xFF);
+        Arrays.fill(ones, (byte) 0xFF);
         outsideField.put("x", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(ones));
         Map<String, Object> zero = new HashMap<>(genuine);
         zero.put("kid", "zero");

@@ -10,8 +10,10 @@ import dev.gatehouse.common.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PolicyFactoryTest {
 
@@ -76,7 +78,7 @@ class PolicyFactoryTest {
             }
             AuthorizerPolicy policy = factory.allow(principal(granted.toArray(String[]::new)), REQUEST);
             for (RouteScopes.Route route : API.routes()) {
-                boolean expected = route.permits(java.util.Set.copyOf(granted));
+                boolean expected = route.permits(Set.copyOf(granted));
                 for (String sample : RouteSamples.canonical(route)) {
                     assertThat(policy.allows(PREFIX + sample)).as("%s (%s) for a token with %s; policy %s", sample, route, granted, policy.statements())
                             .isEqualTo(expected);
@@ -87,7 +89,7 @@ class PolicyFactoryTest {
 
     /** Finding 1: each of these first requests got the whole stage, cached for the token. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {
+    @ValueSource(strings = {
         "GET/orders/", "GET/hello-world/", "GET/orders//", "HEAD/orders", "GET/hello%2Dworld", "GET/Orders", "GET/nowhere", "get/orders",
         "GET//orders", "GET/orders/42%2Fstatus", "GET/"})
     void shouldGiveTheSamePolicyWhateverTheFirstRequest(String first) {

@@ -10,6 +10,7 @@ import dev.gatehouse.authorizer.keys.JwksKeySource;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.common.RsaJwk;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -94,7 +95,7 @@ public final class TestKeys {
 
     /** The single test issuer (RS256) with the test audience. */
     public static IssuerConfig issuer() {
-        return IssuerConfig.of(ISSUER, java.net.URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), java.util.List.of(AUDIENCE));
+        return IssuerConfig.of(ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(AUDIENCE));
     }
 
     /** A key source for the test issuer over {@code fetcher}, with the default policy. */

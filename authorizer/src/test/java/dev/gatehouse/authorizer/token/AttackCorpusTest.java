@@ -17,8 +17,10 @@ import dev.gatehouse.authorizer.testing.RawTokens;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ class AttackCorpusTest {
             fetches.incrementAndGet();
             return keys.fetch(budget);
         }, config.keySets(), clock, new KeySetStats());
-        source.hydrate(java.time.Duration.ofSeconds(1));
+        source.hydrate(Duration.ofSeconds(1));
         fetches.set(0);
         verifier = new TokenVerifier(config.issuers(), config.tokens(), issuer -> source, clock);
     }
@@ -124,10 +126,10 @@ class AttackCorpusTest {
         byte[] signature = Base64.getUrlDecoder().decode(p[2]);
         String standardAlphabet = Base64.getEncoder().withoutPadding().encodeToString(signature);
         String lastCharFlipped = p[2].substring(0, p[2].length() - 1) + (char) (p[2].charAt(p[2].length() - 1) ^ 1);
-        byte[] longer = java.util.Arrays.copyOf(signature, signature.length + 1);
+        byte[] longer = Arrays.copyOf(signature, signature.length + 1);
         byte[] leadingZero = new byte[signature.length + 1];
         System.arraycopy(signature, 0, leadingZero, 1, signature.length);
-        byte[] shorter = java.util.Arrays.copyOf(signature, signature.length - 1);
+        byte[] shorter = Arrays.copyOf(signature, signature.length - 1);
         String attackerJwk = new ObjectMapper().writeValueAsString(ATTACKER.jwk());
         return Stream.of(
                 attack("alg none", RawTokens.b64("{\"alg\":\"none\",\"kid\":\"key-1\"}") + "." + p[1] + ".", Reason.ALGORITHM_NOT_ALLOWED),

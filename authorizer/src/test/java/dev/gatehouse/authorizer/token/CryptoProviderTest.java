@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class CryptoProviderTest {
         Map<String, String> env = Map.of("TOKEN_ISSUER", TestKeys.ISSUER, "JWKS_URI", "https://x.example/jwks.json", "AUDIENCE", TestKeys.AUDIENCE);
         assertThat(AuthorizerConfig.fromEnv(env).crypto()).isEqualTo(CryptoProvider.ACCP);
 
-        Map<String, String> jdk = new java.util.HashMap<>(env);
+        Map<String, String> jdk = new HashMap<>(env);
         jdk.put("CRYPTO_PROVIDER", " JDK ");
         assertThat(AuthorizerConfig.fromEnv(jdk).crypto()).isEqualTo(CryptoProvider.JDK);
 
@@ -56,7 +58,7 @@ class CryptoProviderTest {
         TestKeys keys = TestKeys.generate("key-1");
         for (CryptoProvider choice : CryptoProvider.values()) {
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-            AuthorizerConfig config = new AuthorizerConfig(java.util.List.of(TestKeys.issuer()), TokenRules.DEFAULT, KeySetPolicy.DEFAULT,
+            AuthorizerConfig config = new AuthorizerConfig(List.of(TestKeys.issuer()), TokenRules.DEFAULT, KeySetPolicy.DEFAULT,
                     AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, choice);
             TokenVerifier verifier = new TokenVerifier(config.issuers(), config.tokens(), issuer -> TestKeys.keySource(TestKeys.fetcher(keys), clock),
                     clock, choice.resolve().provider());

@@ -17,11 +17,15 @@ import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,12 +170,12 @@ class HardenedVerificationTest {
     /** Signs {@code header.payload} with RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt), which java-jwt cannot. */
     private static String pss(String header, String payload) throws Exception {
         Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-        String signingInput = base64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
-                + base64.encodeToString(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        java.security.Signature signature = java.security.Signature.getInstance("RSASSA-PSS");
-        signature.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1", java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+        String signingInput = base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        Signature signature = Signature.getInstance("RSASSA-PSS");
+        signature.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
         signature.initSign(KEYS.privateKey);
-        signature.update(signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
         return signingInput + "." + base64.encodeToString(signature.sign());
     }
 

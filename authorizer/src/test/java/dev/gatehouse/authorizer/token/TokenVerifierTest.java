@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.authorizer.AuthorizerConfig;
-import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.KeySetFailure;
 import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.keys.IssuerConfig;
 import dev.gatehouse.authorizer.keys.JwksFetcher;
@@ -24,10 +25,12 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -238,11 +241,11 @@ class TokenVerifierTest {
 
     @Test
     void shouldNotTrustPublishedKeysThatAreNotUsableRs256SigningKeysAndSaySo() {
-        Map<String, Object> encryptionKey = new java.util.HashMap<>(KEYS.jwk());
+        Map<String, Object> encryptionKey = new HashMap<>(KEYS.jwk());
         encryptionKey.put("use", "enc");
         assertRejected(verifier(jwks(encryptionKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
 
-        Map<String, Object> otherAlgorithm = new java.util.HashMap<>(KEYS.jwk());
+        Map<String, Object> otherAlgorithm = new HashMap<>(KEYS.jwk());
         otherAlgorithm.put("alg", "RS512");
         assertRejected(verifier(jwks(otherAlgorithm)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
 
@@ -258,7 +261,7 @@ class TokenVerifierTest {
     void shouldRejectAKeyPinnedToAnotherAllowedAlgorithm() {
         AuthorizerConfig both = new AuthorizerConfig(List.of(new IssuerConfig(TestKeys.ISSUER, CONFIG.issuers().get(0).jwksUri(),
                 List.of(TestKeys.AUDIENCE), List.of("RS256", "RS512"))), TokenRules.DEFAULT, KeySetPolicy.DEFAULT, "Gatehouse");
-        Map<String, Object> pinnedTo512 = new java.util.HashMap<>(KEYS.jwk());
+        Map<String, Object> pinnedTo512 = new HashMap<>(KEYS.jwk());
         pinnedTo512.put("alg", "RS512");
 
         assertRejected(verifier(both, jwks(pinnedTo512)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
@@ -268,7 +271,7 @@ class TokenVerifierTest {
     private static JwksFetcher jwks(Map<String, Object> jwk) {
         byte[] body;
         try {
-            body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(Map.of("keys", List.of(jwk)));
+            body = new ObjectMapper().writeValueAsBytes(Map.of("keys", List.of(jwk)));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -289,7 +292,7 @@ class TokenVerifierTest {
 
     /** A header with every parameter the verifier reads. */
     private static Map<String, Object> fullHeader() {
-        Map<String, Object> header = new java.util.LinkedHashMap<>();
+        Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "RS256");
         header.put("typ", "JWT");
         header.put("kid", "key-1");
@@ -298,7 +301,7 @@ class TokenVerifierTest {
 
     /** A payload with every claim the verifier reads, so each claim's check runs in the presence of all the others. */
     private static Map<String, Object> fullPayload() {
-        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("iss", TestKeys.ISSUER);
         payload.put("sub", "m2m-client@clients");
         payload.put("aud", List.of(TestKeys.AUDIENCE, "https://unrelated.api"));
@@ -317,7 +320,7 @@ class TokenVerifierTest {
         Map<String, Object> payload = fullPayload();
         ("header".equals(part) ? header : payload).put(name, value);
         try {
-            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            ObjectMapper json = new ObjectMapper();
             return RawTokens.rs256(json.writeValueAsString(header), json.writeValueAsString(payload), KEYS.privateKey);
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -357,7 +360,7 @@ class TokenVerifierTest {
             }
         }
         for (Object value : List.of(number, bool, object, List.of(TestKeys.AUDIENCE, 42), List.of(TestKeys.AUDIENCE, Map.of()),
-                List.of(TestKeys.AUDIENCE, List.of()), java.util.Arrays.asList(TestKeys.AUDIENCE, null))) {
+                List.of(TestKeys.AUDIENCE, List.of()), Arrays.asList(TestKeys.AUDIENCE, null))) {
             rows.add(Arguments.of("payload", "aud", value));
         }
         for (String name : List.of("exp", "nbf", "iat")) {
