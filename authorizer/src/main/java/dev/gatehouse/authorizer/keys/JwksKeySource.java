@@ -2,11 +2,11 @@ package dev.gatehouse.authorizer.keys;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.KeySetFailure;
 import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.gatehouse.authorizer.token;
 
-import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -3,12 +3,12 @@ package dev.gatehouse.authorizer.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.authorizer.keys.JwksKeySource.Source;
-import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.KeySetFailure;
 import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
+import dev.gatehouse.authorizer.keys.JwksKeySource.Source;
 import dev.gatehouse.authorizer.testing.MutableClock;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.gatehouse.authorizer.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
+import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
