@@ -1,5 +1,6 @@
 package dev.gatehouse.local;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,36 @@ import java.util.Map;
  */
 record GatewayResponse(int status, Map<String, List<String>> headers, byte[] body) {
 
-    static final String MISSING_AUTHENTICATION_TOKEN = "Missing Authentication Token";
+    /** The message of API Gateway's 401, and the error message by which an authorizer asks for it. */
     static final String UNAUTHORIZED = "Unauthorized";
-    static final String ACCESS_DENIED = "User is not authorized to access this resource";
-    static final String INTERNAL_SERVER_ERROR = "Internal server error";
 
     GatewayResponse {
-        headers = Map.copyOf(headers);
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** 403 for an unknown stage, path or method. */
+    static GatewayResponse missingAuthenticationToken() {
+        return error(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+    }
+
+    /** 401: no identity, an identity the validation expression refuses, or the authorizer's {@code Unauthorized}. */
+    static GatewayResponse unauthorized() {
+        return error(401, "UnauthorizedException", UNAUTHORIZED);
+    }
+
+    /** 403: the authorizer's policy does not allow the method ARN. */
+    static GatewayResponse accessDenied() {
+        return error(403, "AccessDeniedException", "User is not authorized to access this resource");
+    }
+
+    /** 500: the authorizer failed or returned something API Gateway cannot use. */
+    static GatewayResponse authorizerConfigurationError() {
+        return error(500, "AuthorizerConfigurationException", null);
+    }
+
+    /** 502: the integration failed or returned a malformed proxy response. */
+    static GatewayResponse internalServerError() {
+        return error(502, "InternalServerErrorException", "Internal server error");
     }
 
     /** API Gateway's error response of {@code type}; {@code message} may be null (its {@code {"message": null}}). */

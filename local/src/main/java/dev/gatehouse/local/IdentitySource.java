@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 record IdentitySource(String text, List<Part> parts) {
 
-    static final String DEFAULT = "method.request.header.Authorization";
+    private static final String DEFAULT = "method.request.header.Authorization";
     private static final String HEADER = "method.request.header.";
     private static final String QUERY = "method.request.querystring.";
 

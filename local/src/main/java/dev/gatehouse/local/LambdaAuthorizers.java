@@ -1,6 +1,5 @@
 package dev.gatehouse.local;
 
-import static dev.gatehouse.local.GatewayResponse.ACCESS_DENIED;
 import static dev.gatehouse.local.GatewayResponse.UNAUTHORIZED;
 import static java.util.Objects.requireNonNull;
 
@@ -64,11 +63,11 @@ final class LambdaAuthorizers {
     Authorization authorize(AuthorizerDefinition authorizer, ProxyIntegration.Request request, String methodArn) {
         List<String> identity = authorizer.identitySource().values(request.headers(), request.query()).orElse(null);
         if (identity == null) {
-            return Authorization.denied(GatewayResponse.error(401, "UnauthorizedException", UNAUTHORIZED));
+            return Authorization.denied(GatewayResponse.unauthorized());
         }
         if (authorizer.type() == AuthorizerType.TOKEN && authorizer.validationExpression() != null
                 && !authorizer.validationExpression().matcher(identity.get(0)).matches()) {
-            return Authorization.denied(GatewayResponse.error(401, "UnauthorizedException", UNAUTHORIZED));
+            return Authorization.denied(GatewayResponse.unauthorized());
         }
         String cacheKey = authorizer.function() + "\u0000" + authorizer.identitySource().text() + "\u0000" + String.join("\u0000", identity);
         Instant now = clock.instant();
@@ -84,17 +83,17 @@ final class LambdaAuthorizers {
             latency = (System.nanoTime() - started) / 1_000_000;
             if (result.failed()) {
                 if (UNAUTHORIZED.equals(result.errorMessage())) {
-                    return Authorization.denied(GatewayResponse.error(401, "UnauthorizedException", UNAUTHORIZED));
+                    return Authorization.denied(GatewayResponse.unauthorized());
                 }
                 log.accept("gateway: authorizer " + function.name() + " failed (API Gateway answers 500): " + result.errorType() + ": "
                         + result.errorMessage());
-                return Authorization.denied(GatewayResponse.error(500, "AuthorizerConfigurationException", null));
+                return Authorization.denied(GatewayResponse.authorizerConfigurationError());
             }
             try {
                 decision = decision(result.payload());
             } catch (IllegalArgumentException e) {
                 log.accept("gateway: authorizer " + function.name() + " returned an invalid response (API Gateway answers 500): " + e.getMessage());
-                return Authorization.denied(GatewayResponse.error(500, "AuthorizerConfigurationException", null));
+                return Authorization.denied(GatewayResponse.authorizerConfigurationError());
             }
             if (authorizer.ttlSeconds() > 0) {
                 if (cache.size() >= MAX_CACHE_ENTRIES) {
@@ -107,7 +106,7 @@ final class LambdaAuthorizers {
             }
         }
         if (!decision.allows(methodArn)) {
-            return Authorization.denied(GatewayResponse.error(403, "AccessDeniedException", ACCESS_DENIED));
+            return Authorization.denied(GatewayResponse.accessDenied());
         }
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("principalId", decision.principalId());

@@ -76,7 +76,7 @@ public final class LocalApiGateway implements AutoCloseable {
             response = serve(exchange, requestId);
         } catch (RuntimeException e) {
             log.accept("gateway: request " + requestId + " failed: " + e);
-            response = GatewayResponse.error(502, "InternalServerErrorException", GatewayResponse.INTERNAL_SERVER_ERROR);
+            response = GatewayResponse.internalServerError();
         }
         Map<String, String> headers = new LinkedHashMap<>();
         response.headers().forEach((name, values) -> values.forEach(value -> exchange.getResponseHeaders().add(name, value)));
@@ -102,12 +102,12 @@ public final class LocalApiGateway implements AutoCloseable {
             return GatewayResponse.error(400, "BadRequestException", "Invalid request path: malformed percent-encoding");
         }
         if (segments.isEmpty() || !segments.get(0).equals(service.stage())) {
-            return GatewayResponse.error(403, "MissingAuthenticationTokenException", GatewayResponse.MISSING_AUTHENTICATION_TOKEN);
+            return GatewayResponse.missingAuthenticationToken();
         }
         List<String> resource = segments.subList(1, segments.size());
         Optional<RouteTable.Match> match = routes.match(method, resource);
         if (match.isEmpty()) {
-            return GatewayResponse.error(403, "MissingAuthenticationTokenException", GatewayResponse.MISSING_AUTHENTICATION_TOKEN);
+            return GatewayResponse.missingAuthenticationToken();
         }
         Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
         if (query == null) {
@@ -138,7 +138,7 @@ public final class LocalApiGateway implements AutoCloseable {
         LambdaFunction.Result result = function.invoke(Http.json(proxy.event(request, authorizerContext)));
         if (result.failed()) {
             log.accept("gateway: function " + function.name() + " failed: " + result.errorType() + ": " + result.errorMessage());
-            return GatewayResponse.error(502, "InternalServerErrorException", GatewayResponse.INTERNAL_SERVER_ERROR);
+            return GatewayResponse.internalServerError();
         }
         return proxy.response(function.name(), result.payload());
     }

@@ -140,7 +140,7 @@ final class ProxyIntegration {
             return new GatewayResponse(code, headers, body);
         } catch (IOException | IllegalArgumentException e) {
             log.accept("gateway: function " + function + " returned a malformed proxy response (API Gateway answers 502): " + e.getMessage());
-            return GatewayResponse.error(502, "InternalServerErrorException", GatewayResponse.INTERNAL_SERVER_ERROR);
+            return GatewayResponse.internalServerError();
         }
     }
 
