@@ -28,23 +28,34 @@ public final class __CLASS__ implements RequestHandler<APIGatewayProxyRequestEve
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The route is declared with {@code cors: true}: API Gateway answers the preflight, the function each response. */
-    private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json", "Access-Control-Allow-Origin", "*");
+    private static final Map<String, String> HEADERS =
+            Map.of("Content-Type", "application/json", "Access-Control-Allow-Origin", "*");
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        String method = event == null || event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(Locale.ROOT);
+        String method = event == null || event.getHttpMethod() == null
+                ? ""
+                : event.getHttpMethod().toUpperCase(Locale.ROOT);
         return switch (method) {
             case "GET" -> guarded(event, READ_SCOPE, 200, "read");
             case "POST" -> guarded(event, WRITE_SCOPE, 201, "write");
             default -> {
                 Optional<Principal> caller = AuthorizerContext.principalOf(event);
-                yield caller.isEmpty() ? ScopeGuard.unauthorized()
-                        : response(405, Map.of("message", "Method Not Allowed", "detail", "/__NAME__ answers GET and POST, not '" + method + "'."));
+                yield caller.isEmpty()
+                        ? ScopeGuard.unauthorized()
+                        : response(
+                                405,
+                                Map.of(
+                                        "message",
+                                        "Method Not Allowed",
+                                        "detail",
+                                        "/__NAME__ answers GET and POST, not '" + method + "'."));
             }
         };
     }
 
-    private static APIGatewayProxyResponseEvent guarded(APIGatewayProxyRequestEvent event, String scope, int status, String operation) {
+    private static APIGatewayProxyResponseEvent guarded(
+            APIGatewayProxyRequestEvent event, String scope, int status, String operation) {
         Optional<APIGatewayProxyResponseEvent> refused = ScopeGuard.requireScope(event, scope);
         if (refused.isPresent()) {
             return refused.get();
@@ -60,7 +71,10 @@ public final class __CLASS__ implements RequestHandler<APIGatewayProxyRequestEve
 
     private static APIGatewayProxyResponseEvent response(int status, Map<String, ?> body) {
         try {
-            return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(HEADERS).withBody(JSON.writeValueAsString(body));
+            return new APIGatewayProxyResponseEvent()
+                    .withStatusCode(status)
+                    .withHeaders(HEADERS)
+                    .withBody(JSON.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the response body as JSON", e);
         }

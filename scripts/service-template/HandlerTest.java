@@ -19,7 +19,9 @@ class __CLASS__Test {
 
     /** events/__NAME__-proxy.json: GET /__NAME__ by a caller granted read:__NAME__. */
     private static APIGatewayProxyRequestEvent sampleEvent() {
-        return EventLoader.loadApiGatewayRestEvent(Path.of(System.getProperty("gatehouse.events.dir"), "__NAME__-proxy.json").toString());
+        return EventLoader.loadApiGatewayRestEvent(
+                Path.of(System.getProperty("gatehouse.events.dir"), "__NAME__-proxy.json")
+                        .toString());
     }
 
     private static APIGatewayProxyRequestEvent withScope(APIGatewayProxyRequestEvent event, String scope) {
@@ -46,7 +48,8 @@ class __CLASS__Test {
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
 
         assertThat(response.getStatusCode()).isEqualTo(403);
-        assertThat(response.getHeaders().get("WWW-Authenticate")).contains("insufficient_scope", __CLASS__.WRITE_SCOPE);
+        assertThat(response.getHeaders().get("WWW-Authenticate"))
+                .contains("insufficient_scope", __CLASS__.WRITE_SCOPE);
         assertThat(JSON.readTree(response.getBody()).get("message").asText()).isEqualTo("Forbidden");
     }
 
@@ -58,7 +61,9 @@ class __CLASS__Test {
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(JSON.readTree(response.getBody()).get("operation").asText()).isEqualTo("write");
-        assertThat(handler.handleRequest(withScope(sampleEvent(), __CLASS__.WRITE_SCOPE), null).getStatusCode()).isEqualTo(403);
+        assertThat(handler.handleRequest(withScope(sampleEvent(), __CLASS__.WRITE_SCOPE), null)
+                        .getStatusCode())
+                .isEqualTo(403);
     }
 
     @Test
@@ -72,6 +77,8 @@ class __CLASS__Test {
 
     @Test
     void shouldAnswer405ForOtherMethods() {
-        assertThat(handler.handleRequest(sampleEvent().withHttpMethod("DELETE"), null).getStatusCode()).isEqualTo(405);
+        assertThat(handler.handleRequest(sampleEvent().withHttpMethod("DELETE"), null)
+                        .getStatusCode())
+                .isEqualTo(405);
     }
 }

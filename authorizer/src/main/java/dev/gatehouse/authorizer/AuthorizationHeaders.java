@@ -45,7 +45,8 @@ final class AuthorizationHeaders {
             return found;
         }
         if (found != null && !found.equals(value)) {
-            throw new TokenRejectedException(Reason.MALFORMED_AUTHORIZATION, "The request carries conflicting Authorization headers.");
+            throw new TokenRejectedException(
+                    Reason.MALFORMED_AUTHORIZATION, "The request carries conflicting Authorization headers.");
         }
         return value;
     }

@@ -77,12 +77,22 @@ final class Authorizer {
         cryptoFields.put("provider", crypto.name());
         crypto.fallbackReason().ifPresent(reason -> cryptoFields.put("fallbackReason", reason));
         log.note(null, "crypto_provider", cryptoFields);
-        TokenVerifier verifier = new TokenVerifier(config.issuers(), config.tokens(), issuer -> sources.computeIfAbsent(issuer.issuer(), i ->
-                new JwksKeySource(issuer, new HttpJwksFetcher(issuer.jwksUri(), config.keySets()), config.keySets(), clock, stats)),
-                clock, crypto.provider());
+        TokenVerifier verifier = new TokenVerifier(
+                config.issuers(),
+                config.tokens(),
+                issuer -> sources.computeIfAbsent(
+                        issuer.issuer(),
+                        i -> new JwksKeySource(
+                                issuer,
+                                new HttpJwksFetcher(issuer.jwksUri(), config.keySets()),
+                                config.keySets(),
+                                clock,
+                                stats)),
+                clock,
+                crypto.provider());
         hydrate(config, sources, log);
-        SnapStartPriming priming = new SnapStartPriming(List.copyOf(sources.values()), crypto.provider(), config.keySets(),
-                PRIMING_DECISIONS, PRIMING_BUDGET);
+        SnapStartPriming priming = new SnapStartPriming(
+                List.copyOf(sources.values()), crypto.provider(), config.keySets(), PRIMING_DECISIONS, PRIMING_BUDGET);
         priming.register();
         return new Authorizer(verifier, new PolicyFactory(routes), log, priming);
     }
@@ -131,8 +141,12 @@ final class Authorizer {
             throw e;
         } catch (RuntimeException e) {
             // Never let an unexpected failure look like a decision: log it and fail the invocation (500).
-            log.write(context, Entry.error("internal_error", token, resource, e.getClass().getName(), System.nanoTime() - started));
-            throw new IllegalStateException("The authorizer failed unexpectedly (" + e.getClass().getName() + "); no decision was made.", e);
+            log.write(
+                    context,
+                    Entry.error(
+                            "internal_error", token, resource, e.getClass().getName(), System.nanoTime() - started));
+            throw new IllegalStateException(
+                    "The authorizer failed unexpectedly (" + e.getClass().getName() + "); no decision was made.", e);
         }
     }
 }

@@ -54,7 +54,11 @@ import java.util.Set;
  * @param crypto which provider verifies RSA signatures (ACCP by default, with a fallback to the JDK)
  */
 public record AuthorizerConfig(
-        List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace, CryptoProvider crypto) {
+        List<IssuerConfig> issuers,
+        TokenRules tokens,
+        KeySetPolicy keySets,
+        String metricsNamespace,
+        CryptoProvider crypto) {
 
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
 
@@ -67,7 +71,8 @@ public record AuthorizerConfig(
         requireNonNull(metricsNamespace, "metricsNamespace is null");
         requireNonNull(crypto, "crypto is null");
         if (issuers.isEmpty()) {
-            throw new ConfigurationException("At least one issuer is required: set " + TOKEN_ISSUER + ", " + JWKS_URI + " and " + AUDIENCE + ", or " + ISSUERS);
+            throw new ConfigurationException("At least one issuer is required: set " + TOKEN_ISSUER + ", " + JWKS_URI
+                    + " and " + AUDIENCE + ", or " + ISSUERS);
         }
         Set<String> seen = new HashSet<>();
         for (IssuerConfig issuer : issuers) {
@@ -76,18 +81,24 @@ public record AuthorizerConfig(
             }
         }
         if (metricsNamespace.isBlank() || metricsNamespace.length() > 255) {
-            throw new ConfigurationException(METRICS_NAMESPACE + " must be a non-blank CloudWatch namespace of at most 255 characters");
+            throw new ConfigurationException(
+                    METRICS_NAMESPACE + " must be a non-blank CloudWatch namespace of at most 255 characters");
         }
     }
 
     /** A configuration with the default crypto provider (ACCP, falling back to the JDK). */
-    public AuthorizerConfig(List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace) {
+    public AuthorizerConfig(
+            List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace) {
         this(issuers, tokens, keySets, metricsNamespace, CryptoProvider.ACCP);
     }
 
     /** One RS256 issuer with default checks, key-set policy, metrics namespace and crypto provider. */
     public static AuthorizerConfig of(String issuer, URI jwksUri, List<String> audiences) {
-        return new AuthorizerConfig(List.of(IssuerConfig.of(issuer, jwksUri, audiences)), TokenRules.DEFAULT, KeySetPolicy.DEFAULT, DEFAULT_METRICS_NAMESPACE);
+        return new AuthorizerConfig(
+                List.of(IssuerConfig.of(issuer, jwksUri, audiences)),
+                TokenRules.DEFAULT,
+                KeySetPolicy.DEFAULT,
+                DEFAULT_METRICS_NAMESPACE);
     }
 
     /** The same configuration with other key-set settings. */
@@ -119,38 +130,64 @@ public record AuthorizerConfig(
         TokenRules tokens = new TokenRules(
                 Duration.ofSeconds(optionalLong(env, TOKEN_LEEWAY_SECONDS, TokenRules.DEFAULT_LEEWAY.toSeconds())),
                 Optional.ofNullable(env.get(TOKEN_TYPE)).filter(v -> !v.isBlank()),
-                present(env, TOKEN_MAX_LIFETIME_SECONDS) ? Optional.of(Duration.ofSeconds(optionalLong(env, TOKEN_MAX_LIFETIME_SECONDS, 0))) : Optional.empty(),
-                present(env, TOKEN_REQUIRED_CLAIMS) ? list(env.get(TOKEN_REQUIRED_CLAIMS), TOKEN_REQUIRED_CLAIMS) : List.of());
+                present(env, TOKEN_MAX_LIFETIME_SECONDS)
+                        ? Optional.of(Duration.ofSeconds(optionalLong(env, TOKEN_MAX_LIFETIME_SECONDS, 0)))
+                        : Optional.empty(),
+                present(env, TOKEN_REQUIRED_CLAIMS)
+                        ? list(env.get(TOKEN_REQUIRED_CLAIMS), TOKEN_REQUIRED_CLAIMS)
+                        : List.of());
         KeySetPolicy keySets = new KeySetPolicy(
-                Duration.ofMillis(optionalLong(env, JWKS_CONNECT_TIMEOUT_MILLIS, KeySetPolicy.DEFAULT_CONNECT_TIMEOUT.toMillis())),
-                Duration.ofMillis(optionalLong(env, JWKS_READ_TIMEOUT_MILLIS, KeySetPolicy.DEFAULT_READ_TIMEOUT.toMillis())),
+                Duration.ofMillis(optionalLong(
+                        env, JWKS_CONNECT_TIMEOUT_MILLIS, KeySetPolicy.DEFAULT_CONNECT_TIMEOUT.toMillis())),
+                Duration.ofMillis(
+                        optionalLong(env, JWKS_READ_TIMEOUT_MILLIS, KeySetPolicy.DEFAULT_READ_TIMEOUT.toMillis())),
                 (int) Math.min(Integer.MAX_VALUE, optionalLong(env, JWKS_MAX_BYTES, KeySetPolicy.DEFAULT_MAX_BYTES)),
                 Duration.ofSeconds(optionalLong(env, JWKS_TTL_SECONDS, KeySetPolicy.DEFAULT_TTL.toSeconds())),
-                Duration.ofSeconds(optionalLong(env, JWKS_MAX_STALE_SECONDS, KeySetPolicy.DEFAULT_MAX_STALE.toSeconds())),
+                Duration.ofSeconds(
+                        optionalLong(env, JWKS_MAX_STALE_SECONDS, KeySetPolicy.DEFAULT_MAX_STALE.toSeconds())),
                 Duration.ofSeconds(optionalLong(env, JWKS_COOLDOWN_SECONDS, KeySetPolicy.DEFAULT_COOLDOWN.toSeconds())),
-                Duration.ofMillis(optionalLong(env, JWKS_FAILURE_BACKOFF_MILLIS, KeySetPolicy.DEFAULT_FAILURE_BACKOFF.toMillis())),
-                Duration.ofSeconds(optionalLong(env, JWKS_NEGATIVE_CACHE_SECONDS, KeySetPolicy.DEFAULT_NEGATIVE_TTL.toSeconds())),
-                Duration.ofMillis(optionalLong(env, JWKS_INIT_BUDGET_MILLIS, KeySetPolicy.DEFAULT_INIT_BUDGET.toMillis())));
-        String namespace = present(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE).strip() : DEFAULT_METRICS_NAMESPACE;
-        CryptoProvider crypto = present(env, CRYPTO_PROVIDER) ? CryptoProvider.parse(env.get(CRYPTO_PROVIDER), CRYPTO_PROVIDER) : CryptoProvider.ACCP;
+                Duration.ofMillis(optionalLong(
+                        env, JWKS_FAILURE_BACKOFF_MILLIS, KeySetPolicy.DEFAULT_FAILURE_BACKOFF.toMillis())),
+                Duration.ofSeconds(
+                        optionalLong(env, JWKS_NEGATIVE_CACHE_SECONDS, KeySetPolicy.DEFAULT_NEGATIVE_TTL.toSeconds())),
+                Duration.ofMillis(
+                        optionalLong(env, JWKS_INIT_BUDGET_MILLIS, KeySetPolicy.DEFAULT_INIT_BUDGET.toMillis())));
+        String namespace =
+                present(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE).strip() : DEFAULT_METRICS_NAMESPACE;
+        CryptoProvider crypto = present(env, CRYPTO_PROVIDER)
+                ? CryptoProvider.parse(env.get(CRYPTO_PROVIDER), CRYPTO_PROVIDER)
+                : CryptoProvider.ACCP;
         return new AuthorizerConfig(issuers, tokens, keySets, namespace, crypto);
     }
 
     private static IssuerConfig singleIssuer(Map<String, String> env) {
-        String issuer = required(env, TOKEN_ISSUER, "the exact issuer of your tokens, e.g. https://YOUR_TENANT.auth0.com/ (or set " + ISSUERS + ")");
-        URI jwksUri = parseUri(required(env, JWKS_URI, "the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json"), JWKS_URI);
-        List<String> audiences = list(required(env, AUDIENCE, "your API identifier (one value or a comma-separated list)"), AUDIENCE);
-        List<String> algorithms = present(env, TOKEN_ALGORITHMS) ? list(env.get(TOKEN_ALGORITHMS), TOKEN_ALGORITHMS) : IssuerConfig.DEFAULT_ALGORITHMS;
+        String issuer = required(
+                env,
+                TOKEN_ISSUER,
+                "the exact issuer of your tokens, e.g. https://YOUR_TENANT.auth0.com/ (or set " + ISSUERS + ")");
+        URI jwksUri = parseUri(
+                required(
+                        env,
+                        JWKS_URI,
+                        "the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json"),
+                JWKS_URI);
+        List<String> audiences =
+                list(required(env, AUDIENCE, "your API identifier (one value or a comma-separated list)"), AUDIENCE);
+        List<String> algorithms = present(env, TOKEN_ALGORITHMS)
+                ? list(env.get(TOKEN_ALGORITHMS), TOKEN_ALGORITHMS)
+                : IssuerConfig.DEFAULT_ALGORITHMS;
         return new IssuerConfig(issuer, jwksUri, audiences, algorithms);
     }
 
     private static List<IssuerConfig> issuersFromJson(Map<String, String> env) {
         for (String simple : List.of(TOKEN_ISSUER, JWKS_URI, AUDIENCE, TOKEN_ALGORITHMS)) {
             if (present(env, simple)) {
-                throw new ConfigurationException(ISSUERS + " and " + simple + " are both set; use either the single-issuer variables or " + ISSUERS);
+                throw new ConfigurationException(ISSUERS + " and " + simple
+                        + " are both set; use either the single-issuer variables or " + ISSUERS);
             }
         }
-        String expected = ISSUERS + " must be a JSON array of objects {\"issuer\":..., \"jwksUri\":..., \"audiences\":[...], \"algorithms\":[...] (optional, default [\"RS256\"])}";
+        String expected = ISSUERS
+                + " must be a JSON array of objects {\"issuer\":..., \"jwksUri\":..., \"audiences\":[...], \"algorithms\":[...] (optional, default [\"RS256\"])}";
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(env.get(ISSUERS));
@@ -173,9 +210,12 @@ public record AuthorizerConfig(
             }
             String issuer = text(entry, "issuer", expected);
             URI jwksUri = parseUri(text(entry, "jwksUri", expected), ISSUERS + " jwksUri of " + issuer);
-            List<String> audiences = strings(entry.get("audiences"), expected + "; 'audiences' of " + issuer + " must be an array of strings");
+            List<String> audiences = strings(
+                    entry.get("audiences"), expected + "; 'audiences' of " + issuer + " must be an array of strings");
             List<String> algorithms = entry.has("algorithms")
-                    ? strings(entry.get("algorithms"), expected + "; 'algorithms' of " + issuer + " must be an array of strings")
+                    ? strings(
+                            entry.get("algorithms"),
+                            expected + "; 'algorithms' of " + issuer + " must be an array of strings")
                     : IssuerConfig.DEFAULT_ALGORITHMS;
             issuers.add(new IssuerConfig(issuer, jwksUri, audiences, algorithms));
         }

@@ -50,12 +50,14 @@ public final class AuthorizerHandler implements RequestHandler<RestAuthorizerEve
     /** The runtime's entry point: the event with its {@code multiValueHeaders}. */
     @Override
     public IamPolicyResponseV1 handleRequest(RestAuthorizerEvent event, Context context) {
-        return respond(authorizer.decide(RestAuthorizerEvents.read(event, event == null ? null : event.getMultiValueHeaders()), context));
+        return respond(authorizer.decide(
+                RestAuthorizerEvents.read(event, event == null ? null : event.getMultiValueHeaders()), context));
     }
 
     /** For callers holding the library's event type, which has no {@code multiValueHeaders}. */
     public IamPolicyResponseV1 handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
-        Map<String, List<String>> multiValueHeaders = event instanceof RestAuthorizerEvent rest ? rest.getMultiValueHeaders() : null;
+        Map<String, List<String>> multiValueHeaders =
+                event instanceof RestAuthorizerEvent rest ? rest.getMultiValueHeaders() : null;
         return respond(authorizer.decide(RestAuthorizerEvents.read(event, multiValueHeaders), context));
     }
 

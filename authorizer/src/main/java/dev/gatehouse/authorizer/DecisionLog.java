@@ -39,7 +39,9 @@ final class DecisionLog {
 
     /** Outcome of one decision. */
     enum Outcome {
-        ALLOW("allow", "Allow"), UNAUTHORIZED("unauthorized", "Unauthorized"), ERROR("error", "Error");
+        ALLOW("allow", "Allow"),
+        UNAUTHORIZED("unauthorized", "Unauthorized"),
+        ERROR("error", "Error");
 
         final String code;
         final String metric;
@@ -66,31 +68,64 @@ final class DecisionLog {
 
         /** A valid token. */
         static Entry allowed(String token, VerifiedToken verified, String resource, long latencyNanos) {
-            return new Entry(Outcome.ALLOW, "token_valid", token, verified.keyId(), null, verified.principal(), verified.keySource(),
-                    verified.keyAge(), resource, null, latencyNanos);
+            return new Entry(
+                    Outcome.ALLOW,
+                    "token_valid",
+                    token,
+                    verified.keyId(),
+                    null,
+                    verified.principal(),
+                    verified.keySource(),
+                    verified.keyAge(),
+                    resource,
+                    null,
+                    latencyNanos);
         }
 
         /** A missing or unacceptable token; {@code token} may be null (none was found). */
         static Entry rejected(String token, TokenRejectedException why, String resource, long latencyNanos) {
-            return new Entry(Outcome.UNAUTHORIZED, why.reason(), token, why.keyId(), why.claimedIssuer(), null, null, null, resource,
-                    why.getMessage(), latencyNanos);
+            return new Entry(
+                    Outcome.UNAUTHORIZED,
+                    why.reason(),
+                    token,
+                    why.keyId(),
+                    why.claimedIssuer(),
+                    null,
+                    null,
+                    null,
+                    resource,
+                    why.getMessage(),
+                    latencyNanos);
         }
 
         /** No key could verify the token because the key set could not be had. */
         static Entry keysUnavailable(String token, KeysUnavailableException why, String resource, long latencyNanos) {
-            return new Entry(Outcome.ERROR, why.reason(), token, why.keyId(), null, null, null, null, resource, why.getMessage(),
+            return new Entry(
+                    Outcome.ERROR,
+                    why.reason(),
+                    token,
+                    why.keyId(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    resource,
+                    why.getMessage(),
                     latencyNanos);
         }
 
         /** Any other failure to decide; {@code token} and {@code resource} may be null. */
         static Entry error(String reason, String token, String resource, String detail, long latencyNanos) {
-            return new Entry(Outcome.ERROR, reason, token, null, null, null, null, null, resource, detail, latencyNanos);
+            return new Entry(
+                    Outcome.ERROR, reason, token, null, null, null, null, null, resource, detail, latencyNanos);
         }
     }
 
     private static final int MAX_VALUE_LENGTH = 256;
     /** One digest per thread: looking the algorithm up among the providers on every request costs more than hashing. */
-    private static final ThreadLocal<MessageDigest> JDK_SHA_256 = ThreadLocal.withInitial(() -> sha256(Optional.empty()));
+    private static final ThreadLocal<MessageDigest> JDK_SHA_256 =
+            ThreadLocal.withInitial(() -> sha256(Optional.empty()));
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<String> fallback;
@@ -107,7 +142,8 @@ final class DecisionLog {
     }
 
     /** @param digests the provider of the token hash's SHA-256, or empty for the JDK's */
-    DecisionLog(Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock, Optional<Provider> digests) {
+    DecisionLog(
+            Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock, Optional<Provider> digests) {
         this.fallback = requireNonNull(fallback, "fallback is null");
         this.stats = requireNonNull(stats, "stats is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
@@ -128,12 +164,18 @@ final class DecisionLog {
         safeField(line, "outcome", entry.outcome().code);
         safeField(line, "reason", entry.reason());
         field(line, "kid", truncate(entry.keyId()));
-        field(line, "issuer", truncate(entry.principal() != null ? entry.principal().issuer() : entry.issuer()));
+        field(
+                line,
+                "issuer",
+                truncate(entry.principal() != null ? entry.principal().issuer() : entry.issuer()));
         if (entry.principal() != null) {
             field(line, "clientId", entry.principal().clientId().orElse(null));
             field(line, "principalId", entry.principal().subject());
         }
-        safeField(line, "keySource", entry.keySource() == null ? null : entry.keySource().code());
+        safeField(
+                line,
+                "keySource",
+                entry.keySource() == null ? null : entry.keySource().code());
         field(line, "resource", truncate(entry.resource()));
         field(line, "requestId", context == null ? null : context.getAwsRequestId());
         safeField(line, "tokenHash", tokenHash(entry.token(), sha256.get()));
@@ -158,8 +200,10 @@ final class DecisionLog {
         if (keyAge) {
             line.append(",\"KeyAge\":").append(entry.keyAge().toSeconds());
         }
-        line.append(",\"_aws\":{\"Timestamp\":").append(clock.millis())
-                .append(metricDirectives[(fetchLatency ? 1 : 0) + (keyAge ? 2 : 0)]).append("}}");
+        line.append(",\"_aws\":{\"Timestamp\":")
+                .append(clock.millis())
+                .append(metricDirectives[(fetchLatency ? 1 : 0) + (keyAge ? 2 : 0)])
+                .append("}}");
         emit(context, line.toString());
     }
 
@@ -169,8 +213,11 @@ final class DecisionLog {
         for (int variant = 0; variant < 4; variant++) {
             List<Map<String, String>> metrics = new ArrayList<>(List.of(
                     metric("DecisionLatency", "Milliseconds"),
-                    metric("Allow", "Count"), metric("Unauthorized", "Count"), metric("Error", "Count"),
-                    metric("JwksFetches", "Count"), metric("JwksFetchFailures", "Count")));
+                    metric("Allow", "Count"),
+                    metric("Unauthorized", "Count"),
+                    metric("Error", "Count"),
+                    metric("JwksFetches", "Count"),
+                    metric("JwksFetchFailures", "Count")));
             if ((variant & 1) != 0) {
                 metrics.add(metric("JwksFetchLatency", "Milliseconds"));
             }
@@ -178,8 +225,9 @@ final class DecisionLog {
                 metrics.add(metric("KeyAge", "Seconds"));
             }
             try {
-                directives[variant] = ",\"CloudWatchMetrics\":" + JSON.writeValueAsString(
-                        List.of(Map.of("Namespace", namespace, "Dimensions", List.of(List.of()), "Metrics", metrics)));
+                directives[variant] = ",\"CloudWatchMetrics\":"
+                        + JSON.writeValueAsString(List.of(
+                                Map.of("Namespace", namespace, "Dimensions", List.of(List.of()), "Metrics", metrics)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write the EMF metric directives", e);
             }
@@ -246,7 +294,9 @@ final class DecisionLog {
 
     private static MessageDigest sha256(Optional<Provider> provider) {
         try {
-            return provider.isPresent() ? MessageDigest.getInstance("SHA-256", provider.get()) : MessageDigest.getInstance("SHA-256");
+            return provider.isPresent()
+                    ? MessageDigest.getInstance("SHA-256", provider.get())
+                    : MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }

@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <p>Built once per container; thread-safe.
  */
-public final class HttpApiAuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
+public final class HttpApiAuthorizerHandler
+        implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> {
 
     private final Authorizer authorizer;
 
@@ -52,9 +53,11 @@ public final class HttpApiAuthorizerHandler implements RequestHandler<APIGateway
     static Map<String, String> withoutRouteScopes(Map<String, String> env) {
         // Present at all, even blank, is refused: a deployment that sets it expects it enforced.
         if (env.containsKey(RouteScopes.ROUTE_SCOPES)) {
-            throw new ConfigurationException(RouteScopes.ROUTE_SCOPES + " is set, but " + HttpApiAuthorizerHandler.class.getSimpleName()
-                    + " answers with simple responses, which cannot enforce per-route scopes; use "
-                    + HttpApiIamAuthorizerHandler.class.getName() + " (IAM policy responses) or unset " + RouteScopes.ROUTE_SCOPES);
+            throw new ConfigurationException(
+                    RouteScopes.ROUTE_SCOPES + " is set, but " + HttpApiAuthorizerHandler.class.getSimpleName()
+                            + " answers with simple responses, which cannot enforce per-route scopes; use "
+                            + HttpApiIamAuthorizerHandler.class.getName() + " (IAM policy responses) or unset "
+                            + RouteScopes.ROUTE_SCOPES);
         }
         return env;
     }
@@ -65,8 +68,14 @@ public final class HttpApiAuthorizerHandler implements RequestHandler<APIGateway
         if (decision instanceof Decision.Allowed allowed) {
             Map<String, String> values = new LinkedHashMap<>();
             AuthorizerContext.of(allowed.token().principal()).forEach((k, v) -> values.put(k, String.valueOf(v)));
-            return SimpleIAMPolicyResponse.builder().withIsAuthorized(true).withContext(values).build();
+            return SimpleIAMPolicyResponse.builder()
+                    .withIsAuthorized(true)
+                    .withContext(values)
+                    .build();
         }
-        return SimpleIAMPolicyResponse.builder().withIsAuthorized(false).withContext(Map.of()).build();
+        return SimpleIAMPolicyResponse.builder()
+                .withIsAuthorized(false)
+                .withContext(Map.of())
+                .build();
     }
 }

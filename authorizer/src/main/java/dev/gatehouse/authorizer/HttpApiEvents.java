@@ -28,7 +28,9 @@ final class HttpApiEvents {
             throw new InvalidEventException("The authorizer received no event.", null);
         }
         if (event.getVersion() != null && !event.getVersion().equals("2.0")) {
-            throw new InvalidEventException("The HTTP API authorizer expects payload format version 2.0, got '" + event.getVersion() + "'.", null);
+            throw new InvalidEventException(
+                    "The HTTP API authorizer expects payload format version 2.0, got '" + event.getVersion() + "'.",
+                    null);
         }
         try {
             return MethodArn.parse(event.getRouteArn());
@@ -63,8 +65,10 @@ final class HttpApiEvents {
             return header;
         }
         if (!identity.contains(header)) {
-            throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED_AUTHORIZATION,
-                    "The Authorization header is not one of the request's " + identity.size() + " identity-source values, which API Gateway caches the answer under.");
+            throw new TokenRejectedException(
+                    TokenRejectedException.Reason.MALFORMED_AUTHORIZATION,
+                    "The Authorization header is not one of the request's " + identity.size()
+                            + " identity-source values, which API Gateway caches the answer under.");
         }
         return header;
     }

@@ -18,7 +18,8 @@ import java.time.Clock;
  *
  * <p>Built once per container; thread-safe.
  */
-public final class HttpApiIamAuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, IamPolicyResponse> {
+public final class HttpApiIamAuthorizerHandler
+        implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, IamPolicyResponse> {
 
     private final Authorizer authorizer;
 

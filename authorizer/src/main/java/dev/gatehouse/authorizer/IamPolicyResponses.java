@@ -23,13 +23,20 @@ final class IamPolicyResponses {
 
     /** The REST API (payload 1.0) response. */
     static IamPolicyResponseV1 v1(AuthorizerPolicy policy) {
-        return map(policy, IamPolicyResponseV1.Statement::new, IamPolicyResponseV1.PolicyDocument::new,
+        return map(
+                policy,
+                IamPolicyResponseV1.Statement::new,
+                IamPolicyResponseV1.PolicyDocument::new,
                 (principalId, document, context) -> new IamPolicyResponseV1(principalId, document, context, null));
     }
 
     /** The HTTP API (payload 2.0) response. */
     static IamPolicyResponse v2(AuthorizerPolicy policy) {
-        return map(policy, IamPolicyResponse.Statement::new, IamPolicyResponse.PolicyDocument::new, IamPolicyResponse::new);
+        return map(
+                policy,
+                IamPolicyResponse.Statement::new,
+                IamPolicyResponse.PolicyDocument::new,
+                IamPolicyResponse::new);
     }
 
     private interface StatementType<S> {
@@ -44,13 +51,19 @@ final class IamPolicyResponses {
         R create(String principalId, D document, Map<String, Object> context);
     }
 
-    private static <S, D, R> R map(AuthorizerPolicy policy, StatementType<S> statementType, DocumentType<S, D> documentType,
+    private static <S, D, R> R map(
+            AuthorizerPolicy policy,
+            StatementType<S> statementType,
+            DocumentType<S, D> documentType,
             ResponseType<D, R> responseType) {
         List<S> statements = new ArrayList<>(policy.statements().size());
         for (PolicyStatement statement : policy.statements()) {
-            statements.add(statementType.create(PolicyStatement.ACTION, statement.effect().iamName(), statement.resources(), null));
+            statements.add(statementType.create(
+                    PolicyStatement.ACTION, statement.effect().iamName(), statement.resources(), null));
         }
-        return responseType.create(policy.principalId(), documentType.create(IamPolicyResponseV1.VERSION_2012_10_17, statements),
+        return responseType.create(
+                policy.principalId(),
+                documentType.create(IamPolicyResponseV1.VERSION_2012_10_17, statements),
                 new LinkedHashMap<>(policy.context()));
     }
 }

@@ -17,7 +17,8 @@ final class RestAuthorizerEvents {
      * The request an event holds: a {@code TOKEN} event's {@code authorizationToken}, or a {@code REQUEST} event's one
      * {@code Authorization} header (every value of {@code multiValueHeaders} included).
      */
-    static AuthorizationRequest read(APIGatewayCustomAuthorizerEvent event, Map<String, List<String>> multiValueHeaders) {
+    static AuthorizationRequest read(
+            APIGatewayCustomAuthorizerEvent event, Map<String, List<String>> multiValueHeaders) {
         String resource = event == null ? null : event.getMethodArn();
         try {
             MethodArn arn = methodArn(event);
@@ -25,8 +26,9 @@ final class RestAuthorizerEvents {
             String authorization = switch (type) {
                 case "TOKEN" -> event.getAuthorizationToken();
                 case "REQUEST" -> AuthorizationHeaders.single(event.getHeaders(), multiValueHeaders);
-                default -> throw new InvalidEventException(
-                        "The authorizer event type must be TOKEN or REQUEST, got '" + event.getType() + "'.", null);
+                default ->
+                    throw new InvalidEventException(
+                            "The authorizer event type must be TOKEN or REQUEST, got '" + event.getType() + "'.", null);
             };
             return AuthorizationRequest.of(resource, arn, authorization);
         } catch (AuthorizerException e) {

@@ -65,7 +65,12 @@ public final class SnapStartPriming implements Resource {
     private volatile int primed;
     private volatile int refreshed;
 
-    SnapStartPriming(Collection<JwksKeySource> keySources, Optional<Provider> crypto, KeySetPolicy keySets, int decisions, Duration budget) {
+    SnapStartPriming(
+            Collection<JwksKeySource> keySources,
+            Optional<Provider> crypto,
+            KeySetPolicy keySets,
+            int decisions,
+            Duration budget) {
         this.keySources = requireNonNull(keySources, "keySources is null");
         this.crypto = requireNonNull(crypto, "crypto is null");
         this.keySets = requireNonNull(keySets, "keySets is null");
@@ -79,8 +84,13 @@ public final class SnapStartPriming implements Resource {
      * org.crac refuses to call the hooks outside a real checkpoint. Touches no network and no real key, logs nothing.
      */
     public static int primeWithoutCheckpoint(CryptoProvider crypto) {
-        return new SnapStartPriming(List.of(), crypto.resolve().provider(), KeySetPolicy.DEFAULT, Authorizer.PRIMING_DECISIONS,
-                Authorizer.PRIMING_BUDGET).prime();
+        return new SnapStartPriming(
+                        List.of(),
+                        crypto.resolve().provider(),
+                        KeySetPolicy.DEFAULT,
+                        Authorizer.PRIMING_DECISIONS,
+                        Authorizer.PRIMING_BUDGET)
+                .prime();
     }
 
     /** Registers the hooks with the global CRaC context. The caller must keep a reference: contexts hold resources weakly. */
@@ -124,9 +134,10 @@ public final class SnapStartPriming implements Resource {
         byte[] jwks = jwks((RSAPublicKey) pair.getPublic());
         KeySetStats stats = new KeySetStats();
         JwksKeySource keys = new JwksKeySource(issuer, fetchBudget -> jwks, keySets, clock, stats);
-        Authorizer authorizer = new Authorizer(new TokenVerifier(List.of(issuer), TokenRules.DEFAULT, i -> keys, clock, crypto),
-                new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE,
-                clock, crypto));
+        Authorizer authorizer = new Authorizer(
+                new TokenVerifier(List.of(issuer), TokenRules.DEFAULT, i -> keys, clock, crypto),
+                new PolicyFactory(RouteScopes.wholeStage()),
+                new DecisionLog(line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, clock, crypto));
         MethodArn arn = MethodArn.parse(METHOD_ARN);
         List<String> tokens = tokens(pair, 32);
 
@@ -147,10 +158,18 @@ public final class SnapStartPriming implements Resource {
     private static List<String> tokens(KeyPair pair, int count) {
         Algorithm algorithm = Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate());
         Instant now = Instant.now();
-        return IntStream.range(0, count).mapToObj(i -> JWT.create()
-                .withKeyId(KEY_ID).withIssuer(ISSUER).withSubject("priming-" + i + "@clients").withAudience(AUDIENCE)
-                .withIssuedAt(now).withExpiresAt(now.plusSeconds(3600)).withClaim("azp", "priming-" + i)
-                .withClaim("scope", "prime:decisions").sign(algorithm)).toList();
+        return IntStream.range(0, count)
+                .mapToObj(i -> JWT.create()
+                        .withKeyId(KEY_ID)
+                        .withIssuer(ISSUER)
+                        .withSubject("priming-" + i + "@clients")
+                        .withAudience(AUDIENCE)
+                        .withIssuedAt(now)
+                        .withExpiresAt(now.plusSeconds(3600))
+                        .withClaim("azp", "priming-" + i)
+                        .withClaim("scope", "prime:decisions")
+                        .sign(algorithm))
+                .toList();
     }
 
     private static KeyPair keyPair() {

@@ -38,8 +38,12 @@ class AuthorizerConfigTest {
     void shouldReadRequiredVariablesAndApplyDefaults() {
         AuthorizerConfig config = AuthorizerConfig.fromEnv(env());
 
-        assertThat(config.issuers()).containsExactly(new IssuerConfig("https://tenant.auth0.com/",
-                URI.create("https://tenant.auth0.com/.well-known/jwks.json"), List.of("https://api.example.com"), List.of("RS256")));
+        assertThat(config.issuers())
+                .containsExactly(new IssuerConfig(
+                        "https://tenant.auth0.com/",
+                        URI.create("https://tenant.auth0.com/.well-known/jwks.json"),
+                        List.of("https://api.example.com"),
+                        List.of("RS256")));
         assertThat(config.tokens()).isEqualTo(TokenRules.DEFAULT);
         assertThat(config.tokens().leeway()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.keySets()).isEqualTo(KeySetPolicy.DEFAULT);
@@ -50,7 +54,8 @@ class AuthorizerConfigTest {
 
     @Test
     void shouldSplitCommaSeparatedAudiences() {
-        AuthorizerConfig config = AuthorizerConfig.fromEnv(env("AUDIENCE", " https://a.example , https://b.example,https://a.example"));
+        AuthorizerConfig config =
+                AuthorizerConfig.fromEnv(env("AUDIENCE", " https://a.example , https://b.example,https://a.example"));
 
         assertThat(config.issuers().get(0).audiences()).containsExactly("https://a.example", "https://b.example");
     }
@@ -83,15 +88,17 @@ class AuthorizerConfigTest {
     }
 
     @ParameterizedTest(name = "should reject JWKS_URI {0}")
-    @ValueSource(strings = {
-            "http://tenant.auth0.com/.well-known/jwks.json",
-            "http://10.0.0.1/jwks.json",
-            "ftp://tenant.auth0.com/jwks.json",
-            "tenant.auth0.com/.well-known/jwks.json",
-            "https://tenant.auth0.com",
-            "https://user:pw@tenant.auth0.com/jwks.json",
-            "https://tenant.auth0.com/jwks.json#keys",
-            "not a url"})
+    @ValueSource(
+            strings = {
+                "http://tenant.auth0.com/.well-known/jwks.json",
+                "http://10.0.0.1/jwks.json",
+                "ftp://tenant.auth0.com/jwks.json",
+                "tenant.auth0.com/.well-known/jwks.json",
+                "https://tenant.auth0.com",
+                "https://user:pw@tenant.auth0.com/jwks.json",
+                "https://tenant.auth0.com/jwks.json#keys",
+                "not a url"
+            })
     void shouldRejectUnsafeOrIncompleteJwksUri(String uri) {
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env("JWKS_URI", uri)))
                 .isInstanceOf(ConfigurationException.class)
@@ -99,31 +106,42 @@ class AuthorizerConfigTest {
     }
 
     @ParameterizedTest(name = "should accept plain http for loopback {0}")
-    @ValueSource(strings = {"http://127.0.0.1:9000/.well-known/jwks.json", "http://localhost:9000/jwks", "http://[::1]:9000/jwks", "http://127.1.2.3/jwks"})
+    @ValueSource(
+            strings = {
+                "http://127.0.0.1:9000/.well-known/jwks.json",
+                "http://localhost:9000/jwks",
+                "http://[::1]:9000/jwks",
+                "http://127.1.2.3/jwks"
+            })
     void shouldAcceptPlainHttpOnlyForLoopback(String uri) {
-        assertThat(AuthorizerConfig.fromEnv(env("JWKS_URI", uri)).issuers().get(0).jwksUri()).isEqualTo(URI.create(uri));
+        assertThat(AuthorizerConfig.fromEnv(env("JWKS_URI", uri))
+                        .issuers()
+                        .get(0)
+                        .jwksUri())
+                .isEqualTo(URI.create(uri));
     }
 
     @ParameterizedTest(name = "should reject {0}={1}")
     @CsvSource({
-            "AUDIENCE, 'https://a.example,,https://b.example'",
-            "AUDIENCE, ','",
-            "TOKEN_LEEWAY_SECONDS, -1",
-            "TOKEN_LEEWAY_SECONDS, 301",
-            "TOKEN_LEEWAY_SECONDS, thirty",
-            "JWKS_CONNECT_TIMEOUT_MILLIS, 0",
-            "JWKS_READ_TIMEOUT_MILLIS, 60000",
-            "JWKS_READ_TIMEOUT_MILLIS, 1.5s",
-            "TOKEN_ALGORITHMS, HS256",
-            "TOKEN_ALGORITHMS, PS257",
-            "TOKEN_ALGORITHMS, none",
-            "JWKS_MAX_BYTES, 10",
-            "JWKS_TTL_SECONDS, 0",
-            "JWKS_MAX_STALE_SECONDS, -5",
-            "JWKS_COOLDOWN_SECONDS, 7200",
-            "JWKS_INIT_BUDGET_MILLIS, 60000",
-            "TOKEN_MAX_LIFETIME_SECONDS, 0",
-            "TOKEN_REQUIRED_CLAIMS, 'a,,b'"})
+        "AUDIENCE, 'https://a.example,,https://b.example'",
+        "AUDIENCE, ','",
+        "TOKEN_LEEWAY_SECONDS, -1",
+        "TOKEN_LEEWAY_SECONDS, 301",
+        "TOKEN_LEEWAY_SECONDS, thirty",
+        "JWKS_CONNECT_TIMEOUT_MILLIS, 0",
+        "JWKS_READ_TIMEOUT_MILLIS, 60000",
+        "JWKS_READ_TIMEOUT_MILLIS, 1.5s",
+        "TOKEN_ALGORITHMS, HS256",
+        "TOKEN_ALGORITHMS, PS257",
+        "TOKEN_ALGORITHMS, none",
+        "JWKS_MAX_BYTES, 10",
+        "JWKS_TTL_SECONDS, 0",
+        "JWKS_MAX_STALE_SECONDS, -5",
+        "JWKS_COOLDOWN_SECONDS, 7200",
+        "JWKS_INIT_BUDGET_MILLIS, 60000",
+        "TOKEN_MAX_LIFETIME_SECONDS, 0",
+        "TOKEN_REQUIRED_CLAIMS, 'a,,b'"
+    })
     void shouldFailNamingTheInvalidVariable(String name, String value) {
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env(name, value)))
                 .isInstanceOf(ConfigurationException.class)
@@ -142,7 +160,8 @@ class AuthorizerConfigTest {
 
     @Test
     void shouldRejectEmptyAudienceListInRecord() {
-        assertThatThrownBy(() -> AuthorizerConfig.of("https://tenant.auth0.com/", URI.create("https://tenant.auth0.com/jwks"), List.of()))
+        assertThatThrownBy(() -> AuthorizerConfig.of(
+                        "https://tenant.auth0.com/", URI.create("https://tenant.auth0.com/jwks"), List.of()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("AUDIENCE ");
     }
@@ -168,8 +187,17 @@ class AuthorizerConfigTest {
         assertThat(config.tokens().requiredType()).contains("at+jwt");
         assertThat(config.tokens().maxLifetime()).contains(Duration.ofDays(1));
         assertThat(config.tokens().requiredClaims()).containsExactly("azp", "gty");
-        assertThat(config.keySets()).isEqualTo(new KeySetPolicy(Duration.ofMillis(1000), Duration.ofMillis(1500), 4096, Duration.ofSeconds(60),
-                Duration.ZERO, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ZERO));
+        assertThat(config.keySets())
+                .isEqualTo(new KeySetPolicy(
+                        Duration.ofMillis(1000),
+                        Duration.ofMillis(1500),
+                        4096,
+                        Duration.ofSeconds(60),
+                        Duration.ZERO,
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(100),
+                        Duration.ofSeconds(10),
+                        Duration.ZERO));
         assertThat(config.metricsNamespace()).isEqualTo("Acme/Auth");
     }
 
@@ -180,20 +208,31 @@ class AuthorizerConfigTest {
                  {"issuer":"https://b.example/","jwksUri":"https://b.example/keys","audiences":["x","y"],"algorithms":["ES256"]}]
                 """));
 
-        assertThat(config.issuers()).containsExactly(
-                new IssuerConfig("https://a.auth0.com/", URI.create("https://a.auth0.com/.well-known/jwks.json"), List.of("https://api"), List.of("RS256")),
-                new IssuerConfig("https://b.example/", URI.create("https://b.example/keys"), List.of("x", "y"), List.of("ES256")));
+        assertThat(config.issuers())
+                .containsExactly(
+                        new IssuerConfig(
+                                "https://a.auth0.com/",
+                                URI.create("https://a.auth0.com/.well-known/jwks.json"),
+                                List.of("https://api"),
+                                List.of("RS256")),
+                        new IssuerConfig(
+                                "https://b.example/",
+                                URI.create("https://b.example/keys"),
+                                List.of("x", "y"),
+                                List.of("ES256")));
     }
 
     @ParameterizedTest(name = "should reject ISSUERS {0}")
-    @ValueSource(strings = {
-            "not json",
-            "{}",
-            "[]",
-            "[42]",
-            "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\"}]",
-            "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"],\"jku\":\"https://evil\"}]",
-            "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]},{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"y\"]}]"})
+    @ValueSource(
+            strings = {
+                "not json",
+                "{}",
+                "[]",
+                "[42]",
+                "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\"}]",
+                "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"],\"jku\":\"https://evil\"}]",
+                "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]},{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"y\"]}]"
+            })
     void shouldRejectMalformedIssuersJson(String json) {
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(Map.of("ISSUERS", json)))
                 .isInstanceOf(ConfigurationException.class)
@@ -202,7 +241,8 @@ class AuthorizerConfigTest {
 
     @Test
     void shouldRefuseIssuersTogetherWithTheSingleIssuerVariables() {
-        Map<String, String> env = env("ISSUERS", "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]}]");
+        Map<String, String> env =
+                env("ISSUERS", "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]}]");
 
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env))
                 .isInstanceOf(ConfigurationException.class)

@@ -64,15 +64,21 @@ class AuthorizerHandlerIT {
 
     private static AuthorizerHandler handlerFor(URI jwksUri, String... overrides) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "TOKEN_ISSUER", TestKeys.ISSUER,
-                "JWKS_URI", jwksUri.toString(),
-                "AUDIENCE", "https://unrelated.api," + TestKeys.AUDIENCE,
-                "JWKS_CONNECT_TIMEOUT_MILLIS", "500",
-                "JWKS_READ_TIMEOUT_MILLIS", "1000"));
+                "TOKEN_ISSUER",
+                TestKeys.ISSUER,
+                "JWKS_URI",
+                jwksUri.toString(),
+                "AUDIENCE",
+                "https://unrelated.api," + TestKeys.AUDIENCE,
+                "JWKS_CONNECT_TIMEOUT_MILLIS",
+                "500",
+                "JWKS_READ_TIMEOUT_MILLIS",
+                "1000"));
         for (int i = 0; i < overrides.length; i += 2) {
             env.put(overrides[i], overrides[i + 1]);
         }
-        return new AuthorizerHandler(Authorizer.create(AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage(), Clock.systemUTC(), line -> {}));
+        return new AuthorizerHandler(Authorizer.create(
+                AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage(), Clock.systemUTC(), line -> {}));
     }
 
     private static String token(TestKeys keys) {
@@ -124,11 +130,13 @@ class AuthorizerHandlerIT {
         assertThat(jwks.requests).as("key set fetched during initialisation").hasValue(1);
 
         decide(handler, token(KEYS));
-        IamPolicyResponseV1 second = handler.handleRequest(Events.authorizerEvent("authorizer-request.json", token(KEYS)), context);
+        IamPolicyResponseV1 second =
+                handler.handleRequest(Events.authorizerEvent("authorizer-request.json", token(KEYS)), context);
 
         assertThat(second.getPrincipalId()).isEqualTo("m2m-client@clients");
         assertThat(jwks.requests).as("no fetch on the warm path").hasValue(1);
-        assertThat(context.lines).allSatisfy(line -> assertThat(line).contains("\"keySource\":\"cache\"", "\"Allow\":1"));
+        assertThat(context.lines)
+                .allSatisfy(line -> assertThat(line).contains("\"keySource\":\"cache\"", "\"Allow\":1"));
     }
 
     @Test
@@ -137,16 +145,22 @@ class AuthorizerHandlerIT {
         AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_FAILURE_BACKOFF_MILLIS", "200");
 
         assertThatThrownBy(() -> decide(handler, token(KEYS)))
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_http_status"))
-                .message().isNotEqualTo("Unauthorized");
+                .isInstanceOfSatisfying(
+                        KeysUnavailableException.class,
+                        e -> assertThat(e.reason()).isEqualTo("jwks_http_status"))
+                .message()
+                .isNotEqualTo("Unauthorized");
         jwks.serve(TestKeys.jwks(KEYS));
 
-        eventually(Duration.ofSeconds(3), () -> assertThat(decide(handler, token(KEYS)).getPrincipalId()).isEqualTo("m2m-client@clients"));
+        eventually(
+                Duration.ofSeconds(3),
+                () -> assertThat(decide(handler, token(KEYS)).getPrincipalId()).isEqualTo("m2m-client@clients"));
     }
 
     @Test
     void shouldKeepUsingCachedKeysWhileTheJwksIsDownAfterWarmUpUpToTheMaximumStaleAge() {
-        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_TTL_SECONDS", "1", "JWKS_MAX_STALE_SECONDS", "2", "JWKS_FAILURE_BACKOFF_MILLIS", "0");
+        AuthorizerHandler handler = handlerFor(
+                jwks.uri(), "JWKS_TTL_SECONDS", "1", "JWKS_MAX_STALE_SECONDS", "2", "JWKS_FAILURE_BACKOFF_MILLIS", "0");
         jwks.fail(500, "oops");
         sleep(1100);
 
@@ -164,20 +178,36 @@ class AuthorizerHandlerIT {
         jwks.hang();
         AtomicReference<AuthorizerHandler> handler = new AtomicReference<>();
         Duration init = timed(() -> {
-            handler.set(handlerFor(jwks.uri(), "JWKS_CONNECT_TIMEOUT_MILLIS", "300", "JWKS_READ_TIMEOUT_MILLIS", "400", "JWKS_INIT_BUDGET_MILLIS", "500"));
+            handler.set(handlerFor(
+                    jwks.uri(),
+                    "JWKS_CONNECT_TIMEOUT_MILLIS",
+                    "300",
+                    "JWKS_READ_TIMEOUT_MILLIS",
+                    "400",
+                    "JWKS_INIT_BUDGET_MILLIS",
+                    "500"));
             return null;
         });
         assertThat(init).as("initialisation bounded by JWKS_INIT_BUDGET_MILLIS").isLessThan(Duration.ofMillis(1500));
 
         Duration invocation = timed(() -> decide(handler.get(), token(KEYS)));
-        assertThat(invocation).as("invocation bounded by connect + read timeout").isLessThan(Duration.ofMillis(1500));
+        assertThat(invocation)
+                .as("invocation bounded by connect + read timeout")
+                .isLessThan(Duration.ofMillis(1500));
         assertThat(context.lines.getLast()).contains("\"outcome\":\"error\"", "\"reason\":\"jwks_timeout\"");
     }
 
     @Test
     void shouldBoundTheWholeFetchWhenTheJwksTricklesItsBody() {
         jwks.trickle();
-        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_CONNECT_TIMEOUT_MILLIS", "300", "JWKS_READ_TIMEOUT_MILLIS", "400", "JWKS_INIT_BUDGET_MILLIS", "0");
+        AuthorizerHandler handler = handlerFor(
+                jwks.uri(),
+                "JWKS_CONNECT_TIMEOUT_MILLIS",
+                "300",
+                "JWKS_READ_TIMEOUT_MILLIS",
+                "400",
+                "JWKS_INIT_BUDGET_MILLIS",
+                "0");
 
         Duration invocation = timed(() -> decide(handler, token(KEYS)));
 
@@ -193,8 +223,14 @@ class AuthorizerHandlerIT {
         try (JwksServer.Trickler slow = part.equals("body")
                 ? JwksServer.Trickler.body(TestKeys.jwks(KEYS) + " ".repeat(2000), 150)
                 : JwksServer.Trickler.head(TestKeys.jwks(KEYS), 2000, 150)) {
-            AuthorizerHandler handler = handlerFor(slow.uri(), "JWKS_CONNECT_TIMEOUT_MILLIS", "300", "JWKS_READ_TIMEOUT_MILLIS", "400",
-                    "JWKS_INIT_BUDGET_MILLIS", "0");
+            AuthorizerHandler handler = handlerFor(
+                    slow.uri(),
+                    "JWKS_CONNECT_TIMEOUT_MILLIS",
+                    "300",
+                    "JWKS_READ_TIMEOUT_MILLIS",
+                    "400",
+                    "JWKS_INIT_BUDGET_MILLIS",
+                    "0");
             AtomicReference<Throwable> failure = new AtomicReference<>();
 
             Duration invocation = timed(() -> {
@@ -206,27 +242,38 @@ class AuthorizerHandlerIT {
                 }
             });
 
-            assertThat(failure.get()).as("a key-set error (500), never Allow, never Unauthorized")
-                    .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_timeout"));
-            assertThat(invocation).as("bounded by the 700 ms budget (10x margin for a loaded machine)").isLessThan(Duration.ofMillis(7000));
+            assertThat(failure.get())
+                    .as("a key-set error (500), never Allow, never Unauthorized")
+                    .isInstanceOfSatisfying(
+                            KeysUnavailableException.class,
+                            e -> assertThat(e.reason()).isEqualTo("jwks_timeout"));
+            assertThat(invocation)
+                    .as("bounded by the 700 ms budget (10x margin for a loaded machine)")
+                    .isLessThan(Duration.ofMillis(7000));
             assertThat(slow.requests).hasPositiveValue();
         }
     }
 
     @ParameterizedTest(name = "should fail as a 500 ({2}) when the JWKS answers {0}")
-    @CsvSource(delimiter = '|', value = {
-            "500 | <html><body>Internal Server Error</body></html> | jwks_http_status",
-            "200 | <html><body>Login</body></html> | jwks_invalid",
-            "200 | {\"keys\": [ | jwks_invalid",
-            "200 | [1,2,3] | jwks_invalid",
-            "302 | moved | jwks_http_status"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "500 | <html><body>Internal Server Error</body></html> | jwks_http_status",
+                "200 | <html><body>Login</body></html> | jwks_invalid",
+                "200 | {\"keys\": [ | jwks_invalid",
+                "200 | [1,2,3] | jwks_invalid",
+                "302 | moved | jwks_http_status"
+            })
     void shouldFailAsA500WhenTheJwksAnswersGarbage(int status, String body, String reason) {
         jwks.fail(status, body);
         AuthorizerHandler handler = handlerFor(jwks.uri());
 
         assertThatThrownBy(() -> decide(handler, token(KEYS)))
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo(reason))
-                .message().isNotEqualTo("Unauthorized");
+                .isInstanceOfSatisfying(
+                        KeysUnavailableException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason))
+                .message()
+                .isNotEqualTo("Unauthorized");
     }
 
     @Test
@@ -235,7 +282,9 @@ class AuthorizerHandlerIT {
         AuthorizerHandler handler = handlerFor(jwks.uri());
 
         assertThatThrownBy(() -> decide(handler, token(KEYS)))
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_too_large"));
+                .isInstanceOfSatisfying(
+                        KeysUnavailableException.class,
+                        e -> assertThat(e.reason()).isEqualTo("jwks_too_large"));
     }
 
     @Test
@@ -248,8 +297,13 @@ class AuthorizerHandlerIT {
 
         assertThatThrownBy(() -> decide(handler, token(KEYS)))
                 .isInstanceOf(KeysUnavailableException.class)
-                .message().isNotEqualTo("Unauthorized").contains("JSON Web Key Set");
-        assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"error\"", "\"reason\":\"jwks_unavailable\"");
+                .message()
+                .isNotEqualTo("Unauthorized")
+                .contains("JSON Web Key Set");
+        assertThat(context.lines)
+                .singleElement()
+                .asString()
+                .contains("\"outcome\":\"error\"", "\"reason\":\"jwks_unavailable\"");
     }
 
     @Test
@@ -257,7 +311,10 @@ class AuthorizerHandlerIT {
         AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "1");
         jwks.serve(TestKeys.jwks(KEYS, ROTATED));
 
-        Duration took = eventually(Duration.ofSeconds(3), () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isNotNull());
+        Duration took = eventually(
+                Duration.ofSeconds(3),
+                () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId())
+                        .isNotNull());
 
         assertThat(took).isLessThan(Duration.ofMillis(2500));
         assertThat(jwks.requests.get()).isBetween(2, 3);
@@ -269,7 +326,9 @@ class AuthorizerHandlerIT {
         decide(handler, token(KEYS));
         jwks.serve(TestKeys.jwks(ROTATED));
 
-        eventually(Duration.ofSeconds(3), () -> assertThatThrownBy(() -> decide(handler, token(KEYS))).isInstanceOf(UnauthorizedException.class));
+        eventually(
+                Duration.ofSeconds(3),
+                () -> assertThatThrownBy(() -> decide(handler, token(KEYS))).isInstanceOf(UnauthorizedException.class));
 
         assertThat(context.lines.getLast()).contains("\"reason\":\"unknown_key_id\"", "\"kid\":\"key-1\"");
         assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isEqualTo("m2m-client@clients");
@@ -280,15 +339,22 @@ class AuthorizerHandlerIT {
         AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "1");
         long started = System.nanoTime();
         for (int i = 0; i < 300; i++) {
-            String forged = KEYS.sign(KEYS.token(Instant.now()).withKeyId(UUID.randomUUID().toString()));
+            String forged = KEYS.sign(
+                    KEYS.token(Instant.now()).withKeyId(UUID.randomUUID().toString()));
             assertThatThrownBy(() -> decide(handler, forged)).isInstanceOf(UnauthorizedException.class);
         }
         jwks.serve(TestKeys.jwks(KEYS, ROTATED));
-        Duration rotation = eventually(Duration.ofSeconds(3), () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isNotNull());
+        Duration rotation = eventually(
+                Duration.ofSeconds(3),
+                () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId())
+                        .isNotNull());
         double elapsedSeconds = (System.nanoTime() - started) / 1e9;
 
-        assertThat(rotation).as("a real rotation is delayed at most about one cool-down").isLessThan(Duration.ofMillis(2500));
-        assertThat(jwks.requests.get()).as("init + at most one fetch per cool-down (%.1f s elapsed)", elapsedSeconds)
+        assertThat(rotation)
+                .as("a real rotation is delayed at most about one cool-down")
+                .isLessThan(Duration.ofMillis(2500));
+        assertThat(jwks.requests.get())
+                .as("init + at most one fetch per cool-down (%.1f s elapsed)", elapsedSeconds)
                 .isLessThanOrEqualTo(2 + (int) Math.ceil(elapsedSeconds));
     }
 
@@ -307,8 +373,10 @@ class AuthorizerHandlerIT {
                     while (running.get()) {
                         List<TestKeys> usable = published.get();
                         TestKeys keys = usable.get(ThreadLocalRandom.current().nextInt(usable.size()));
-                        APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", token(keys));
-                        assertThat(handler.handleRequest(event, null).getPrincipalId()).isEqualTo("m2m-client@clients");
+                        APIGatewayCustomAuthorizerEvent event =
+                                Events.authorizerEvent("authorizer-token.json", token(keys));
+                        assertThat(handler.handleRequest(event, null).getPrincipalId())
+                                .isEqualTo("m2m-client@clients");
                         allowed.incrementAndGet();
                     }
                     return null;
@@ -318,12 +386,12 @@ class AuthorizerHandlerIT {
                 TestKeys previous = generations.get(g - 1);
                 TestKeys next = generations.get(g);
                 sleep(300);
-                jwks.serve(TestKeys.jwks(previous, next));   // publish the new key first...
-                published.set(List.of(previous, next));     // ...then start using it
+                jwks.serve(TestKeys.jwks(previous, next)); // publish the new key first...
+                published.set(List.of(previous, next)); // ...then start using it
                 sleep(300);
-                published.set(List.of(next));               // stop using the old key...
+                published.set(List.of(next)); // stop using the old key...
                 sleep(200);
-                jwks.serve(TestKeys.jwks(next));            // ...then remove it
+                jwks.serve(TestKeys.jwks(next)); // ...then remove it
             }
             sleep(1200);
             running.set(false);
@@ -346,9 +414,10 @@ class AuthorizerHandlerIT {
         try (JwksServer evil = new JwksServer()) {
             evil.serve(TestKeys.jwks(attacker));
             AuthorizerHandler handler = handlerFor(jwks.uri());
-            String payload = "{\"iss\":\"" + TestKeys.ISSUER + "\",\"sub\":\"attacker\",\"aud\":\"" + TestKeys.AUDIENCE + "\",\"exp\":"
-                    + Instant.now().plusSeconds(600).getEpochSecond() + "}";
-            String attackerJwk = TestKeys.jwks(attacker).replaceFirst("^\\{\"keys\":\\[", "").replaceFirst("\\]\\}$", "");
+            String payload = "{\"iss\":\"" + TestKeys.ISSUER + "\",\"sub\":\"attacker\",\"aud\":\"" + TestKeys.AUDIENCE
+                    + "\",\"exp\":" + Instant.now().plusSeconds(600).getEpochSecond() + "}";
+            String attackerJwk =
+                    TestKeys.jwks(attacker).replaceFirst("^\\{\"keys\":\\[", "").replaceFirst("\\]\\}$", "");
             for (String header : List.of(
                     "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"jku\":\"" + evil.uri() + "\"}",
                     "{\"alg\":\"RS256\",\"kid\":\"key-1\",\"x5u\":\"" + evil.uri() + "\"}",
@@ -357,7 +426,9 @@ class AuthorizerHandlerIT {
                 String forged = RawTokens.rs256(header, payload, attacker.privateKey);
                 assertThatThrownBy(() -> decide(handler, forged)).isInstanceOf(UnauthorizedException.class);
             }
-            assertThat(evil.requests).as("the URL a token names is never contacted").hasValue(0);
+            assertThat(evil.requests)
+                    .as("the URL a token names is never contacted")
+                    .hasValue(0);
         }
     }
 }

@@ -43,8 +43,11 @@ class AuthorizerHandlerTest {
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     private static final TestKeys KEYS = TestKeys.generate("key-1");
     private static final AuthorizerConfig CONFIG = AuthorizerConfig.of(
-            TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE));
-    private static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world";
+            TestKeys.ISSUER,
+            URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
+            List.of(TestKeys.AUDIENCE));
+    private static final String METHOD_ARN =
+            "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world";
 
     private final List<String> fallbackLog = new ArrayList<>();
     private final FakeContext context = new FakeContext();
@@ -52,8 +55,13 @@ class AuthorizerHandlerTest {
 
     private AuthorizerHandler handler(JwksFetcher keys) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(CONFIG.issuers(), CONFIG.tokens(), issuer -> new JwksKeySource(issuer, keys, CONFIG.keySets(), clock, new KeySetStats()), clock);
-        return new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(fallbackLog::add)));
+        TokenVerifier verifier = new TokenVerifier(
+                CONFIG.issuers(),
+                CONFIG.tokens(),
+                issuer -> new JwksKeySource(issuer, keys, CONFIG.keySets(), clock, new KeySetStats()),
+                clock);
+        return new AuthorizerHandler(new Authorizer(
+                verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(fallbackLog::add)));
     }
 
     private static String validToken() {
@@ -62,47 +70,77 @@ class AuthorizerHandlerTest {
 
     @Test
     void shouldAllowTheWholeStageForAValidTokenUnderTheExplicitWholeStageTable() {
-        IamPolicyResponseV1 response = handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
+        IamPolicyResponseV1 response =
+                handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
 
         assertThat(response.getPrincipalId()).isEqualTo("m2m-client@clients");
-        assertThat(response.getContext()).containsExactly(
-                Map.entry("scope", "read:hello write:hello"), Map.entry("clientId", "m2m-client"), Map.entry("issuer", TestKeys.ISSUER));
-        assertThat(policyOf(response).statements()).containsExactly(PolicyStatement.allow(RouteScopes.VERBS.stream()
-                .map(verb -> "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/" + verb + "/*").toArray(String[]::new)));
+        assertThat(response.getContext())
+                .containsExactly(
+                        Map.entry("scope", "read:hello write:hello"),
+                        Map.entry("clientId", "m2m-client"),
+                        Map.entry("issuer", TestKeys.ISSUER));
+        assertThat(policyOf(response).statements())
+                .containsExactly(PolicyStatement.allow(RouteScopes.VERBS.stream()
+                        .map(verb -> "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/" + verb + "/*")
+                        .toArray(String[]::new)));
     }
 
     @Test
     void shouldReturnAPolicyThatStaysRightForEveryMethodOfTheStageUnderTheResultCache() {
-        AuthorizerPolicy policy = policyOf(handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context));
+        AuthorizerPolicy policy =
+                policyOf(handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context));
 
         assertThat(policy.allows(METHOD_ARN)).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders")).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/DELETE/orders/42/items/7")).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/")).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/dev/GET/hello-world")).isFalse();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/hello-world")).isFalse();
-        assertThat(policy.allows("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/dev/GET/hello-world")).isFalse();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:999999999999:a1b2c3d4e5/dev/GET/hello-world")).isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders"))
+                .isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/DELETE/orders/42/items/7"))
+                .isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/"))
+                .isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/dev/GET/hello-world"))
+                .isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/hello-world"))
+                .isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/dev/GET/hello-world"))
+                .isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:999999999999:a1b2c3d4e5/dev/GET/hello-world"))
+                .isFalse();
     }
 
     @Test
     void shouldAllowOnlyTheRoutesTheTokensScopesPermitWithARouteTable() throws IOException {
-        // The token grants read:hello and write:hello; POST /orders needs write:orders, GET /orders read:orders or read:hello.
+        // The token grants read:hello and write:hello; POST /orders needs write:orders, GET /orders read:orders or
+        // read:hello.
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(CONFIG.issuers(), CONFIG.tokens(),
-                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()), clock);
-        RouteScopes routes = RouteScopes.fromEnv(Map.of(RouteScopes.ROUTE_SCOPES,
-                "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\",\"read:hello\"],\"POST /orders\":[\"write:orders\"]}"));
-        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(routes), new DecisionLog(fallbackLog::add)));
+        TokenVerifier verifier = new TokenVerifier(
+                CONFIG.issuers(),
+                CONFIG.tokens(),
+                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()),
+                clock);
+        RouteScopes routes = RouteScopes.fromEnv(
+                Map.of(
+                        RouteScopes.ROUTE_SCOPES,
+                        "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\",\"read:hello\"],\"POST /orders\":[\"write:orders\"]}"));
+        AuthorizerHandler scoped = new AuthorizerHandler(
+                new Authorizer(verifier, new PolicyFactory(routes), new DecisionLog(fallbackLog::add)));
 
-        IamPolicyResponseV1 response = scoped.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
+        IamPolicyResponseV1 response =
+                scoped.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
 
         AuthorizerPolicy policy = policyOf(response);
         assertThat(policy.allows(METHOD_ARN)).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders")).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders")).isFalse();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/dev/GET/orders")).isFalse();
-        assertThat(RuntimeSerialization.toJson(response, IamPolicyResponseV1.class).get("policyDocument").get("Statement").get(0).get("Resource").toString())
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders"))
+                .isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders"))
+                .isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/dev/GET/orders"))
+                .isFalse();
+        assertThat(RuntimeSerialization.toJson(response, IamPolicyResponseV1.class)
+                        .get("policyDocument")
+                        .get("Statement")
+                        .get(0)
+                        .get("Resource")
+                        .toString())
                 .isEqualTo("[\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world\","
                         + "\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world/\","
                         + "\"arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders\","
@@ -111,7 +149,8 @@ class AuthorizerHandlerTest {
 
     @Test
     void shouldSerializeThePolicyTheWayApiGatewayExpectsIt() throws IOException {
-        IamPolicyResponseV1 response = handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
+        IamPolicyResponseV1 response =
+                handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context);
 
         JsonNode json = RuntimeSerialization.toJson(response, IamPolicyResponseV1.class);
 
@@ -170,10 +209,13 @@ class AuthorizerHandlerTest {
 
     @Test
     void shouldAnswerUnauthorizedForAnExpiredToken() {
-        String expired = KEYS.sign(KEYS.token(NOW).withIssuedAt(NOW.minusSeconds(7200)).withExpiresAt(NOW.minusSeconds(3600)));
+        String expired =
+                KEYS.sign(KEYS.token(NOW).withIssuedAt(NOW.minusSeconds(7200)).withExpiresAt(NOW.minusSeconds(3600)));
 
         assertUnauthorized(Events.authorizerEvent("authorizer-token.json", expired));
-        assertThat(context.lines).singleElement().asString()
+        assertThat(context.lines)
+                .singleElement()
+                .asString()
                 .contains("\"outcome\":\"unauthorized\"", "\"reason\":\"token_expired\"", "\"kid\":\"key-1\"");
     }
 
@@ -188,24 +230,40 @@ class AuthorizerHandlerTest {
     @Test
     void shouldFailWithADescriptiveErrorNotUnauthorizedWhenKeysAreUnavailable() {
         AuthorizerHandler down = handler(budget -> {
-            throw new KeySetFetchException(KeySetFailure.UNAVAILABLE, "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException", new IOException("Connection refused"));
+            throw new KeySetFetchException(
+                    KeySetFailure.UNAVAILABLE,
+                    "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException",
+                    new IOException("Connection refused"));
         });
 
-        assertThatThrownBy(() -> down.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context))
+        assertThatThrownBy(() ->
+                        down.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), context))
                 .isInstanceOf(KeysUnavailableException.class)
-                .message().isNotEqualTo("Unauthorized").contains("JSON Web Key Set");
-        assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"error\"", "\"reason\":\"jwks_unavailable\"");
+                .message()
+                .isNotEqualTo("Unauthorized")
+                .contains("JSON Web Key Set");
+        assertThat(context.lines)
+                .singleElement()
+                .asString()
+                .contains("\"outcome\":\"error\"", "\"reason\":\"jwks_unavailable\"");
     }
 
     @ParameterizedTest(name = "should fail as a 500 for methodArn ''{0}''")
-    @ValueSource(strings = {"", "arn:aws:lambda:us-east-1:123456789012:function:x", "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"})
+    @ValueSource(
+            strings = {
+                "",
+                "arn:aws:lambda:us-east-1:123456789012:function:x",
+                "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5"
+            })
     void shouldFailWithADescriptiveErrorForAnUnusableMethodArn(String methodArn) {
         APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
         event.setMethodArn(methodArn);
 
         assertThatThrownBy(() -> handler.handleRequest(event, context))
                 .isInstanceOf(InvalidEventException.class)
-                .message().isNotEqualTo("Unauthorized").contains("methodArn");
+                .message()
+                .isNotEqualTo("Unauthorized")
+                .contains("methodArn");
     }
 
     @Test
@@ -230,10 +288,16 @@ class AuthorizerHandlerTest {
         assertUnauthorized(Events.authorizerEvent("authorizer-token.json", token + "x"));
 
         assertThat(context.lines).hasSize(2);
-        assertThat(context.lines.get(0)).contains("\"outcome\":\"allow\"", "\"kid\":\"key-1\"", "\"issuer\":\"" + TestKeys.ISSUER + "\"",
-                "\"clientId\":\"m2m-client\"", "\"principalId\":\"m2m-client@clients\"");
+        assertThat(context.lines.get(0))
+                .contains(
+                        "\"outcome\":\"allow\"",
+                        "\"kid\":\"key-1\"",
+                        "\"issuer\":\"" + TestKeys.ISSUER + "\"",
+                        "\"clientId\":\"m2m-client\"",
+                        "\"principalId\":\"m2m-client@clients\"");
         // An appended character makes the signature segment non-canonical base64url: refused before any crypto.
-        assertThat(context.lines.get(1)).contains("\"outcome\":\"unauthorized\"", "\"reason\":\"malformed_token\"", "\"tokenHash\":\"");
+        assertThat(context.lines.get(1))
+                .contains("\"outcome\":\"unauthorized\"", "\"reason\":\"malformed_token\"", "\"tokenHash\":\"");
         for (String line : context.lines) {
             for (String part : token.split("\\.")) {
                 assertThat(line).doesNotContain(part);
@@ -245,7 +309,10 @@ class AuthorizerHandlerTest {
     void shouldLogToStandardOutputWhenThereIsNoLambdaContext() {
         handler.handleRequest(Events.authorizerEvent("authorizer-token.json", validToken()), null);
 
-        assertThat(fallbackLog).singleElement().asString().startsWith("{\"event\":\"authorizer_decision\",\"outcome\":\"allow\"");
+        assertThat(fallbackLog)
+                .singleElement()
+                .asString()
+                .startsWith("{\"event\":\"authorizer_decision\",\"outcome\":\"allow\"");
     }
 
     private void assertUnauthorized(APIGatewayCustomAuthorizerEvent event) {
@@ -257,7 +324,8 @@ class AuthorizerHandlerTest {
     /** Reads the policy back from the response, so tests can ask API Gateway's question: is this method ARN allowed? */
     private static AuthorizerPolicy policyOf(IamPolicyResponseV1 response) {
         @SuppressWarnings("unchecked")
-        Map<String, Object>[] statements = (Map<String, Object>[]) response.getPolicyDocument().get("Statement");
+        Map<String, Object>[] statements =
+                (Map<String, Object>[]) response.getPolicyDocument().get("Statement");
         List<PolicyStatement> parsed = new ArrayList<>();
         for (Map<String, Object> statement : statements) {
             assertThat(statement.get("Action")).isEqualTo("execute-api:Invoke");
@@ -282,46 +350,63 @@ class AuthorizerHandlerTest {
     @Test
     void shouldRefuseConflictingAuthorizationValuesInMultiValueHeaders() throws IOException {
         String other = KEYS.sign(KEYS.token(NOW).withSubject("someone-else"));
-        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(Files.readString(Events.dir().resolve("authorizer-request.json"))
-                .replace("ACCESS_TOKEN", validToken()));
+        ObjectNode json = (ObjectNode) new ObjectMapper()
+                .readTree(Files.readString(Events.dir().resolve("authorizer-request.json"))
+                        .replace("ACCESS_TOKEN", validToken()));
         ((ObjectNode) json.get("multiValueHeaders")).putArray("authorization").add("Bearer " + other);
 
         RestAuthorizerEvent event = Events.restAuthorizerEventJson(json.toString());
 
-        assertThatThrownBy(() -> handler.handleRequest(event, context)).isInstanceOf(UnauthorizedException.class).hasMessage("Unauthorized");
+        assertThatThrownBy(() -> handler.handleRequest(event, context))
+                .isInstanceOf(UnauthorizedException.class)
+                .hasMessage("Unauthorized");
     }
 
     @Test
     void shouldAcceptTheSameAuthorizationValueRepeated() throws IOException {
-        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(Files.readString(Events.dir().resolve("authorizer-request.json"))
-                .replace("ACCESS_TOKEN", validToken()));
-        ((ObjectNode) json.get("multiValueHeaders")).putArray("Authorization").add("Bearer " + validToken()).add("Bearer " + validToken());
+        ObjectNode json = (ObjectNode) new ObjectMapper()
+                .readTree(Files.readString(Events.dir().resolve("authorizer-request.json"))
+                        .replace("ACCESS_TOKEN", validToken()));
+        ((ObjectNode) json.get("multiValueHeaders"))
+                .putArray("Authorization")
+                .add("Bearer " + validToken())
+                .add("Bearer " + validToken());
 
-        assertThat(handler.handleRequest(Events.restAuthorizerEventJson(json.toString()), context).getPrincipalId()).isEqualTo("m2m-client@clients");
+        assertThat(handler.handleRequest(Events.restAuthorizerEventJson(json.toString()), context)
+                        .getPrincipalId())
+                .isEqualTo("m2m-client@clients");
     }
 
     /** Finding 1: a first request the table does not describe got the whole stage, cached for the token. */
     @Test
     void shouldNotWidenTheCachedPolicyForAFirstRequestWithATrailingSlash() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(CONFIG.issuers(), CONFIG.tokens(),
-                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()), clock);
-        RouteScopes routes = RouteScopes.parse("{\"GET /hello-world\":[],\"GET /orders\":[\"read:hello\"],\"POST /orders\":[\"write:orders\"]}");
-        AuthorizerHandler scoped = new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(routes), new DecisionLog(fallbackLog::add)));
+        TokenVerifier verifier = new TokenVerifier(
+                CONFIG.issuers(),
+                CONFIG.tokens(),
+                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()),
+                clock);
+        RouteScopes routes = RouteScopes.parse(
+                "{\"GET /hello-world\":[],\"GET /orders\":[\"read:hello\"],\"POST /orders\":[\"write:orders\"]}");
+        AuthorizerHandler scoped = new AuthorizerHandler(
+                new Authorizer(verifier, new PolicyFactory(routes), new DecisionLog(fallbackLog::add)));
         APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
         event.setMethodArn("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/");
 
         AuthorizerPolicy policy = policyOf(scoped.handleRequest(event, context));
 
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/")).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders")).isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/"))
+                .isTrue();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/orders"))
+                .isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"GET//orders", "GET/" + "x/", "GET/orders%2F42"})
     void shouldDecideOnAValidTokenWhateverTheArnsPath(String tail) {
         APIGatewayCustomAuthorizerEvent event = Events.authorizerEvent("authorizer-token.json", validToken());
-        event.setMethodArn("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/" + (tail.equals("GET/x/") ? "GET/" + "x/".repeat(1000) : tail));
+        event.setMethodArn("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/"
+                + (tail.equals("GET/x/") ? "GET/" + "x/".repeat(1000) : tail));
 
         assertThat(handler.handleRequest(event, context).getPrincipalId()).isEqualTo("m2m-client@clients");
     }

@@ -29,7 +29,8 @@ class DecisionLogTest {
 
     private final List<String> lines = new ArrayList<>();
     private final KeySetStats stats = new KeySetStats();
-    private final DecisionLog log = new DecisionLog(lines::add, stats, "Gatehouse/Test", Clock.fixed(NOW, ZoneOffset.UTC));
+    private final DecisionLog log =
+            new DecisionLog(lines::add, stats, "Gatehouse/Test", Clock.fixed(NOW, ZoneOffset.UTC));
     private final FakeContext context = new FakeContext();
 
     @Test
@@ -38,14 +39,23 @@ class DecisionLogTest {
         stats.fetched(1500, false);
         Principal principal = new Principal("sub-1", List.of("read:x"), Optional.of("client-1"), "https://issuer/");
 
-        VerifiedToken verified = new VerifiedToken(principal, "kid-1", JwksKeySource.Source.STALE, Duration.ofSeconds(700));
-        log.write(context, Entry.allowed("header.payload.signature", verified, "arn:aws:execute-api:us-east-1:1:a/dev/GET/x", 2_500_000));
+        VerifiedToken verified =
+                new VerifiedToken(principal, "kid-1", JwksKeySource.Source.STALE, Duration.ofSeconds(700));
+        log.write(
+                context,
+                Entry.allowed(
+                        "header.payload.signature",
+                        verified,
+                        "arn:aws:execute-api:us-east-1:1:a/dev/GET/x",
+                        2_500_000));
 
         JsonNode line = new ObjectMapper().readTree(context.lines.getFirst());
         assertThat(line.get("outcome").asText()).isEqualTo("allow");
         assertThat(line.get("keySource").asText()).isEqualTo("stale");
         assertThat(line.get("requestId").asText()).isEqualTo(context.getAwsRequestId());
-        assertThat(line.get("tokenHash").asText()).hasSize(16).isEqualTo(DecisionLog.tokenHash("header.payload.signature"));
+        assertThat(line.get("tokenHash").asText())
+                .hasSize(16)
+                .isEqualTo(DecisionLog.tokenHash("header.payload.signature"));
         assertThat(line.get("Allow").asInt()).isEqualTo(1);
         assertThat(line.get("Unauthorized").asInt()).isZero();
         assertThat(line.get("Error").asInt()).isZero();
@@ -62,9 +72,20 @@ class DecisionLogTest {
         List<String> declared = new ArrayList<>();
         directive.get("Metrics").forEach(metric -> {
             declared.add(metric.get("Name").asText());
-            assertThat(line.has(metric.get("Name").asText())).as("every declared metric has a value").isTrue();
+            assertThat(line.has(metric.get("Name").asText()))
+                    .as("every declared metric has a value")
+                    .isTrue();
         });
-        assertThat(declared).contains("Allow", "Unauthorized", "Error", "DecisionLatency", "JwksFetches", "JwksFetchFailures", "JwksFetchLatency", "KeyAge");
+        assertThat(declared)
+                .contains(
+                        "Allow",
+                        "Unauthorized",
+                        "Error",
+                        "DecisionLatency",
+                        "JwksFetches",
+                        "JwksFetchFailures",
+                        "JwksFetchLatency",
+                        "KeyAge");
         assertThat(context.lines.getFirst()).doesNotContain("header.payload.signature");
     }
 
@@ -72,9 +93,13 @@ class DecisionLogTest {
     void shouldNotRepeatDrainedFetchCounts() throws Exception {
         stats.fetched(5, true);
         log.write(null, Entry.rejected(null, new TokenRejectedException(Reason.UNKNOWN_KEY_ID, "unknown"), null, 0));
-        log.write(null, Entry.keysUnavailable(null, new KeysUnavailableException(KeySetFailure.TIMEOUT, "timed out", null, null), null, 0));
+        log.write(
+                null,
+                Entry.keysUnavailable(
+                        null, new KeysUnavailableException(KeySetFailure.TIMEOUT, "timed out", null, null), null, 0));
 
-        assertThat(new ObjectMapper().readTree(lines.get(0)).get("JwksFetches").asInt()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(lines.get(0)).get("JwksFetches").asInt())
+                .isEqualTo(1);
         JsonNode second = new ObjectMapper().readTree(lines.get(1));
         assertThat(second.get("JwksFetches").asInt()).isZero();
         assertThat(second.get("Error").asInt()).isEqualTo(1);
@@ -84,7 +109,13 @@ class DecisionLogTest {
     @Test
     void shouldEscapeHostileValuesIntoValidJson() throws Exception {
         String hostile = "evil\"},{\"outcome\":\"allow\\\n\r\t\u0001\u2028é☃";
-        log.write(null, Entry.rejected("a.b.c", new TokenRejectedException(Reason.WRONG_ISSUER, hostile, hostile, hostile, null), hostile, 0));
+        log.write(
+                null,
+                Entry.rejected(
+                        "a.b.c",
+                        new TokenRejectedException(Reason.WRONG_ISSUER, hostile, hostile, hostile, null),
+                        hostile,
+                        0));
 
         JsonNode line = new ObjectMapper().readTree(lines.getFirst());
         assertThat(line.get("outcome").asText()).isEqualTo("unauthorized");

@@ -18,7 +18,8 @@ final class Events {
     static Path dir() {
         String dir = System.getProperty("gatehouse.events.dir");
         if (dir == null) {
-            throw new IllegalStateException("system property gatehouse.events.dir is not set; run the tests through Maven");
+            throw new IllegalStateException(
+                    "system property gatehouse.events.dir is not set; run the tests through Maven");
         }
         return Path.of(dir);
     }
@@ -26,7 +27,8 @@ final class Events {
     /** Loads {@code name} from {@code events/}, with the {@code ACCESS_TOKEN} placeholder replaced by {@code token}. */
     static APIGatewayCustomAuthorizerEvent authorizerEvent(String name, String token) {
         try {
-            String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8).replace("ACCESS_TOKEN", token);
+            String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8)
+                    .replace("ACCESS_TOKEN", token);
             Path file = Files.createTempFile("event-", ".json");
             try {
                 Files.writeString(file, json, StandardCharsets.UTF_8);
@@ -45,7 +47,8 @@ final class Events {
      */
     static RestAuthorizerEvent restAuthorizerEvent(String name, String token) {
         try {
-            return restAuthorizerEventJson(Files.readString(dir().resolve(name), StandardCharsets.UTF_8).replace("ACCESS_TOKEN", token));
+            return restAuthorizerEventJson(Files.readString(dir().resolve(name), StandardCharsets.UTF_8)
+                    .replace("ACCESS_TOKEN", token));
         } catch (IOException e) {
             throw new AssertionError("cannot read event " + name, e);
         }
@@ -60,9 +63,10 @@ final class Events {
     /** Loads an HTTP API (payload 2.0) authorizer event from {@code events/}, {@code ACCESS_TOKEN} replaced by {@code token}. */
     static APIGatewayV2CustomAuthorizerEvent httpApiAuthorizerEvent(String name, String token) {
         try {
-            String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8).replace("ACCESS_TOKEN", token);
-            return LambdaEventSerializers
-                    .serializerFor(APIGatewayV2CustomAuthorizerEvent.class, Events.class.getClassLoader())
+            String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8)
+                    .replace("ACCESS_TOKEN", token);
+            return LambdaEventSerializers.serializerFor(
+                            APIGatewayV2CustomAuthorizerEvent.class, Events.class.getClassLoader())
                     .fromJson(json);
         } catch (IOException e) {
             throw new AssertionError("cannot read event " + name, e);

@@ -25,15 +25,58 @@ final class FakeContext implements Context {
         }
     };
 
-    @Override public String getAwsRequestId() { return "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"; }
-    @Override public String getLogGroupName() { return "/aws/lambda/gatehouse-dev-authorizer"; }
-    @Override public String getLogStreamName() { return "2026/11/24/[$LATEST]abc"; }
-    @Override public String getFunctionName() { return "gatehouse-dev-authorizer"; }
-    @Override public String getFunctionVersion() { return "$LATEST"; }
-    @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer"; }
-    @Override public CognitoIdentity getIdentity() { return null; }
-    @Override public ClientContext getClientContext() { return null; }
-    @Override public int getRemainingTimeInMillis() { return 5000; }
-    @Override public int getMemoryLimitInMB() { return 1024; }
-    @Override public LambdaLogger getLogger() { return logger; }
+    @Override
+    public String getAwsRequestId() {
+        return "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
+    }
+
+    @Override
+    public String getLogGroupName() {
+        return "/aws/lambda/gatehouse-dev-authorizer";
+    }
+
+    @Override
+    public String getLogStreamName() {
+        return "2026/11/24/[$LATEST]abc";
+    }
+
+    @Override
+    public String getFunctionName() {
+        return "gatehouse-dev-authorizer";
+    }
+
+    @Override
+    public String getFunctionVersion() {
+        return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer";
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+        return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+        return null;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+        return 5000;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+        return 1024;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+        return logger;
+    }
 }

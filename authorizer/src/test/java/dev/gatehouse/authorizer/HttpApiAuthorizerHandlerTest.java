@@ -45,10 +45,19 @@ class HttpApiAuthorizerHandlerTest {
     }
 
     private static Authorizer authorizer(JwksFetcher keys, PolicyFactory policies) {
-        AuthorizerConfig config = AuthorizerConfig.of(TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE));
+        AuthorizerConfig config = AuthorizerConfig.of(
+                TestKeys.ISSUER,
+                URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
+                List.of(TestKeys.AUDIENCE));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new Authorizer(new TokenVerifier(config.issuers(), config.tokens(), issuer -> new JwksKeySource(issuer, keys, config.keySets(), clock, new KeySetStats()), clock),
-                policies, new DecisionLog(line -> {}));
+        return new Authorizer(
+                new TokenVerifier(
+                        config.issuers(),
+                        config.tokens(),
+                        issuer -> new JwksKeySource(issuer, keys, config.keySets(), clock, new KeySetStats()),
+                        clock),
+                policies,
+                new DecisionLog(line -> {}));
     }
 
     private final HttpApiAuthorizerHandler simple = new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)));
@@ -63,14 +72,20 @@ class HttpApiAuthorizerHandlerTest {
         SimpleIAMPolicyResponse response = simple.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context);
 
         assertThat(response.getIsAuthorized()).isTrue();
-        assertThat(response.getContext()).containsEntry("scope", "read:hello write:hello").containsEntry("clientId", "m2m-client")
+        assertThat(response.getContext())
+                .containsEntry("scope", "read:hello write:hello")
+                .containsEntry("clientId", "m2m-client")
                 .containsEntry("issuer", TestKeys.ISSUER);
-        assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"allow\"", "\"resource\":\"arn:aws:execute-api:");
+        assertThat(context.lines)
+                .singleElement()
+                .asString()
+                .contains("\"outcome\":\"allow\"", "\"resource\":\"arn:aws:execute-api:");
     }
 
     @Test
     void shouldSerializeTheSimpleResponseTheWayApiGatewayExpectsIt() throws IOException {
-        JsonNode json = RuntimeSerialization.toJson(simple.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context), SimpleIAMPolicyResponse.class);
+        JsonNode json = RuntimeSerialization.toJson(
+                simple.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context), SimpleIAMPolicyResponse.class);
 
         assertThat(json.get("isAuthorized").asBoolean()).isTrue();
         assertThat(json.get("context").get("clientId").asText()).isEqualTo("m2m-client");
@@ -79,10 +94,14 @@ class HttpApiAuthorizerHandlerTest {
 
     @Test
     void shouldAnswerNotAuthorizedForABadToken() {
-        SimpleIAMPolicyResponse response = simple.handleRequest(event(KEYS.sign(KEYS.token(NOW).withAudience("https://other"))), context);
+        SimpleIAMPolicyResponse response =
+                simple.handleRequest(event(KEYS.sign(KEYS.token(NOW).withAudience("https://other"))), context);
 
         assertThat(response.getIsAuthorized()).isFalse();
-        assertThat(context.lines).singleElement().asString().contains("\"outcome\":\"unauthorized\"", "\"reason\":\"wrong_audience\"");
+        assertThat(context.lines)
+                .singleElement()
+                .asString()
+                .contains("\"outcome\":\"unauthorized\"", "\"reason\":\"wrong_audience\"");
     }
 
     @Test
@@ -107,7 +126,8 @@ class HttpApiAuthorizerHandlerTest {
     void shouldVerifyTheTokenApiGatewayCachesTheAnswerUnderNotAnotherHeader() {
         // Identity source $request.header.X-Token (the cache key) and a different valid token in Authorization: the
         // answer must be about the X-Token value, or a caller could plant their principal under someone else's key.
-        APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW).withSubject("cache-key-owner@clients")));
+        APIGatewayV2CustomAuthorizerEvent event =
+                event(KEYS.sign(KEYS.token(NOW).withSubject("cache-key-owner@clients")));
         Map<String, String> headers = new HashMap<>(event.getHeaders());
         headers.put("authorization", "Bearer " + KEYS.sign(KEYS.token(NOW).withSubject("someone-else@clients")));
         event.setHeaders(headers);
@@ -121,11 +141,14 @@ class HttpApiAuthorizerHandlerTest {
     @Test
     void shouldRefuseAnAuthorizationHeaderThatIsNoneOfSeveralIdentitySources() {
         String cached = KEYS.sign(KEYS.token(NOW).withSubject("cache-key-owner@clients"));
-        APIGatewayV2CustomAuthorizerEvent event = event(KEYS.sign(KEYS.token(NOW).withSubject("someone-else@clients")));
+        APIGatewayV2CustomAuthorizerEvent event =
+                event(KEYS.sign(KEYS.token(NOW).withSubject("someone-else@clients")));
         event.setIdentitySource(List.of("Bearer " + cached, "tenant-1"));
 
         assertThat(simple.handleRequest(event, context).getIsAuthorized()).isFalse();
-        assertThatThrownBy(() -> iam.handleRequest(event, context)).isInstanceOf(UnauthorizedException.class).hasMessage("Unauthorized");
+        assertThatThrownBy(() -> iam.handleRequest(event, context))
+                .isInstanceOf(UnauthorizedException.class)
+                .hasMessage("Unauthorized");
     }
 
     @Test
@@ -150,23 +173,30 @@ class HttpApiAuthorizerHandlerTest {
     /** Finding 4: the simple handler silently did not enforce ROUTE_SCOPES. */
     @Test
     void shouldRefuseToStartTheSimpleHandlerWithRouteScopesNamingTheVariableAndTheIamHandler() {
-        assertThatThrownBy(() -> HttpApiAuthorizerHandler.withoutRouteScopes(Map.of(RouteScopes.ROUTE_SCOPES, " "))).isInstanceOf(ConfigurationException.class);
-        assertThatThrownBy(() -> HttpApiAuthorizerHandler.withoutRouteScopes(Map.of(RouteScopes.ROUTE_SCOPES, "{\"GET /orders\":[\"read:orders\"]}")))
+        assertThatThrownBy(() -> HttpApiAuthorizerHandler.withoutRouteScopes(Map.of(RouteScopes.ROUTE_SCOPES, " ")))
+                .isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> HttpApiAuthorizerHandler.withoutRouteScopes(
+                        Map.of(RouteScopes.ROUTE_SCOPES, "{\"GET /orders\":[\"read:orders\"]}")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(RouteScopes.ROUTE_SCOPES)
                 .hasMessageContaining(HttpApiIamAuthorizerHandler.class.getName());
-        assertThat(HttpApiAuthorizerHandler.withoutRouteScopes(Map.of("ISSUER", "x"))).containsEntry("ISSUER", "x");
+        assertThat(HttpApiAuthorizerHandler.withoutRouteScopes(Map.of("ISSUER", "x")))
+                .containsEntry("ISSUER", "x");
     }
 
     @Test
     void shouldAllowOnlyTheTablesRoutesFromTheIamVariantWithADefaultRoute() {
         PolicyFactory policies = new PolicyFactory(RouteScopes.parse("{\"$default\":[\"read:hello\"]}"));
-        HttpApiIamAuthorizerHandler scoped = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), policies));
+        HttpApiIamAuthorizerHandler scoped =
+                new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), policies));
 
-        JsonNode json = RuntimeSerialization.toJson(scoped.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context), IamPolicyResponse.class);
+        JsonNode json = RuntimeSerialization.toJson(
+                scoped.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context), IamPolicyResponse.class);
 
         assertThat(json.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
-        assertThat(json.at("/policyDocument/Statement/0/Resource").toString()).contains("abcdef123/$default/GET/*").contains("abcdef123/$default/POST/*");
+        assertThat(json.at("/policyDocument/Statement/0/Resource").toString())
+                .contains("abcdef123/$default/GET/*")
+                .contains("abcdef123/$default/POST/*");
     }
 
     @Test
@@ -184,7 +214,9 @@ class HttpApiAuthorizerHandlerTest {
         }));
 
         assertThatThrownBy(() -> down.handleRequest(event(KEYS.sign(KEYS.token(NOW))), context))
-                .isInstanceOf(KeysUnavailableException.class).message().isNotEqualTo("Unauthorized");
+                .isInstanceOf(KeysUnavailableException.class)
+                .message()
+                .isNotEqualTo("Unauthorized");
     }
 
     @Test
@@ -202,13 +234,15 @@ class HttpApiAuthorizerHandlerTest {
         assertThat(response.getPrincipalId()).isEqualTo("m2m-client@clients");
         JsonNode json = RuntimeSerialization.toJson(response, IamPolicyResponse.class);
         assertThat(json.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
-        assertThat(json.at("/policyDocument/Statement/0/Resource/0").asText()).isEqualTo("arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/GET/*");
+        assertThat(json.at("/policyDocument/Statement/0/Resource/0").asText())
+                .isEqualTo("arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/GET/*");
         assertThat(json.at("/context/clientId").asText()).isEqualTo("m2m-client");
     }
 
     @Test
     void shouldAnswerExactlyUnauthorizedFromTheIamVariantForABadToken() {
         assertThatThrownBy(() -> iam.handleRequest(event("not-a-token"), context))
-                .isInstanceOf(UnauthorizedException.class).hasMessage("Unauthorized");
+                .isInstanceOf(UnauthorizedException.class)
+                .hasMessage("Unauthorized");
     }
 }

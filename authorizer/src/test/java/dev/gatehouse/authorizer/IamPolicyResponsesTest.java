@@ -37,9 +37,13 @@ class IamPolicyResponsesTest {
             for (int i = offset; i < scopes.size(); i += 2) {
                 granted.add(scopes.get(i));
             }
-            AuthorizerPolicy policy = factory.allow(principal(granted.toArray(String[]::new)), MethodArn.parse(PREFIX + "GET/service0"));
-            int bytes = RuntimeSerialization.toJson(IamPolicyResponses.v1(policy), IamPolicyResponseV1.class).get("policyDocument").toString()
-                    .getBytes(StandardCharsets.UTF_8).length;
+            AuthorizerPolicy policy =
+                    factory.allow(principal(granted.toArray(String[]::new)), MethodArn.parse(PREFIX + "GET/service0"));
+            int bytes = RuntimeSerialization.toJson(IamPolicyResponses.v1(policy), IamPolicyResponseV1.class)
+                    .get("policyDocument")
+                    .toString()
+                    .getBytes(StandardCharsets.UTF_8)
+                    .length;
             assertThat(bytes).isLessThanOrEqualTo(bound);
         }
     }

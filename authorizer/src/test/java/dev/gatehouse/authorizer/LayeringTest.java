@@ -41,7 +41,8 @@ class LayeringTest {
                 String layer = layerOf(MAIN.relativize(file.getParent()).toString());
                 Matcher matcher = REFERENCE.matcher(Files.readString(file));
                 while (matcher.find()) {
-                    String used = matcher.group(1) == null ? "" : matcher.group(1).substring(1);
+                    String used =
+                            matcher.group(1) == null ? "" : matcher.group(1).substring(1);
                     if (!used.equals(layer) && !ALLOWED.get(layer).contains(used)) {
                         violations.add(MAIN.relativize(file) + " uses " + ROOT + (used.isEmpty() ? "" : "." + used));
                     }
@@ -54,7 +55,9 @@ class LayeringTest {
     @Test
     void shouldKnowEveryPackageOfTheAuthorizer() throws IOException {
         try (Stream<Path> dirs = Files.walk(MAIN)) {
-            List<String> packages = dirs.filter(Files::isDirectory).map(d -> MAIN.relativize(d).toString()).toList();
+            List<String> packages = dirs.filter(Files::isDirectory)
+                    .map(d -> MAIN.relativize(d).toString())
+                    .toList();
             assertThat(ALLOWED.keySet()).containsAll(packages);
         }
     }

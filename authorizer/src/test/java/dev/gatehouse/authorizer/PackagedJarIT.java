@@ -30,6 +30,7 @@ class PackagedJarIT {
     private static final String ACCP_LIBRARY = "com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so";
     /** ELF e_machine values. */
     private static final int EM_X86_64 = 0x3E;
+
     private static final int EM_AARCH64 = 0xB7;
     /**
      * Measured at 6.8 MiB (x86_64) / 6.6 MiB (arm64) when set: ACCP's native library is 3.2 MiB of it, Jackson and
@@ -47,7 +48,9 @@ class PackagedJarIT {
     @Test
     void shouldCarryAccpsNativeLibraryForEachJarsCpu() throws IOException {
         assertThat(elfMachine(JAR)).as("ELF machine of the library in %s", JAR).isEqualTo(EM_X86_64);
-        assertThat(elfMachine(ARM64_JAR)).as("ELF machine of the library in %s", ARM64_JAR).isEqualTo(EM_AARCH64);
+        assertThat(elfMachine(ARM64_JAR))
+                .as("ELF machine of the library in %s", ARM64_JAR)
+                .isEqualTo(EM_AARCH64);
     }
 
     @Test
@@ -67,7 +70,9 @@ class PackagedJarIT {
 
     private static Set<String> entries(Path jar) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
-            return Collections.list(file.entries()).stream().map(ZipEntry::getName).collect(Collectors.toSet());
+            return Collections.list(file.entries()).stream()
+                    .map(ZipEntry::getName)
+                    .collect(Collectors.toSet());
         }
     }
 
@@ -84,14 +89,19 @@ class PackagedJarIT {
 
     @Test
     void shouldBuildTheHandlerFromTheJarAloneWithoutTheTestClasspath() throws Exception {
-        assertThat(Files.isRegularFile(JAR)).as("run 'package' first: %s", JAR.toAbsolutePath()).isTrue();
-        try (URLClassLoader isolated = new URLClassLoader(new URL[] {JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        assertThat(Files.isRegularFile(JAR))
+                .as("run 'package' first: %s", JAR.toAbsolutePath())
+                .isTrue();
+        try (URLClassLoader isolated =
+                new URLClassLoader(new URL[] {JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class<?> config = isolated.loadClass("dev.gatehouse.authorizer.AuthorizerConfig");
             Method fromEnv = config.getMethod("fromEnv", Map.class);
-            Object parsed = fromEnv.invoke(null, Map.of(
-                    "TOKEN_ISSUER", "https://tenant.auth0.com/",
-                    "JWKS_URI", "https://tenant.auth0.com/.well-known/jwks.json",
-                    "AUDIENCE", "https://api.example.com"));
+            Object parsed = fromEnv.invoke(
+                    null,
+                    Map.of(
+                            "TOKEN_ISSUER", "https://tenant.auth0.com/",
+                            "JWKS_URI", "https://tenant.auth0.com/.well-known/jwks.json",
+                            "AUDIENCE", "https://api.example.com"));
             Class<?> routes = isolated.loadClass("dev.gatehouse.authorizer.policy.RouteScopes");
             Object table = routes.getMethod("parse", String.class).invoke(null, "{\"GET /orders\":[\"read:orders\"]}");
             Class<?> handler = isolated.loadClass("dev.gatehouse.authorizer.AuthorizerHandler");
@@ -99,21 +109,27 @@ class PackagedJarIT {
             Object instance = handler.getConstructor(config, routes).newInstance(parsed, table);
 
             assertThat(instance.getClass().getClassLoader()).isSameAs(isolated);
-            assertThat(isolated.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler").isAssignableFrom(handler)).isTrue();
-            assertThat(isolated.loadClass("dev.gatehouse.common.MethodArn").getClassLoader()).isSameAs(isolated);
+            assertThat(isolated.loadClass("com.amazonaws.services.lambda.runtime.RequestHandler")
+                            .isAssignableFrom(handler))
+                    .isTrue();
+            assertThat(isolated.loadClass("dev.gatehouse.common.MethodArn").getClassLoader())
+                    .isSameAs(isolated);
         }
     }
 
     @Test
     void shouldShipAllHandlersAndJwksRsaWithoutGuava() throws IOException {
         try (JarFile jar = new JarFile(JAR.toFile())) {
-            List<String> names = Collections.list(jar.entries()).stream().map(ZipEntry::getName).toList();
-            assertThat(names).contains(
-                    "dev/gatehouse/authorizer/AuthorizerHandler.class",
-                    "dev/gatehouse/authorizer/HttpApiAuthorizerHandler.class",
-                    "dev/gatehouse/authorizer/HttpApiIamAuthorizerHandler.class",
-                    "com/auth0/jwk/UrlJwkProvider.class",
-                    "com/auth0/jwk/Jwk.class");
+            List<String> names = Collections.list(jar.entries()).stream()
+                    .map(ZipEntry::getName)
+                    .toList();
+            assertThat(names)
+                    .contains(
+                            "dev/gatehouse/authorizer/AuthorizerHandler.class",
+                            "dev/gatehouse/authorizer/HttpApiAuthorizerHandler.class",
+                            "dev/gatehouse/authorizer/HttpApiIamAuthorizerHandler.class",
+                            "com/auth0/jwk/UrlJwkProvider.class",
+                            "com/auth0/jwk/Jwk.class");
             assertThat(names).noneMatch(name -> name.startsWith("com/google/"));
         }
     }

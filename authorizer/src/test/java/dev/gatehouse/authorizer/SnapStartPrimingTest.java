@@ -10,6 +10,7 @@ import dev.gatehouse.authorizer.testing.MutableClock;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import dev.gatehouse.authorizer.token.CryptoProvider;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,8 @@ class SnapStartPrimingTest {
     @Test
     void shouldRunAllowedSyntheticDecisionsBeforeTheCheckpointWithoutNetworkOrLogs() {
         for (CryptoProvider crypto : CryptoProvider.values()) {
-            SnapStartPriming priming = new SnapStartPriming(List.of(), crypto.resolve().provider(), KeySetPolicy.DEFAULT, 300, Duration.ofSeconds(60));
+            SnapStartPriming priming = new SnapStartPriming(
+                    List.of(), crypto.resolve().provider(), KeySetPolicy.DEFAULT, 300, Duration.ofSeconds(60));
 
             priming.beforeCheckpoint(null);
 
@@ -33,7 +35,8 @@ class SnapStartPrimingTest {
 
     @Test
     void shouldStopPrimingAtItsTimeBudget() {
-        SnapStartPriming priming = new SnapStartPriming(List.of(), Optional.empty(), KeySetPolicy.DEFAULT, Integer.MAX_VALUE, Duration.ofMillis(200));
+        SnapStartPriming priming = new SnapStartPriming(
+                List.of(), Optional.empty(), KeySetPolicy.DEFAULT, Integer.MAX_VALUE, Duration.ofMillis(200));
 
         long started = System.nanoTime();
         int done = priming.prime();
@@ -47,13 +50,19 @@ class SnapStartPrimingTest {
     void shouldRefetchKeySetsOlderThanTheirTtlAfterARestore() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
         AtomicInteger fetches = new AtomicInteger();
-        byte[] jwks = TestKeys.jwks(TestKeys.generate("key-1")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        JwksKeySource keys = new JwksKeySource(TestKeys.issuer(), budget -> {
-            fetches.incrementAndGet();
-            return jwks;
-        }, KeySetPolicy.DEFAULT, clock, new KeySetStats());
+        byte[] jwks = TestKeys.jwks(TestKeys.generate("key-1")).getBytes(StandardCharsets.UTF_8);
+        JwksKeySource keys = new JwksKeySource(
+                TestKeys.issuer(),
+                budget -> {
+                    fetches.incrementAndGet();
+                    return jwks;
+                },
+                KeySetPolicy.DEFAULT,
+                clock,
+                new KeySetStats());
         keys.hydrate(Duration.ofSeconds(1));
-        SnapStartPriming priming = new SnapStartPriming(List.of(keys), Optional.empty(), KeySetPolicy.DEFAULT, 0, Duration.ZERO);
+        SnapStartPriming priming =
+                new SnapStartPriming(List.of(keys), Optional.empty(), KeySetPolicy.DEFAULT, 0, Duration.ZERO);
 
         priming.afterRestore(null);
         assertThat(priming.refreshed()).as("fresh keys are kept").isZero();
@@ -69,11 +78,24 @@ class SnapStartPrimingTest {
 
     @Test
     void shouldRegisterTheHooksOfEveryAuthorizerItBuilds() {
-        Authorizer authorizer = Authorizer.create(AuthorizerConfig.of(TestKeys.ISSUER,
-                URI.create("http://127.0.0.1:1/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE))
-                .withKeySets(new KeySetPolicy(KeySetPolicy.DEFAULT_CONNECT_TIMEOUT, KeySetPolicy.DEFAULT_READ_TIMEOUT,
-                        KeySetPolicy.DEFAULT_MAX_BYTES, KeySetPolicy.DEFAULT_TTL, KeySetPolicy.DEFAULT_MAX_STALE, KeySetPolicy.DEFAULT_COOLDOWN,
-                        KeySetPolicy.DEFAULT_FAILURE_BACKOFF, KeySetPolicy.DEFAULT_NEGATIVE_TTL, Duration.ZERO)), RouteScopes.wholeStage(), Clock.systemUTC(), line -> {});
+        Authorizer authorizer = Authorizer.create(
+                AuthorizerConfig.of(
+                                TestKeys.ISSUER,
+                                URI.create("http://127.0.0.1:1/.well-known/jwks.json"),
+                                List.of(TestKeys.AUDIENCE))
+                        .withKeySets(new KeySetPolicy(
+                                KeySetPolicy.DEFAULT_CONNECT_TIMEOUT,
+                                KeySetPolicy.DEFAULT_READ_TIMEOUT,
+                                KeySetPolicy.DEFAULT_MAX_BYTES,
+                                KeySetPolicy.DEFAULT_TTL,
+                                KeySetPolicy.DEFAULT_MAX_STALE,
+                                KeySetPolicy.DEFAULT_COOLDOWN,
+                                KeySetPolicy.DEFAULT_FAILURE_BACKOFF,
+                                KeySetPolicy.DEFAULT_NEGATIVE_TTL,
+                                Duration.ZERO)),
+                RouteScopes.wholeStage(),
+                Clock.systemUTC(),
+                line -> {});
 
         assertThat(authorizer.priming()).isPresent();
     }

@@ -55,6 +55,7 @@ class TokenFuzzTest {
     private static final TestKeys KEYS = TestKeys.generate("key-1");
     /** Committed inputs refer to the run's genuine token (its key is generated per run) by this placeholder. */
     private static final String GENUINE_PLACEHOLDER = "$T";
+
     private static final String VALID = KEYS.sign(KEYS.token(NOW));
     private static final String PRINCIPAL = "m2m-client@clients";
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/= ";
@@ -65,15 +66,23 @@ class TokenFuzzTest {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
     private static final List<String> LOG = new ArrayList<>();
     private static final AuthorizerHandler HANDLER = handler();
 
     private static AuthorizerHandler handler() {
-        AuthorizerConfig config = AuthorizerConfig.of(TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE));
+        AuthorizerConfig config = AuthorizerConfig.of(
+                TestKeys.ISSUER,
+                URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
+                List.of(TestKeys.AUDIENCE));
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(config.issuers(), config.tokens(),
-                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), config.keySets(), clock, new KeySetStats()), clock);
-        return new AuthorizerHandler(new Authorizer(verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(LOG::add)));
+        TokenVerifier verifier = new TokenVerifier(
+                config.issuers(),
+                config.tokens(),
+                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), config.keySets(), clock, new KeySetStats()),
+                clock);
+        return new AuthorizerHandler(
+                new Authorizer(verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(LOG::add)));
     }
 
     /** The handler's policy for {@code authorization}, or empty for exactly {@code Unauthorized}; anything else fails. */
@@ -90,17 +99,28 @@ class TokenFuzzTest {
             assertThat(e).hasMessage("Unauthorized");
             outcome = Optional.empty();
         }
-        assertThat(LOG).singleElement().satisfies(line -> assertThat(CONTROL.matcher(line).find()).as("raw control character in %s", line).isFalse());
+        assertThat(LOG)
+                .singleElement()
+                .satisfies(line -> assertThat(CONTROL.matcher(line).find())
+                        .as("raw control character in %s", line)
+                        .isFalse());
         outcome.ifPresent(response -> {
             assertThat(CONTROL.matcher(response.getPrincipalId()).find()).isFalse();
-            response.getContext().values().forEach(value -> assertThat(CONTROL.matcher(String.valueOf(value)).find()).as("context value").isFalse());
+            response.getContext()
+                    .values()
+                    .forEach(value -> assertThat(
+                                    CONTROL.matcher(String.valueOf(value)).find())
+                            .as("context value")
+                            .isFalse());
         });
         return outcome;
     }
 
     @Test
     void shouldAllowTheGenuineTokenThatTheFuzzTestsMutate() {
-        assertThat(decide("Bearer " + VALID)).hasValueSatisfying(response -> assertThat(response.getPrincipalId()).isEqualTo(PRINCIPAL));
+        assertThat(decide("Bearer " + VALID))
+                .hasValueSatisfying(
+                        response -> assertThat(response.getPrincipalId()).isEqualTo(PRINCIPAL));
     }
 
     /**
@@ -115,7 +135,9 @@ class TokenFuzzTest {
         Optional<IamPolicyResponseV1> outcome = decide(authorization);
 
         if (outcome.isPresent()) {
-            assertThat(authorization.strip()).as("allowed Authorization value").matches("(?i)bearer +" + Pattern.quote(VALID));
+            assertThat(authorization.strip())
+                    .as("allowed Authorization value")
+                    .matches("(?i)bearer +" + Pattern.quote(VALID));
             assertThat(outcome.get().getPrincipalId()).isEqualTo(PRINCIPAL);
         }
     }
@@ -133,7 +155,9 @@ class TokenFuzzTest {
         Optional<IamPolicyResponseV1> outcome = decide("Bearer " + mutated);
 
         if (mutated.equals(VALID)) {
-            assertThat(outcome).hasValueSatisfying(response -> assertThat(response.getPrincipalId()).isEqualTo(PRINCIPAL));
+            assertThat(outcome)
+                    .hasValueSatisfying(
+                            response -> assertThat(response.getPrincipalId()).isEqualTo(PRINCIPAL));
         } else {
             assertThat(outcome).as("a mutated token").isEmpty();
         }
@@ -165,7 +189,11 @@ class TokenFuzzTest {
                         int[][] orders = {{0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}, {0, 0, 2}};
                         int[] order = orders[position % orders.length];
                         text.setLength(0);
-                        text.append(parts[order[0]]).append('.').append(parts[order[1]]).append('.').append(parts[order[2]]);
+                        text.append(parts[order[0]])
+                                .append('.')
+                                .append(parts[order[1]])
+                                .append('.')
+                                .append(parts[order[2]]);
                     }
                 }
             }
@@ -191,15 +219,30 @@ class TokenFuzzTest {
         if (outcome.isPresent()) {
             JsonNode h = strictObject(header);
             JsonNode p = strictObject(payload);
-            assertThat(h.path("alg").isTextual() && h.path("alg").asText().equals("RS256")).as("alg").isTrue();
-            assertThat(h.path("kid").isTextual() && h.path("kid").asText().equals("key-1")).as("kid").isTrue();
+            assertThat(h.path("alg").isTextual() && h.path("alg").asText().equals("RS256"))
+                    .as("alg")
+                    .isTrue();
+            assertThat(h.path("kid").isTextual() && h.path("kid").asText().equals("key-1"))
+                    .as("kid")
+                    .isTrue();
             assertThat(h.has("crit")).as("crit").isFalse();
-            assertThat(p.path("iss").isTextual() && p.path("iss").asText().equals(TestKeys.ISSUER)).as("iss").isTrue();
+            assertThat(p.path("iss").isTextual() && p.path("iss").asText().equals(TestKeys.ISSUER))
+                    .as("iss")
+                    .isTrue();
             JsonNode aud = p.path("aud");
-            assertThat(aud.isTextual() ? aud.asText().equals(TestKeys.AUDIENCE)
-                    : aud.isArray() && aud.valueStream().allMatch(JsonNode::isTextual) && aud.valueStream().anyMatch(a -> a.asText().equals(TestKeys.AUDIENCE)))
-                    .as("aud").isTrue();
-            assertThat(p.path("exp").isNumber() && p.path("exp").asLong() >= NOW.getEpochSecond() - TokenRules.DEFAULT_LEEWAY.toSeconds()).as("exp").isTrue();
+            assertThat(
+                            aud.isTextual()
+                                    ? aud.asText().equals(TestKeys.AUDIENCE)
+                                    : aud.isArray()
+                                            && aud.valueStream().allMatch(JsonNode::isTextual)
+                                            && aud.valueStream()
+                                                    .anyMatch(a -> a.asText().equals(TestKeys.AUDIENCE)))
+                    .as("aud")
+                    .isTrue();
+            assertThat(p.path("exp").isNumber()
+                            && p.path("exp").asLong() >= NOW.getEpochSecond() - TokenRules.DEFAULT_LEEWAY.toSeconds())
+                    .as("exp")
+                    .isTrue();
             assertThat(p.path("sub").isTextual()).as("sub").isTrue();
             assertThat(outcome.get().getPrincipalId()).isEqualTo(p.path("sub").asText());
         }
@@ -207,8 +250,12 @@ class TokenFuzzTest {
 
     private static JsonNode strictObject(byte[] json) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(json)).toString();
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(json))
+                    .toString();
             JsonNode node = STRICT.readTree(text);
             assertThat(node).as("allowed part").isNotNull();
             assertThat(node.isObject()).as("allowed part is an object").isTrue();

@@ -41,7 +41,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class BenchRunner {
 
     /** What AWS Lambda's java21/java25 runtimes start the JVM with unless SnapStart or provisioned concurrency is on. */
-    static final List<String> LAMBDA_DEFAULT_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    static final List<String> LAMBDA_DEFAULT_FLAGS =
+            List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private static final String JDK_CRYPTO = "gatehouse, CRYPTO_PROVIDER=jdk (java, Lambda default flags)";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,12 +85,16 @@ public final class BenchRunner {
             Files.write(tokensFile, tokens, StandardCharsets.US_ASCII);
 
             results.put("openssl", openssl());
-            results.put("jmh", Map.of(
-                    "lambdaDefaultFlags", jmh(LAMBDA_DEFAULT_FLAGS),
-                    "fullTiered", jmh(List.of("-XX:+UseSerialGC"))));
-            results.put("nodeWarm", Map.of(
-                    "auth0-sample", nodeWarm(fixture, "auth0-sample", tokensFile),
-                    "aws-jwt-verify", nodeWarm(fixture, "aws-jwt-verify", tokensFile)));
+            results.put(
+                    "jmh",
+                    Map.of(
+                            "lambdaDefaultFlags", jmh(LAMBDA_DEFAULT_FLAGS),
+                            "fullTiered", jmh(List.of("-XX:+UseSerialGC"))));
+            results.put(
+                    "nodeWarm",
+                    Map.of(
+                            "auth0-sample", nodeWarm(fixture, "auth0-sample", tokensFile),
+                            "aws-jwt-verify", nodeWarm(fixture, "aws-jwt-verify", tokensFile)));
             results.put("coldStart", coldStarts(fixture, tokens.get(0)));
             results.put("coldStartRuntimeClient", runtimeClientColdStart(fixture, tokens.get(0)));
             results.put("priming", priming(fixture, tokensFile));
@@ -103,22 +108,30 @@ public final class BenchRunner {
     private Map<String, Object> machine() throws IOException, InterruptedException {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("date", Instant.now().toString());
-        machine.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown"));
+        machine.put(
+                "cpu",
+                Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                        .filter(l -> l.startsWith("model name"))
+                        .findFirst()
+                        .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                        .orElse("unknown"));
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         machine.put("node", exec(List.of("node", "--version"), Map.of()).stdout.strip());
-        machine.put("openssl", exec(List.of("openssl", "version"), Map.of()).stdout.strip());
+        machine.put(
+                "openssl", exec(List.of("openssl", "version"), Map.of()).stdout.strip());
         return machine;
     }
 
     private Map<String, Object> openssl() throws IOException, InterruptedException {
         Exec speed = exec(List.of("openssl", "speed", "-seconds", quick ? "1" : "5", "rsa2048"), Map.of());
-        Matcher m = Pattern.compile("rsa 2048 bits\\s+\\S+\\s+\\S+\\s+([0-9.]+)\\s+([0-9.]+)").matcher(speed.stdout);
+        Matcher m = Pattern.compile("rsa 2048 bits\\s+\\S+\\s+\\S+\\s+([0-9.]+)\\s+([0-9.]+)")
+                .matcher(speed.stdout);
         if (!m.find()) {
             throw new IllegalStateException("cannot read 'openssl speed rsa2048' output:\n" + speed.stdout);
         }
-        return Map.of("verifyPerSecond", Double.parseDouble(m.group(2)), "signPerSecond", Double.parseDouble(m.group(1)));
+        return Map.of(
+                "verifyPerSecond", Double.parseDouble(m.group(2)), "signPerSecond", Double.parseDouble(m.group(1)));
     }
 
     private Map<String, Object> jmh(List<String> flags) throws Exception {
@@ -139,7 +152,8 @@ public final class BenchRunner {
         Map<String, Object> byBenchmark = new LinkedHashMap<>();
         for (RunResult run : runs) {
             String name = run.getParams().getBenchmark();
-            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1) + "[" + run.getParams().getParam("crypto") + "]";
+            name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1) + "["
+                    + run.getParams().getParam("crypto") + "]";
             var stats = run.getPrimaryResult().getStatistics();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("flags", String.join(" ", flags));
@@ -155,8 +169,16 @@ public final class BenchRunner {
     }
 
     private JsonNode nodeWarm(Fixture fixture, String impl, Path tokensFile) throws IOException, InterruptedException {
-        Exec warm = exec(List.of("node", root.resolve("bench/node/bench.js").toString(), "warm", impl, tokensFile.toString(),
-                quick ? "1000" : "5000", quick ? "3000" : "30000"), nodeEnv(fixture));
+        Exec warm = exec(
+                List.of(
+                        "node",
+                        root.resolve("bench/node/bench.js").toString(),
+                        "warm",
+                        impl,
+                        tokensFile.toString(),
+                        quick ? "1000" : "5000",
+                        quick ? "3000" : "30000"),
+                nodeEnv(fixture));
         if (warm.exitCode != 0) {
             throw new IllegalStateException(impl + " warm benchmark failed:\n" + warm.stderr);
         }
@@ -215,11 +237,13 @@ public final class BenchRunner {
                 Exec exec = exec(timed, commandEnv);
                 double elapsed = (System.nanoTime() - start) / 1e6;
                 if (exec.exitCode != 0 || !exec.stdout.contains("\"Allow\"")) {
-                    throw new IllegalStateException(command.getKey() + " did not print an Allow policy:\n" + exec.stdout + exec.stderr);
+                    throw new IllegalStateException(
+                            command.getKey() + " did not print an Allow policy:\n" + exec.stdout + exec.stderr);
                 }
                 Matcher m = Pattern.compile("maxrss_kb=(\\d+)").matcher(exec.stderr);
                 millis.computeIfAbsent(command.getKey(), k -> new ArrayList<>()).add(elapsed);
-                rss.computeIfAbsent(command.getKey(), k -> new ArrayList<>()).add(m.find() ? Long.parseLong(m.group(1)) : -1);
+                rss.computeIfAbsent(command.getKey(), k -> new ArrayList<>())
+                        .add(m.find() ? Long.parseLong(m.group(1)) : -1);
             }
         }
         Map<String, Object> cold = new LinkedHashMap<>();
@@ -230,7 +254,9 @@ public final class BenchRunner {
             row.put("medianMillis", sorted.get(sorted.size() / 2));
             row.put("minMillis", sorted.get(0));
             row.put("maxMillis", sorted.get(sorted.size() - 1));
-            row.put("peakRssMiB", rss.get(name).stream().mapToLong(Long::longValue).max().orElse(-1) / 1024.0);
+            row.put(
+                    "peakRssMiB",
+                    rss.get(name).stream().mapToLong(Long::longValue).max().orElse(-1) / 1024.0);
             cold.put(name, row);
         }
         return cold;
@@ -238,24 +264,32 @@ public final class BenchRunner {
 
     /** JVM start → first decision posted, under AWS's runtime interface client with Lambda's default flags. */
     private Map<String, Object> runtimeClientColdStart(Fixture fixture, String token) throws IOException {
-        ColdStartProbe probe = new ColdStartProbe(root.resolve("local/target/lambda-runtime"), Files.createDirectories(work.resolve("ric")));
-        String event = JSON.writeValueAsString(Map.of(
-                "type", "TOKEN", "authorizationToken", "Bearer " + token, "methodArn", Fixture.METHOD_ARN));
+        ColdStartProbe probe = new ColdStartProbe(
+                root.resolve("local/target/lambda-runtime"), Files.createDirectories(work.resolve("ric")));
+        String event = JSON.writeValueAsString(
+                Map.of("type", "TOKEN", "authorizationToken", "Bearer " + token, "methodArn", Fixture.METHOD_ARN));
         Map<String, Object> rows = new LinkedHashMap<>();
         for (String crypto : List.of("accp", "jdk")) {
             Map<String, String> env = new HashMap<>(fixture.env());
             env.remove("METHOD_ARN");
             env.put("CRYPTO_PROVIDER", crypto);
-            // How a deployed function gets JVM options; here only to trust the benchmark's self-signed JWKS certificate.
+            // How a deployed function gets JVM options; here only to trust the benchmark's self-signed JWKS
+            // certificate.
             env.put("JAVA_TOOL_OPTIONS", String.join(" ", fixture.javaTrustOptions()));
-            FunctionDefinition function = new FunctionDefinition("authorizer", "dev.gatehouse.authorizer.AuthorizerHandler",
-                    root.resolve("authorizer/target/authorizer.jar"), env, 10, 1024);
+            FunctionDefinition function = new FunctionDefinition(
+                    "authorizer",
+                    "dev.gatehouse.authorizer.AuthorizerHandler",
+                    root.resolve("authorizer/target/authorizer.jar"),
+                    env,
+                    10,
+                    1024);
             List<Double> millis = new ArrayList<>();
             long peakRss = -1;
             for (int i = 0; i < (quick ? 3 : 12); i++) {
                 ColdStartProbe.Measurement m = probe.measure(function, event);
                 if (m.result() == null || !m.result().contains("\"Allow\"")) {
-                    throw new IllegalStateException("the authorizer under the runtime interface client did not allow: " + m.error());
+                    throw new IllegalStateException(
+                            "the authorizer under the runtime interface client did not allow: " + m.error());
                 }
                 millis.add(m.millis());
                 peakRss = Math.max(peakRss, m.peakRssKib());
@@ -286,9 +320,11 @@ public final class BenchRunner {
             List<Long> p50 = new ArrayList<>();
             List<Long> p90 = new ArrayList<>();
             for (int i = 0; i < (quick ? 2 : 7); i++) {
-                List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
+                List<String> command =
+                        new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
                 command.addAll(fixture.javaTrustOptions());
-                command.addAll(List.of("-cp", classpath, PrimingProbe.class.getName(), mode, tokensFile.toString(), "200"));
+                command.addAll(
+                        List.of("-cp", classpath, PrimingProbe.class.getName(), mode, tokensFile.toString(), "200"));
                 Exec exec = exec(command, nodeEnv(fixture));
                 Matcher m = line.matcher(exec.stdout);
                 if (exec.exitCode != 0 || !m.find()) {
@@ -327,8 +363,10 @@ public final class BenchRunner {
     /** The bench module's jar (the AOT cache and CDS need jars, not class directories). */
     private Path benchJar() throws IOException {
         try (var jars = Files.list(root.resolve("bench/target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("gatehouse-bench-.*\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("bench/target has no gatehouse-bench jar: run bench/run"));
+            return jars.filter(p -> p.getFileName().toString().matches("gatehouse-bench-.*\\.jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("bench/target has no gatehouse-bench jar: run bench/run"));
         }
     }
 
@@ -346,7 +384,9 @@ public final class BenchRunner {
         Path out = Files.createTempFile(work, "out", ".txt");
         Path err = Files.createTempFile(work, "err", ".txt");
         try {
-            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = builder.redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!process.waitFor(Duration.ofMinutes(10).toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out: " + String.join(" ", command));

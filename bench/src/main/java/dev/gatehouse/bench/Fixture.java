@@ -37,7 +37,9 @@ final class Fixture implements AutoCloseable {
     static final String ISSUER = "https://gatehouse-bench.auth0.com/";
     static final String AUDIENCE = "https://api.gatehouse.bench";
     /** The shipped stack's route table, so the policy step costs what it costs deployed. */
-    static final String ROUTE_SCOPES = "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}";
+    static final String ROUTE_SCOPES =
+            "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}";
+
     static final String KEY_ID = "bench-key-1";
     static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world";
 
@@ -91,7 +93,17 @@ final class Fixture implements AutoCloseable {
 
     /** The authorizer's environment, as Lambda would pass it. */
     Map<String, String> env() {
-        return Map.of("TOKEN_ISSUER", ISSUER, "JWKS_URI", jwksUri(), "AUDIENCE", AUDIENCE, "METHOD_ARN", METHOD_ARN, "ROUTE_SCOPES", ROUTE_SCOPES);
+        return Map.of(
+                "TOKEN_ISSUER",
+                ISSUER,
+                "JWKS_URI",
+                jwksUri(),
+                "AUDIENCE",
+                AUDIENCE,
+                "METHOD_ARN",
+                METHOD_ARN,
+                "ROUTE_SCOPES",
+                ROUTE_SCOPES);
     }
 
     /** {@code count} distinct, valid tokens (distinct subject and jti), as Auth0 issues for client credentials. */
@@ -147,16 +159,59 @@ final class Fixture implements AutoCloseable {
             public void log(byte[] message) {}
         };
 
-        @Override public String getAwsRequestId() { return "bench"; }
-        @Override public String getLogGroupName() { return "bench"; }
-        @Override public String getLogStreamName() { return "bench"; }
-        @Override public String getFunctionName() { return "gatehouse-bench-authorizer"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:gatehouse-bench-authorizer"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 10_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public LambdaLogger getLogger() { return logger; }
+        @Override
+        public String getAwsRequestId() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "bench";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "gatehouse-bench-authorizer";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:123456789012:function:gatehouse-bench-authorizer";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 10_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return logger;
+        }
     };
 }

@@ -26,7 +26,8 @@ public final class PrimingProbe {
         AuthorizerHandler handler = new AuthorizerHandler();
         if (primed) {
             String crypto = System.getenv("CRYPTO_PROVIDER");
-            int decisions = SnapStartPriming.primeWithoutCheckpoint(CryptoProvider.parse(crypto == null ? "accp" : crypto, CryptoProvider.CRYPTO_PROVIDER));
+            int decisions = SnapStartPriming.primeWithoutCheckpoint(
+                    CryptoProvider.parse(crypto == null ? "accp" : crypto, CryptoProvider.CRYPTO_PROVIDER));
             System.err.println("primed with " + decisions + " decisions");
         }
         long[] micros = new long[count];

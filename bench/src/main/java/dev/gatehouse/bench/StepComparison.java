@@ -57,7 +57,8 @@ public final class StepComparison {
                 List<String> order = new ArrayList<>(jars.keySet());
                 Collections.shuffle(order, shuffle);
                 for (String name : order) {
-                    List<String> command = command(java, fixture, jars.get(name), benchClasses, ColdStartMain.class.getName());
+                    List<String> command =
+                            command(java, fixture, jars.get(name), benchClasses, ColdStartMain.class.getName());
                     long started = System.nanoTime();
                     String out = run(command, env, work);
                     cold.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - started) / 1e6);
@@ -67,7 +68,8 @@ public final class StepComparison {
                 }
                 if (round % 3 == 0) {
                     for (String name : order) {
-                        List<String> command = command(java, fixture, jars.get(name), benchClasses, WarmProbe.class.getName());
+                        List<String> command =
+                                command(java, fixture, jars.get(name), benchClasses, WarmProbe.class.getName());
                         command.addAll(List.of(tokens.toString(), "30000", "30000"));
                         Matcher m = WARM.matcher(run(command, env, work));
                         if (!m.find()) {
@@ -80,20 +82,37 @@ public final class StepComparison {
             }
         }
 
-        StringBuilder md = new StringBuilder(BEGIN).append("\n## Before and after the last redesign step\n\n")
+        StringBuilder md = new StringBuilder(BEGIN)
+                .append("\n## Before and after the last redesign step\n\n")
                 .append("Same run, same machine, shuffled order per round; Lambda's default flags (")
-                .append(String.join(" ", BenchRunner.LAMBDA_DEFAULT_FLAGS)).append("). Cold start: JVM start → JWKS over HTTPS → one ")
-                .append("decision → exit (").append(rounds).append(" runs each). Warm: one decision at a time after 30,000 ")
-                .append("warm-up decisions, 30,000 timed (").append(p50.values().iterator().next().size()).append(" processes each).\n\n")
-                .append("| authorizer.jar | jar KiB | cold start median (min–max) ms | warm p50 µs (median of processes) | warm p99 µs |\n")
+                .append(String.join(" ", BenchRunner.LAMBDA_DEFAULT_FLAGS))
+                .append("). Cold start: JVM start → JWKS over HTTPS → one ")
+                .append("decision → exit (")
+                .append(rounds)
+                .append(" runs each). Warm: one decision at a time after 30,000 ")
+                .append("warm-up decisions, 30,000 timed (")
+                .append(p50.values().iterator().next().size())
+                .append(" processes each).\n\n")
+                .append(
+                        "| authorizer.jar | jar KiB | cold start median (min–max) ms | warm p50 µs (median of processes) | warm p99 µs |\n")
                 .append("| --- | ---: | ---: | ---: | ---: |\n");
         for (String name : jars.keySet()) {
             List<Double> c = cold.get(name).stream().sorted().toList();
-            md.append("| ").append(name).append(" | ").append(Files.size(jars.get(name)) / 1024).append(" | ")
-                    .append(BenchRunner.format(c.get(c.size() / 2))).append(" (").append(BenchRunner.format(c.get(0))).append("–")
-                    .append(BenchRunner.format(c.get(c.size() - 1))).append(") | ")
-                    .append(BenchRunner.format(median(p50.get(name)) / 1000.0)).append(" | ")
-                    .append(BenchRunner.format(median(p99.get(name)) / 1000.0)).append(" |\n");
+            md.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(Files.size(jars.get(name)) / 1024)
+                    .append(" | ")
+                    .append(BenchRunner.format(c.get(c.size() / 2)))
+                    .append(" (")
+                    .append(BenchRunner.format(c.get(0)))
+                    .append("–")
+                    .append(BenchRunner.format(c.get(c.size() - 1)))
+                    .append(") | ")
+                    .append(BenchRunner.format(median(p50.get(name)) / 1000.0))
+                    .append(" | ")
+                    .append(BenchRunner.format(median(p99.get(name)) / 1000.0))
+                    .append(" |\n");
         }
         md.append('\n').append(END);
         Path report = root.resolve("BENCHMARKS.md");
@@ -119,13 +138,16 @@ public final class StepComparison {
         return command;
     }
 
-    private static String run(List<String> command, Map<String, String> env, Path work) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
+    private static String run(List<String> command, Map<String, String> env, Path work)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    String.join(" ", command) + " failed:\n" + new String(out, StandardCharsets.UTF_8));
         }
         return new String(out, StandardCharsets.UTF_8);
     }

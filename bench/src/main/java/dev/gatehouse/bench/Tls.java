@@ -33,12 +33,43 @@ final class Tls {
         Path pem = dir.resolve("jwks-tls.pem");
         Files.deleteIfExists(keyStore);
         Files.deleteIfExists(pem);
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(List.of(keytool, "-genkeypair", "-alias", "jwks", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD));
-        run(List.of(keytool, "-exportcert", "-rfc", "-alias", "jwks", "-keystore", keyStore.toString(),
-                "-storepass", PASSWORD, "-file", pem.toString()));
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(List.of(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "jwks",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD));
+        run(List.of(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "jwks",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                PASSWORD,
+                "-file",
+                pem.toString()));
         return new Tls(keyStore, pem);
     }
 
@@ -57,7 +88,9 @@ final class Tls {
     }
 
     List<String> javaTrustOptions() {
-        return List.of("-Djavax.net.ssl.trustStore=" + keyStore, "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
+        return List.of(
+                "-Djavax.net.ssl.trustStore=" + keyStore,
+                "-Djavax.net.ssl.trustStorePassword=" + PASSWORD,
                 "-Djavax.net.ssl.trustStoreType=PKCS12");
     }
 
@@ -65,7 +98,8 @@ final class Tls {
     void trustInThisJvm() {
         for (String option : javaTrustOptions()) {
             String property = option.substring(2);
-            System.setProperty(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
+            System.setProperty(
+                    property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
         }
     }
 
@@ -75,7 +109,8 @@ final class Tls {
 
     private static void run(List<String> command) throws IOException {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IOException("keytool failed: " + output);

@@ -26,8 +26,11 @@ public final class JsonStrings {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append("\\u").append(HEX.charAt(c >> 12 & 0xF)).append(HEX.charAt(c >> 8 & 0xF))
-                                .append(HEX.charAt(c >> 4 & 0xF)).append(HEX.charAt(c & 0xF));
+                        out.append("\\u")
+                                .append(HEX.charAt(c >> 12 & 0xF))
+                                .append(HEX.charAt(c >> 8 & 0xF))
+                                .append(HEX.charAt(c >> 4 & 0xF))
+                                .append(HEX.charAt(c & 0xF));
                     } else {
                         out.append(c);
                     }

@@ -13,7 +13,13 @@ import static java.util.Objects.requireNonNull;
  * Immutable and thread-safe.
  */
 public record MethodArn(
-        String partition, String region, String accountId, String apiId, String stage, String httpMethod, String resourcePath) {
+        String partition,
+        String region,
+        String accountId,
+        String apiId,
+        String stage,
+        String httpMethod,
+        String resourcePath) {
 
     private static final String SERVICE = "execute-api";
 
@@ -35,20 +41,23 @@ public record MethodArn(
      */
     public static MethodArn parse(String arn) {
         if (arn == null || arn.isEmpty()) {
-            throw new IllegalArgumentException("methodArn is missing; expected arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
+            throw new IllegalArgumentException(
+                    "methodArn is missing; expected arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
         }
         String[] parts = arn.split(":", 6);
         if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals(SERVICE)) {
             throw new IllegalArgumentException(
-                    "methodArn '" + arn + "' is not an execute-api ARN; expected arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
+                    "methodArn '" + arn
+                            + "' is not an execute-api ARN; expected arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
         }
         String[] method = parts[5].split("/", 4);
         if (method.length < 3) {
-            throw new IllegalArgumentException(
-                    "methodArn '" + arn + "' does not name an API, stage and verb; expected {apiId}/{stage}/{VERB}/{path}");
+            throw new IllegalArgumentException("methodArn '" + arn
+                    + "' does not name an API, stage and verb; expected {apiId}/{stage}/{VERB}/{path}");
         }
         try {
-            return new MethodArn(parts[1], parts[3], parts[4], method[0], method[1], method[2], method.length == 4 ? method[3] : "");
+            return new MethodArn(
+                    parts[1], parts[3], parts[4], method[0], method[1], method[2], method.length == 4 ? method[3] : "");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("methodArn '" + arn + "' is invalid: " + e.getMessage(), e);
         }
@@ -93,7 +102,8 @@ public record MethodArn(
     private static void requireSegment(String value, String name) {
         requireNonNull(value, name + " is null");
         if (value.isEmpty() || !isSegment(value)) {
-            throw new IllegalArgumentException(name + " must be a non-empty ARN segment without '/', ':' or whitespace, got '" + value + "'");
+            throw new IllegalArgumentException(
+                    name + " must be a non-empty ARN segment without '/', ':' or whitespace, got '" + value + "'");
         }
     }
 }

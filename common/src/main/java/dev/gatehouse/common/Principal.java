@@ -33,7 +33,8 @@ public record Principal(String subject, List<String> scopes, Optional<String> cl
         scopes = List.copyOf(new LinkedHashSet<>(scopes));
         for (String scope : scopes) {
             if (scope.isEmpty() || hasWhitespace(scope)) {
-                throw new IllegalArgumentException("each scope must be a non-empty string without whitespace, got '" + scope + "'");
+                throw new IllegalArgumentException(
+                        "each scope must be a non-empty string without whitespace, got '" + scope + "'");
             }
         }
     }

@@ -30,7 +30,8 @@ public final class ScopeGuard {
      *
      * @return empty when it was; otherwise the 401 or 403 response the service should return
      */
-    public static Optional<APIGatewayProxyResponseEvent> requireScope(APIGatewayProxyRequestEvent event, String... anyOf) {
+    public static Optional<APIGatewayProxyResponseEvent> requireScope(
+            APIGatewayProxyRequestEvent event, String... anyOf) {
         List<String> required = List.of(anyOf);
         if (required.isEmpty()) {
             throw new IllegalArgumentException("requireScope needs at least one scope");
@@ -49,7 +50,9 @@ public final class ScopeGuard {
 
     /** 401: the event carries no verified caller (the function was invoked without the authorizer in front of it). */
     public static APIGatewayProxyResponseEvent unauthorized() {
-        return response(401, "Unauthorized",
+        return response(
+                401,
+                "Unauthorized",
                 "The request carries no verified caller (requestContext.authorizer.principalId); this function must be deployed behind the Gatehouse authorizer.",
                 "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
     }
@@ -57,8 +60,11 @@ public final class ScopeGuard {
     /** 403: the token does not grant any of {@code required}. */
     public static APIGatewayProxyResponseEvent forbidden(List<String> required) {
         String scopes = String.join(" ", required);
-        return response(403, "Forbidden",
-                "The access token grants none of the scopes this operation requires: " + String.join(", ", required) + ".",
+        return response(
+                403,
+                "Forbidden",
+                "The access token grants none of the scopes this operation requires: " + String.join(", ", required)
+                        + ".",
                 "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"" + scopes + "\"");
     }
 

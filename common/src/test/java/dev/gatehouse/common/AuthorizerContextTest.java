@@ -14,32 +14,44 @@ import org.junit.jupiter.api.Test;
 
 class AuthorizerContextTest {
 
-    private static final Principal PRINCIPAL =
-            new Principal("m2m-client@clients", List.of("read:hello", "write:hello"), Optional.of("m2m-client"), "https://example.auth0.com/");
+    private static final Principal PRINCIPAL = new Principal(
+            "m2m-client@clients",
+            List.of("read:hello", "write:hello"),
+            Optional.of("m2m-client"),
+            "https://example.auth0.com/");
 
     private static APIGatewayProxyRequestEvent sampleEvent() {
-        return EventLoader.loadApiGatewayRestEvent(Path.of(System.getProperty("gatehouse.events.dir"), "hello-world-proxy.json").toString());
+        return EventLoader.loadApiGatewayRestEvent(
+                Path.of(System.getProperty("gatehouse.events.dir"), "hello-world-proxy.json")
+                        .toString());
     }
 
     @Test
     void shouldWriteOnlyStringValuesIntoTheContext() {
-        assertThat(AuthorizerContext.of(PRINCIPAL)).containsExactly(
-                Map.entry("scope", "read:hello write:hello"),
-                Map.entry("clientId", "m2m-client"),
-                Map.entry("issuer", "https://example.auth0.com/"));
+        assertThat(AuthorizerContext.of(PRINCIPAL))
+                .containsExactly(
+                        Map.entry("scope", "read:hello write:hello"),
+                        Map.entry("clientId", "m2m-client"),
+                        Map.entry("issuer", "https://example.auth0.com/"));
     }
 
     @Test
     void shouldOmitTheClientIdWhenTheTokenNamesNone() {
         Principal user = new Principal("auth0|123", List.of(), Optional.empty(), "https://example.auth0.com/");
 
-        assertThat(AuthorizerContext.of(user)).containsOnlyKeys("scope", "issuer").containsEntry("scope", "");
+        assertThat(AuthorizerContext.of(user))
+                .containsOnlyKeys("scope", "issuer")
+                .containsEntry("scope", "");
     }
 
     @Test
     void shouldReadThePrincipalFromTheSampleProxyEvent() {
         assertThat(AuthorizerContext.principalOf(sampleEvent()))
-                .contains(new Principal("m2m-client@clients", List.of("read:hello"), Optional.of("m2m-client"), "https://example.auth0.com/"));
+                .contains(new Principal(
+                        "m2m-client@clients",
+                        List.of("read:hello"),
+                        Optional.of("m2m-client"),
+                        "https://example.auth0.com/"));
     }
 
     @Test
@@ -60,9 +72,12 @@ class AuthorizerContextTest {
 
         event.setRequestContext(null);
         assertThat(AuthorizerContext.principalOf(event)).isEmpty();
-        assertThat(AuthorizerContext.principalOf((APIGatewayProxyRequestEvent) null)).isEmpty();
-        assertThat(AuthorizerContext.principalOf(Map.of("scope", "read:hello", "issuer", "https://example.auth0.com/"))).isEmpty();
-        assertThat(AuthorizerContext.principalOf(Map.of("principalId", "someone"))).isEmpty();
+        assertThat(AuthorizerContext.principalOf((APIGatewayProxyRequestEvent) null))
+                .isEmpty();
+        assertThat(AuthorizerContext.principalOf(Map.of("scope", "read:hello", "issuer", "https://example.auth0.com/")))
+                .isEmpty();
+        assertThat(AuthorizerContext.principalOf(Map.of("principalId", "someone")))
+                .isEmpty();
     }
 
     @Test
@@ -71,7 +86,9 @@ class AuthorizerContextTest {
         assertThat(Principal.parseScope(null)).isEmpty();
         assertThat(PRINCIPAL.hasScope("read:hello")).isTrue();
         assertThat(PRINCIPAL.hasScope("READ:hello")).isFalse();
-        assertThatThrownBy(() -> new Principal(" ", List.of(), Optional.empty(), "iss")).hasMessageContaining("subject");
-        assertThatThrownBy(() -> new Principal("s", List.of("a b"), Optional.empty(), "iss")).hasMessageContaining("scope");
+        assertThatThrownBy(() -> new Principal(" ", List.of(), Optional.empty(), "iss"))
+                .hasMessageContaining("subject");
+        assertThatThrownBy(() -> new Principal("s", List.of("a b"), Optional.empty(), "iss"))
+                .hasMessageContaining("scope");
     }
 }

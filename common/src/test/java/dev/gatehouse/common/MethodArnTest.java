@@ -14,12 +14,15 @@ class MethodArnTest {
     void shouldParseEverySegment() {
         MethodArn arn = MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world");
 
-        assertThat(arn).isEqualTo(new MethodArn("aws", "us-east-1", "123456789012", "a1b2c3d4e5", "dev", "GET", "hello-world"));
+        assertThat(arn)
+                .isEqualTo(
+                        new MethodArn("aws", "us-east-1", "123456789012", "a1b2c3d4e5", "dev", "GET", "hello-world"));
     }
 
     @Test
     void shouldKeepNestedResourcePathsWhole() {
-        MethodArn arn = MethodArn.parse("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/DELETE/orders/42/items/7");
+        MethodArn arn =
+                MethodArn.parse("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/DELETE/orders/42/items/7");
 
         assertThat(arn.httpMethod()).isEqualTo("DELETE");
         assertThat(arn.resourcePath()).isEqualTo("orders/42/items/7");
@@ -27,13 +30,18 @@ class MethodArnTest {
 
     @Test
     void shouldParseTheRootResource() {
-        assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/").resourcePath()).isEmpty();
-        assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET").resourcePath()).isEmpty();
+        assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/")
+                        .resourcePath())
+                .isEmpty();
+        assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET")
+                        .resourcePath())
+                .isEmpty();
     }
 
     @Test
     void shouldParseOtherPartitions() {
-        assertThat(MethodArn.parse("arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3d4e5/dev/GET/x").stageWildcard())
+        assertThat(MethodArn.parse("arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3d4e5/dev/GET/x")
+                        .stageWildcard())
                 .isEqualTo("arn:aws-cn:execute-api:cn-north-1:123456789012:a1b2c3d4e5/dev/*/*");
     }
 
@@ -49,20 +57,23 @@ class MethodArnTest {
         MethodArn arn = MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world");
 
         assertThat(arn.stageWildcard()).isEqualTo("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*/*");
-        assertThat(arn.forMethod("PUT", "orders/*")).isEqualTo("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PUT/orders/*");
+        assertThat(arn.forMethod("PUT", "orders/*"))
+                .isEqualTo("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PUT/orders/*");
     }
 
     @ParameterizedTest(name = "should reject ''{0}''")
     @NullAndEmptySource
-    @ValueSource(strings = {
-            "not-an-arn",
-            "arn:aws:lambda:us-east-1:123456789012:function:authorizer",
-            "arn:aws:execute-api:us-east-1:123456789012",
-            "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5",
-            "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev",
-            "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5//GET/x",
-            "arn:aws:execute-api::123456789012:a1b2c3d4e5/dev/GET/x",
-            "urn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/x"})
+    @ValueSource(
+            strings = {
+                "not-an-arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:authorizer",
+                "arn:aws:execute-api:us-east-1:123456789012",
+                "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5",
+                "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev",
+                "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5//GET/x",
+                "arn:aws:execute-api::123456789012:a1b2c3d4e5/dev/GET/x",
+                "urn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/x"
+            })
     void shouldRejectAnythingButAMethodArn(String text) {
         assertThatThrownBy(() -> MethodArn.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -82,6 +93,8 @@ class MethodArnTest {
     void shouldParseAnOverlongArnWhosePathNoDecisionReads() {
         String path = "x/".repeat(2000);
 
-        assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/" + path).resourcePath()).isEqualTo(path);
+        assertThat(MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/" + path)
+                        .resourcePath())
+                .isEqualTo(path);
     }
 }

@@ -15,7 +15,8 @@ class RsaJwkTest {
     void shouldEncodeIntegersAsMinimalUnsignedBigEndianBase64Url() {
         assertThat(RsaJwk.base64Url(BigInteger.valueOf(65537))).isEqualTo("AQAB");
         // 0x80 needs a sign byte in two's complement; the JWK form has none.
-        assertThat(Base64.getUrlDecoder().decode(RsaJwk.base64Url(BigInteger.valueOf(0x80)))).containsExactly((byte) 0x80);
+        assertThat(Base64.getUrlDecoder().decode(RsaJwk.base64Url(BigInteger.valueOf(0x80))))
+                .containsExactly((byte) 0x80);
         assertThat(RsaJwk.base64Url(BigInteger.ZERO)).isEqualTo("AA");
         assertThatThrownBy(() -> RsaJwk.base64Url(BigInteger.valueOf(-1))).isInstanceOf(IllegalArgumentException.class);
     }
@@ -28,9 +29,14 @@ class RsaJwkTest {
 
         var jwk = RsaJwk.signingKey("kid-1", key);
 
-        assertThat(jwk).containsKeys("kty", "use", "alg", "kid", "n", "e").containsEntry("kty", "RSA").containsEntry("use", "sig")
-                .containsEntry("alg", "RS256").containsEntry("kid", "kid-1");
-        assertThat(new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("n")))).isEqualTo(key.getModulus());
+        assertThat(jwk)
+                .containsKeys("kty", "use", "alg", "kid", "n", "e")
+                .containsEntry("kty", "RSA")
+                .containsEntry("use", "sig")
+                .containsEntry("alg", "RS256")
+                .containsEntry("kid", "kid-1");
+        assertThat(new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("n"))))
+                .isEqualTo(key.getModulus());
         assertThat(Base64.getUrlDecoder().decode((String) jwk.get("n"))).hasSize(256);
     }
 }

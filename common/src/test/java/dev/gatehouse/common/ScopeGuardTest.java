@@ -16,7 +16,9 @@ class ScopeGuardTest {
 
     /** The sample proxy event: its caller was granted read:hello. */
     private static APIGatewayProxyRequestEvent sampleEvent() {
-        return EventLoader.loadApiGatewayRestEvent(Path.of(System.getProperty("gatehouse.events.dir"), "hello-world-proxy.json").toString());
+        return EventLoader.loadApiGatewayRestEvent(
+                Path.of(System.getProperty("gatehouse.events.dir"), "hello-world-proxy.json")
+                        .toString());
     }
 
     @Test
@@ -26,21 +28,26 @@ class ScopeGuardTest {
 
     @Test
     void shouldPassACallerGrantedAnyOfTheScopes() {
-        assertThat(ScopeGuard.requireScope(sampleEvent(), "admin", "read:hello")).isEmpty();
+        assertThat(ScopeGuard.requireScope(sampleEvent(), "admin", "read:hello"))
+                .isEmpty();
     }
 
     @Test
     void shouldAnswer403WithTheRequiredScopesWhenTheTokenLacksThem() {
-        Optional<APIGatewayProxyResponseEvent> refused = ScopeGuard.requireScope(sampleEvent(), "write:orders", "admin");
+        Optional<APIGatewayProxyResponseEvent> refused =
+                ScopeGuard.requireScope(sampleEvent(), "write:orders", "admin");
 
         assertThat(refused).isPresent();
         APIGatewayProxyResponseEvent response = refused.get();
         assertThat(response.getStatusCode()).isEqualTo(403);
         assertThat(response.getHeaders())
                 .containsEntry("Content-Type", "application/json")
-                .containsEntry("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"write:orders admin\"");
-        assertThat(response.getBody()).isEqualTo(
-                "{\"message\":\"Forbidden\",\"detail\":\"The access token grants none of the scopes this operation requires: write:orders, admin.\"}");
+                .containsEntry(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"write:orders admin\"");
+        assertThat(response.getBody())
+                .isEqualTo(
+                        "{\"message\":\"Forbidden\",\"detail\":\"The access token grants none of the scopes this operation requires: write:orders, admin.\"}");
     }
 
     @Test
@@ -48,16 +55,21 @@ class ScopeGuardTest {
         APIGatewayProxyRequestEvent event = sampleEvent();
         event.getRequestContext().setAuthorizer(new HashMap<>(Map.of("scope", "write:orders")));
 
-        APIGatewayProxyResponseEvent response = ScopeGuard.requireScope(event, "write:orders").orElseThrow();
+        APIGatewayProxyResponseEvent response =
+                ScopeGuard.requireScope(event, "write:orders").orElseThrow();
 
         assertThat(response.getStatusCode()).isEqualTo(401);
-        assertThat(response.getHeaders()).containsEntry("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
-        assertThat(response.getBody()).startsWith("{\"message\":\"Unauthorized\",\"detail\":\"The request carries no verified caller");
+        assertThat(response.getHeaders())
+                .containsEntry("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+        assertThat(response.getBody())
+                .startsWith("{\"message\":\"Unauthorized\",\"detail\":\"The request carries no verified caller");
         assertThat(ScopeGuard.requireScope(null, "read:hello")).contains(ScopeGuard.unauthorized());
     }
 
     @Test
     void shouldRefuseACheckWithoutScopes() {
-        assertThatThrownBy(() -> ScopeGuard.requireScope(sampleEvent())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one scope");
+        assertThatThrownBy(() -> ScopeGuard.requireScope(sampleEvent()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one scope");
     }
 }

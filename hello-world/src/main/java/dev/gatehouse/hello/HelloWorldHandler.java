@@ -16,27 +16,39 @@ import java.util.Map;
  * {@code requestContext.authorizer} and greets it. Without authorizer context (the function was invoked without
  * the authorizer in front of it) it answers 401 with a JSON explanation instead of failing. Thread-safe.
  */
-public final class HelloWorldHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class HelloWorldHandler
+        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The route is declared with {@code cors: true}: API Gateway answers the preflight, the function each response. */
-    private static final Map<String, String> HEADERS = Map.of("Content-Type", "application/json", "Access-Control-Allow-Origin", "*");
+    private static final Map<String, String> HEADERS =
+            Map.of("Content-Type", "application/json", "Access-Control-Allow-Origin", "*");
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        Map<String, Object> authorizer = event == null || event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
+        Map<String, Object> authorizer = event == null || event.getRequestContext() == null
+                ? null
+                : event.getRequestContext().getAuthorizer();
         Object principalId = authorizer == null ? null : authorizer.get(AuthorizerContext.PRINCIPAL_ID);
         if (principalId == null || principalId.toString().isBlank()) {
-            String missing = event == null ? "the event"
-                    : event.getRequestContext() == null ? "requestContext"
-                    : authorizer == null ? "requestContext.authorizer"
-                    : "requestContext.authorizer.principalId";
-            return response(401, Map.of(
-                    "message", "Unauthorized",
-                    "detail", "The request carries no verified caller: " + missing + " is missing; "
-                            + "this function must be deployed behind the Gatehouse authorizer."));
+            String missing = event == null
+                    ? "the event"
+                    : event.getRequestContext() == null
+                            ? "requestContext"
+                            : authorizer == null
+                                    ? "requestContext.authorizer"
+                                    : "requestContext.authorizer.principalId";
+            return response(
+                    401,
+                    Map.of(
+                            "message",
+                            "Unauthorized",
+                            "detail",
+                            "The request carries no verified caller: " + missing + " is missing; "
+                                    + "this function must be deployed behind the Gatehouse authorizer."));
         }
-        // Any authorizer in front of it names the caller in principalId; issuer, clientId and scope are Gatehouse extras.
+        // Any authorizer in front of it names the caller in principalId; issuer, clientId and scope are Gatehouse
+        // extras.
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", "Hello, " + principalId + "!");
         body.put("subject", principalId.toString());
@@ -56,6 +68,9 @@ public final class HelloWorldHandler implements RequestHandler<APIGatewayProxyRe
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the response body as JSON", e);
         }
-        return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(HEADERS).withBody(json);
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(status)
+                .withHeaders(HEADERS)
+                .withBody(json);
     }
 }

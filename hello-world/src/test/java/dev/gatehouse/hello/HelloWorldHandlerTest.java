@@ -21,7 +21,9 @@ class HelloWorldHandlerTest {
     private final HelloWorldHandler handler = new HelloWorldHandler();
 
     private static APIGatewayProxyRequestEvent sampleEvent() {
-        return EventLoader.loadApiGatewayRestEvent(Path.of(System.getProperty("gatehouse.events.dir"), "hello-world-proxy.json").toString());
+        return EventLoader.loadApiGatewayRestEvent(
+                Path.of(System.getProperty("gatehouse.events.dir"), "hello-world-proxy.json")
+                        .toString());
     }
 
     @Test
@@ -29,7 +31,9 @@ class HelloWorldHandlerTest {
         APIGatewayProxyResponseEvent response = handler.handleRequest(sampleEvent(), null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/json").containsEntry("Access-Control-Allow-Origin", "*");
+        assertThat(response.getHeaders())
+                .containsEntry("Content-Type", "application/json")
+                .containsEntry("Access-Control-Allow-Origin", "*");
         assertThat(JSON.readTree(response.getBody())).isEqualTo(JSON.readTree("""
                 {"message": "Hello, m2m-client@clients!", "subject": "m2m-client@clients", "clientId": "m2m-client", "scopes": ["read:hello"]}
                 """));
@@ -67,9 +71,14 @@ class HelloWorldHandlerTest {
         APIGatewayProxyRequestEvent event = sampleEvent();
         event.getRequestContext().setAuthorizer(new HashMap<>(Map.of("issuer", "https://issuer.example/")));
 
-        assertThat(JSON.readTree(handler.handleRequest(event, null).getBody()).get("detail").asText())
+        assertThat(JSON.readTree(handler.handleRequest(event, null).getBody())
+                        .get("detail")
+                        .asText())
                 .contains("requestContext.authorizer.principalId is missing");
-        assertThat(JSON.readTree(handler.handleRequest(new APIGatewayProxyRequestEvent(), null).getBody()).get("detail").asText())
+        assertThat(JSON.readTree(handler.handleRequest(new APIGatewayProxyRequestEvent(), null)
+                                .getBody())
+                        .get("detail")
+                        .asText())
                 .contains("requestContext is missing");
     }
 
@@ -84,8 +93,8 @@ class HelloWorldHandlerTest {
     @Test
     void shouldSerializeTheResponseAsTheLambdaRuntimeDoes() throws Exception {
         APIGatewayProxyResponseEvent response = handler.handleRequest(sampleEvent(), null);
-        PojoSerializer<APIGatewayProxyResponseEvent> serializer =
-                LambdaEventSerializers.serializerFor(APIGatewayProxyResponseEvent.class, getClass().getClassLoader());
+        PojoSerializer<APIGatewayProxyResponseEvent> serializer = LambdaEventSerializers.serializerFor(
+                APIGatewayProxyResponseEvent.class, getClass().getClassLoader());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         serializer.toJson(response, out);
@@ -93,6 +102,7 @@ class HelloWorldHandlerTest {
         JsonNode json = JSON.readTree(out.toByteArray());
         assertThat(json.get("statusCode").asInt()).isEqualTo(200);
         assertThat(json.get("headers").get("Content-Type").asText()).isEqualTo("application/json");
-        assertThat(JSON.readTree(json.get("body").asText()).get("message").asText()).isEqualTo("Hello, m2m-client@clients!");
+        assertThat(JSON.readTree(json.get("body").asText()).get("message").asText())
+                .isEqualTo("Hello, m2m-client@clients!");
     }
 }

@@ -27,17 +27,21 @@ class PackagedJarIT {
 
     @Test
     void shouldRunTheHandlerFromTheJarAlone() throws Exception {
-        try (URLClassLoader isolated = new URLClassLoader(new URL[] {JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader isolated =
+                new URLClassLoader(new URL[] {JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class<?> handlerType = isolated.loadClass("dev.gatehouse.hello.HelloWorldHandler");
-            Class<?> eventType = isolated.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
+            Class<?> eventType =
+                    isolated.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
             Class<?> contextType = isolated.loadClass("com.amazonaws.services.lambda.runtime.Context");
             Object handler = handlerType.getConstructor().newInstance();
             Method handle = handlerType.getMethod("handleRequest", eventType, contextType);
 
             Object response = handle.invoke(handler, eventType.getConstructor().newInstance(), null);
 
-            assertThat(response.getClass().getMethod("getStatusCode").invoke(response)).isEqualTo(401);
-            assertThat((String) response.getClass().getMethod("getBody").invoke(response)).contains("Unauthorized");
+            assertThat(response.getClass().getMethod("getStatusCode").invoke(response))
+                    .isEqualTo(401);
+            assertThat((String) response.getClass().getMethod("getBody").invoke(response))
+                    .contains("Unauthorized");
         }
     }
 }

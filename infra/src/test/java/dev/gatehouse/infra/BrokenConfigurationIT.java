@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -34,37 +35,51 @@ class BrokenConfigurationIT {
 
     @Test
     void shouldReportAHandlerClassMissingFromItsArtifact() throws IOException {
-        PackagedService service = packageCopy(yml -> replace(yml,
-                "handler: dev.gatehouse.hello.HelloWorldHandler", "handler: dev.gatehouse.hello.NoSuchHandler"));
+        PackagedService service = packageCopy(yml -> replace(
+                yml, "handler: dev.gatehouse.hello.HelloWorldHandler", "handler: dev.gatehouse.hello.NoSuchHandler"));
 
-        assertThat(HandlerCheck.problems(service)).singleElement().asString()
+        assertThat(HandlerCheck.problems(service))
+                .singleElement()
+                .asString()
                 .contains("helloWorld", "dev.gatehouse.hello.NoSuchHandler", "is not in the artifact");
     }
 
     @Test
     void shouldReportAHandlerClassThatIsNotALambdaHandler() throws IOException {
-        PackagedService service = packageCopy(yml -> replace(yml,
-                "handler: dev.gatehouse.authorizer.AuthorizerHandler", "handler: dev.gatehouse.authorizer.AuthorizerConfig"));
+        PackagedService service = packageCopy(yml -> replace(
+                yml,
+                "handler: dev.gatehouse.authorizer.AuthorizerHandler",
+                "handler: dev.gatehouse.authorizer.AuthorizerConfig"));
 
-        assertThat(HandlerCheck.problems(service)).anySatisfy(problem -> assertThat(problem)
-                .contains("authorizer", "dev.gatehouse.authorizer.AuthorizerConfig", "implements neither"));
+        assertThat(HandlerCheck.problems(service))
+                .anySatisfy(problem -> assertThat(problem)
+                        .contains("authorizer", "dev.gatehouse.authorizer.AuthorizerConfig", "implements neither"));
     }
 
     @Test
     void shouldReportAHandlerInTheWrongArtifact() throws IOException {
-        PackagedService service = packageCopy(yml -> replace(yml,
-                "handler: dev.gatehouse.hello.HelloWorldHandler", "handler: dev.gatehouse.authorizer.AuthorizerHandler"));
+        PackagedService service = packageCopy(yml -> replace(
+                yml,
+                "handler: dev.gatehouse.hello.HelloWorldHandler",
+                "handler: dev.gatehouse.authorizer.AuthorizerHandler"));
 
-        assertThat(HandlerCheck.problems(service)).singleElement().asString()
+        assertThat(HandlerCheck.problems(service))
+                .singleElement()
+                .asString()
                 .contains("helloWorld", "hello-world.jar", "is not in the artifact");
     }
 
     @Test
     void shouldReportARouteWithoutTheAuthorizer() throws IOException {
-        PackagedService service = packageCopy(yml -> replace(yml, "    events:\n      - http:\n",
-                "    events:\n      - http:\n          path: forgot-the-authorizer\n          method: get\n      - http:\n"));
+        PackagedService service = packageCopy(
+                yml -> replace(
+                        yml,
+                        "    events:\n      - http:\n",
+                        "    events:\n      - http:\n          path: forgot-the-authorizer\n          method: get\n      - http:\n"));
 
-        assertThat(TemplateRules.unprotectedMethods(service)).singleElement().asString()
+        assertThat(TemplateRules.unprotectedMethods(service))
+                .singleElement()
+                .asString()
                 .contains("ApiGatewayMethodForgotDashtheDashauthorizerGet", "CUSTOM");
     }
 
@@ -76,7 +91,8 @@ class BrokenConfigurationIT {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("Cannot resolve variable", "TOKEN_ISSUER", "JWKS_URI", "AUDIENCE");
-        assertThat(temp.resolve("out/cloudformation-template-update-stack.json")).doesNotExist();
+        assertThat(temp.resolve("out/cloudformation-template-update-stack.json"))
+                .doesNotExist();
     }
 
     @Test
@@ -92,8 +108,10 @@ class BrokenConfigurationIT {
     @Test
     void shouldFailCfnLintOnADanglingReference() throws IOException {
         Path cfnLint = CfnLintIT.cfnLintOrSkip();
-        PackagedService service = packageCopy(yml -> replace(yml,
-                "Value: { Ref: AuthorizerSnapStartLambdaAlias }", "Value: { Ref: AuthorizerAliasThatDoesNotExist }"));
+        PackagedService service = packageCopy(yml -> replace(
+                yml,
+                "Value: { Ref: AuthorizerSnapStartLambdaAlias }",
+                "Value: { Ref: AuthorizerAliasThatDoesNotExist }"));
 
         Processes.Result result = CfnLint.lint(cfnLint, List.of(service.templateFile()));
 
@@ -111,22 +129,33 @@ class BrokenConfigurationIT {
         int end = yml.indexOf("\nresources:\n");
         assertThat(start).isPositive();
         assertThat(end).isGreaterThan(start);
-        String functions = yml.substring(start + "functions:\n".length(), end + 1).replaceAll("(?m)^  ", "");
+        String functions =
+                yml.substring(start + "functions:\n".length(), end + 1).replaceAll("(?m)^  ", "");
         Files.writeString(service.resolve("functions.yml"), functions);
-        Files.writeString(service.resolve("serverless.yml"), yml.substring(0, start) + "functions: ${file(./functions.yml)}\n" + yml.substring(end + 1));
+        Files.writeString(
+                service.resolve("serverless.yml"),
+                yml.substring(0, start) + "functions: ${file(./functions.yml)}\n" + yml.substring(end + 1));
         Path out = temp.resolve("split-out");
 
         Processes.Result result = Osls.packageService(service, out, "dev", DEV_PARAMS);
 
-        assertThat(result.exitCode()).as("osls package of the split copy said:%n%s", result.output()).isZero();
-        assertThat(routeScopes(PackagedService.load(out, service))).isEqualTo(shipped).contains("GET /orders", "POST /orders", "GET /hello-world");
+        assertThat(result.exitCode())
+                .as("osls package of the split copy said:%n%s", result.output())
+                .isZero();
+        assertThat(routeScopes(PackagedService.load(out, service)))
+                .isEqualTo(shipped)
+                .contains("GET /orders", "POST /orders", "GET /hello-world");
     }
 
     @Test
     void shouldRefuseToPackageWhenNoRouteIsBehindTheAuthorizer() throws IOException {
-        Path service = copyService(yml -> yml.replaceAll("(?m)^            name: authorizer$", "            name: someOtherAuthorizer")
-                .replace("functions:\n", "functions:\n  someOtherAuthorizer:\n    handler: dev.gatehouse.authorizer.AuthorizerHandler\n"
-                        + "    package:\n      artifact: " + Infra.repoDir().toAbsolutePath() + "/authorizer/target/authorizer.jar\n"));
+        Path service = copyService(
+                yml -> yml.replaceAll("(?m)^            name: authorizer$", "            name: someOtherAuthorizer")
+                        .replace(
+                                "functions:\n",
+                                "functions:\n  someOtherAuthorizer:\n    handler: dev.gatehouse.authorizer.AuthorizerHandler\n"
+                                        + "    package:\n      artifact: "
+                                        + Infra.repoDir().toAbsolutePath() + "/authorizer/target/authorizer.jar\n"));
 
         Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", DEV_PARAMS);
 
@@ -136,8 +165,11 @@ class BrokenConfigurationIT {
 
     @Test
     void shouldRefuseAHandWrittenRouteScopesThatMissesARoute() throws IOException {
-        Path service = copyService(yml -> replace(yml, "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n",
-                "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n      ROUTE_SCOPES: '{\"GET /hello-world\":[]}'\n"));
+        Path service = copyService(
+                yml -> replace(
+                        yml,
+                        "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n",
+                        "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n      ROUTE_SCOPES: '{\"GET /hello-world\":[]}'\n"));
 
         Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", DEV_PARAMS);
 
@@ -146,14 +178,21 @@ class BrokenConfigurationIT {
     }
 
     private static String routeScopes(PackagedService service) {
-        return service.lambda("authorizer").path("Properties").path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
+        return service.lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables")
+                .path("ROUTE_SCOPES")
+                .asText();
     }
 
     private PackagedService packageCopy(UnaryOperator<String> breakIt) throws IOException {
         Path service = copyService(breakIt);
         Path out = temp.resolve("out");
         Processes.Result result = Osls.packageService(service, out, "dev", DEV_PARAMS);
-        assertThat(result.exitCode()).as("osls package of the copy said:%n%s", result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("osls package of the copy said:%n%s", result.output())
+                .isZero();
         return PackagedService.load(out, service);
     }
 
@@ -163,7 +202,10 @@ class BrokenConfigurationIT {
         String yml = Files.readString(Infra.infraDir().resolve("serverless.yml"))
                 .replace(": ../", ": " + Infra.repoDir().toAbsolutePath() + "/");
         Files.writeString(service.resolve("serverless.yml"), breakIt.apply(yml));
-        Files.copy(Infra.infraDir().resolve("route-scopes.js"), service.resolve("route-scopes.js"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                Infra.infraDir().resolve("route-scopes.js"),
+                service.resolve("route-scopes.js"),
+                StandardCopyOption.REPLACE_EXISTING);
         return service;
     }
 

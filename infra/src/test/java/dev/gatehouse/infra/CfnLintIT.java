@@ -20,7 +20,9 @@ class CfnLintIT {
 
         Processes.Result result = CfnLint.lint(cfnLint, templates);
 
-        assertThat(result.exitCode()).as("cfn-lint (ignoring only %s) said:%n%s", CfnLint.IGNORED_CHECKS, result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("cfn-lint (ignoring only %s) said:%n%s", CfnLint.IGNORED_CHECKS, result.output())
+                .isZero();
     }
 
     static Path cfnLintOrSkip() {
@@ -29,7 +31,9 @@ class CfnLintIT {
             System.out.println("[WARNING] cfn-lint is not on the PATH: the CloudFormation templates are NOT linted. "
                     + "Install it (pip install cfn-lint) to run this check.");
         }
-        assumeTrue(cfnLint.isPresent(), "cfn-lint is not on the PATH; install it (pip install cfn-lint) to lint the templates");
+        assumeTrue(
+                cfnLint.isPresent(),
+                "cfn-lint is not on the PATH; install it (pip install cfn-lint) to lint the templates");
         return cfnLint.get();
     }
 }

@@ -35,16 +35,20 @@ final class HandlerCheck {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, JsonNode> function : service.functions().entrySet()) {
             String key = function.getKey();
-            String handler = service.lambda(key).path("Properties").path("Handler").asText();
-            String artifact = function.getValue().path("package").path("artifact").asText(
-                    service.state().path("package").path("artifact").asText());
+            String handler =
+                    service.lambda(key).path("Properties").path("Handler").asText();
+            String artifact = function.getValue()
+                    .path("package")
+                    .path("artifact")
+                    .asText(service.state().path("package").path("artifact").asText());
             if (artifact.isEmpty()) {
                 problems.add("Function " + key + " has no package.artifact; every function ships its own jar");
                 continue;
             }
             Path jar = service.serviceDir().resolve(artifact).normalize();
             if (!Files.isRegularFile(jar)) {
-                problems.add("Function " + key + ": artifact " + jar + " does not exist; build the jars first (./mvnw package)");
+                problems.add("Function " + key + ": artifact " + jar
+                        + " does not exist; build the jars first (./mvnw package)");
                 continue;
             }
             problems.addAll(check(key, handler, jar));
@@ -56,7 +60,8 @@ final class HandlerCheck {
         String[] parts = handler.split("::", 2);
         String className = parts[0];
         String where = "Function " + function + ": handler " + handler + " in " + jar.getFileName();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class<?> type;
             try {
                 type = Class.forName(className, false, loader);
@@ -69,7 +74,8 @@ final class HandlerCheck {
                 problems.add(where + ": class " + className + " must be public and concrete");
             }
             if (!hasPublicNoArgConstructor(type)) {
-                problems.add(where + ": class " + className + " needs a public no-argument constructor for the runtime");
+                problems.add(
+                        where + ": class " + className + " needs a public no-argument constructor for the runtime");
             }
             if (parts.length == 2) {
                 if (Arrays.stream(type.getMethods()).map(Method::getName).noneMatch(parts[1]::equals)) {

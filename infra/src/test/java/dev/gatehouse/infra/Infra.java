@@ -27,13 +27,15 @@ final class Infra {
     static Path osls() {
         Path osls = infraDir().resolve("node_modules/.bin/osls");
         if (!Files.isExecutable(osls)) {
-            throw new IllegalStateException(osls + " is missing: the build installs it with `npm ci` in infra/ at the package phase");
+            throw new IllegalStateException(
+                    osls + " is missing: the build installs it with `npm ci` in infra/ at the package phase");
         }
         return osls;
     }
 
     static String property(String name) {
-        return requireNonNull(System.getProperty(name), () -> "System property " + name + " is not set; run through ./mvnw verify");
+        return requireNonNull(
+                System.getProperty(name), () -> "System property " + name + " is not set; run through ./mvnw verify");
     }
 
     private static Path directory(String property) {

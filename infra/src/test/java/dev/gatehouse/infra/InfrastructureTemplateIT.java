@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,16 +37,22 @@ class InfrastructureTemplateIT {
     @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod", "local"})
     void shouldDefineATokenAuthorizerThatApiGatewayValidatesBeforeInvoking(String stage) {
-        JsonNode properties = Infra.packaged(stage).resource(TemplateRules.AUTHORIZER_ID).path("Properties");
+        JsonNode properties =
+                Infra.packaged(stage).resource(TemplateRules.AUTHORIZER_ID).path("Properties");
 
         assertThat(properties.path("Type").asText()).isEqualTo("TOKEN");
         assertThat(properties.path("IdentitySource").asText()).isEqualTo("method.request.header.Authorization");
-        Pattern validation = Pattern.compile(properties.path("IdentityValidationExpression").asText());
-        assertThat(validation.matcher("Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln").matches()).isTrue();
+        Pattern validation =
+                Pattern.compile(properties.path("IdentityValidationExpression").asText());
+        assertThat(validation
+                        .matcher("Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln")
+                        .matches())
+                .isTrue();
         assertThat(validation.matcher("bearer abc.def-_~+/=").matches()).isTrue();
         assertThat(validation.matcher("Basic dXNlcjpwYXNz").matches()).isFalse();
         assertThat(validation.matcher("Bearer").matches()).isFalse();
-        assertThat(validation.matcher("eyJhbGciOiJSUzI1NiJ9.e30.c2ln").matches()).isFalse();
+        assertThat(validation.matcher("eyJhbGciOiJSUzI1NiJ9.e30.c2ln").matches())
+                .isFalse();
         assertThat(properties.path("AuthorizerResultTtlInSeconds").asInt()).isBetween(1, 3600);
         assertThat(properties.path("AuthorizerUri").toString()).contains("\"AuthorizerLambdaFunction\"", "snapstart");
     }
@@ -56,7 +63,10 @@ class InfrastructureTemplateIT {
         PackagedService service = Infra.packaged(stage);
 
         assertThat(TemplateRules.unprotectedMethods(service)).isEmpty();
-        assertThat(service.resource("ApiGatewayMethodHelloDashworldGet").path("Properties").path("AuthorizationType").asText())
+        assertThat(service.resource("ApiGatewayMethodHelloDashworldGet")
+                        .path("Properties")
+                        .path("AuthorizationType")
+                        .asText())
                 .isEqualTo("CUSTOM");
     }
 
@@ -75,13 +85,15 @@ class InfrastructureTemplateIT {
         });
 
         assertThat(invocable).contains("{\"Ref\":\"" + AUTHORIZER_ALIAS + "\"}");
-        for (Map.Entry<String, JsonNode> method : service.resourcesOfType("AWS::ApiGateway::Method").entrySet()) {
+        for (Map.Entry<String, JsonNode> method :
+                service.resourcesOfType("AWS::ApiGateway::Method").entrySet()) {
             JsonNode integration = method.getValue().path("Properties").path("Integration");
             if (!"AWS_PROXY".equals(integration.path("Type").asText())) {
                 continue;
             }
             JsonNode target = integration.path("Uri").findValue("Fn::GetAtt");
-            assertThat(invocable).as("permission for the integration of " + method.getKey())
+            assertThat(invocable)
+                    .as("permission for the integration of " + method.getKey())
                     .contains("{\"Fn::GetAtt\":" + target + "}");
         }
     }
@@ -89,17 +101,21 @@ class InfrastructureTemplateIT {
     @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod"})
     void shouldRunJava25OnArm64ByDefault(String stage) {
-        for (JsonNode function : Infra.packaged(stage).resourcesOfType("AWS::Lambda::Function").values()) {
+        for (JsonNode function :
+                Infra.packaged(stage).resourcesOfType("AWS::Lambda::Function").values()) {
             assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java25");
-            assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"arm64\"]");
+            assertThat(function.path("Properties").path("Architectures").toString())
+                    .isEqualTo("[\"arm64\"]");
         }
     }
 
     @Test
     void shouldRunTheLocalStageOnTheX86MachinesTheLocalStackRunsOn() {
-        for (JsonNode function : Infra.packaged("local").resourcesOfType("AWS::Lambda::Function").values()) {
+        for (JsonNode function :
+                Infra.packaged("local").resourcesOfType("AWS::Lambda::Function").values()) {
             assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java25");
-            assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"x86_64\"]");
+            assertThat(function.path("Properties").path("Architectures").toString())
+                    .isEqualTo("[\"x86_64\"]");
         }
     }
 
@@ -111,33 +127,57 @@ class InfrastructureTemplateIT {
         assertThat(functions).hasSize(service.functions().size()).hasSizeGreaterThanOrEqualTo(2);
         for (JsonNode function : functions.values()) {
             assertThat(function.path("Properties").path("Runtime").asText()).isEqualTo("java21");
-            assertThat(function.path("Properties").path("Architectures").toString()).isEqualTo("[\"x86_64\"]");
+            assertThat(function.path("Properties").path("Architectures").toString())
+                    .isEqualTo("[\"x86_64\"]");
         }
-        assertThat(Infra.packaged("dev-java21-x86_64").functions().get("authorizer").path("package").path("artifact").asText())
-                .as("the x86_64 authorizer jar, with ACCP's x86_64 library").isEqualTo("../authorizer/target/authorizer.jar");
+        assertThat(Infra.packaged("dev-java21-x86_64")
+                        .functions()
+                        .get("authorizer")
+                        .path("package")
+                        .path("artifact")
+                        .asText())
+                .as("the x86_64 authorizer jar, with ACCP's x86_64 library")
+                .isEqualTo("../authorizer/target/authorizer.jar");
     }
 
     @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod"})
     void shouldGiveTheAuthorizerTheIssuerOfItsStage(String stage) {
-        JsonNode variables = Infra.packaged(stage).lambda("authorizer").path("Properties").path("Environment").path("Variables");
+        JsonNode variables = Infra.packaged(stage)
+                .lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables");
 
-        assertThat(variables.path("TOKEN_ISSUER").asText()).isEqualTo(Infra.property("gatehouse.infra." + stage + ".tokenIssuer"));
-        assertThat(variables.path("JWKS_URI").asText()).isEqualTo(Infra.property("gatehouse.infra." + stage + ".jwksUri"));
-        assertThat(variables.path("AUDIENCE").asText()).isEqualTo(Infra.property("gatehouse.infra." + stage + ".audience"));
+        assertThat(variables.path("TOKEN_ISSUER").asText())
+                .isEqualTo(Infra.property("gatehouse.infra." + stage + ".tokenIssuer"));
+        assertThat(variables.path("JWKS_URI").asText())
+                .isEqualTo(Infra.property("gatehouse.infra." + stage + ".jwksUri"));
+        assertThat(variables.path("AUDIENCE").asText())
+                .isEqualTo(Infra.property("gatehouse.infra." + stage + ".audience"));
         assertThat(variables.path("TOKEN_LEEWAY_SECONDS").asText()).isEqualTo("30");
     }
 
     @Test
     void shouldPointTheLocalStageAtTheLocalIdentityProvider() {
         PackagedService local = Infra.packaged("local");
-        JsonNode variables = local.lambda("authorizer").path("Properties").path("Environment").path("Variables");
+        JsonNode variables = local.lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables");
 
         assertThat(variables.path("TOKEN_ISSUER").asText()).isEqualTo("http://127.0.0.1:9000/");
         assertThat(variables.path("JWKS_URI").asText()).isEqualTo("http://127.0.0.1:9000/.well-known/jwks.json");
         assertThat(variables.path("AUDIENCE").asText()).isEqualTo("https://api.gatehouse.local");
         // The local API Gateway reads the http events and the resolved environment from the same file.
-        assertThat(local.functions().get("helloWorld").path("events").get(0).path("http").path("authorizer").path("name").asText())
+        assertThat(local.functions()
+                        .get("helloWorld")
+                        .path("events")
+                        .get(0)
+                        .path("http")
+                        .path("authorizer")
+                        .path("name")
+                        .asText())
                 .isEqualTo("authorizer");
     }
 
@@ -146,10 +186,17 @@ class InfrastructureTemplateIT {
         PackagedService prod = Infra.packaged("prod");
         PackagedService dev = Infra.packaged("dev");
 
-        assertThat(prod.state().path("service").path("provider").path("stage").asText()).isEqualTo("prod");
-        assertThat(prod.state().path("service").path("provider").path("region").asText()).isEqualTo("eu-west-1");
-        assertThat(dev.state().path("service").path("provider").path("region").asText()).isEqualTo("us-east-1");
-        assertThat(prod.lambda("authorizer").path("Properties").path("FunctionName").asText()).isEqualTo("gatehouse-prod-authorizer");
+        assertThat(prod.state().path("service").path("provider").path("stage").asText())
+                .isEqualTo("prod");
+        assertThat(prod.state().path("service").path("provider").path("region").asText())
+                .isEqualTo("eu-west-1");
+        assertThat(dev.state().path("service").path("provider").path("region").asText())
+                .isEqualTo("us-east-1");
+        assertThat(prod.lambda("authorizer")
+                        .path("Properties")
+                        .path("FunctionName")
+                        .asText())
+                .isEqualTo("gatehouse-prod-authorizer");
     }
 
     @ParameterizedTest(name = "stage {0}")
@@ -167,15 +214,29 @@ class InfrastructureTemplateIT {
     void shouldStartTheAuthorizerFromASnapStartSnapshotOfAPublishedVersion(String stage) {
         PackagedService service = Infra.packaged(stage);
 
-        assertThat(service.lambda("authorizer").path("Properties").path("SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
+        assertThat(service.lambda("authorizer")
+                        .path("Properties")
+                        .path("SnapStart")
+                        .path("ApplyOn")
+                        .asText())
+                .isEqualTo("PublishedVersions");
         JsonNode alias = service.resource(AUTHORIZER_ALIAS).path("Properties");
         assertThat(alias.path("FunctionName").path("Ref").asText()).isEqualTo("AuthorizerLambdaFunction");
         String version = alias.path("FunctionVersion").path("Fn::GetAtt").get(0).asText();
         assertThat(service.resource(version).path("Type").asText()).isEqualTo("AWS::Lambda::Version");
-        assertThat(service.resource(version).path("Properties").path("FunctionName").path("Ref").asText()).isEqualTo("AuthorizerLambdaFunction");
+        assertThat(service.resource(version)
+                        .path("Properties")
+                        .path("FunctionName")
+                        .path("Ref")
+                        .asText())
+                .isEqualTo("AuthorizerLambdaFunction");
         // API Gateway calls the alias (a published version); $LATEST would start without the snapshot.
-        assertThat(service.resource(TemplateRules.AUTHORIZER_ID).path("Properties").path("AuthorizerUri").toString())
-                .contains("{\"Fn::Join\":[\":\",[{\"Fn::GetAtt\":[\"AuthorizerLambdaFunction\",\"Arn\"]},\"" + alias.path("Name").asText() + "\"]]}");
+        assertThat(service.resource(TemplateRules.AUTHORIZER_ID)
+                        .path("Properties")
+                        .path("AuthorizerUri")
+                        .toString())
+                .contains("{\"Fn::Join\":[\":\",[{\"Fn::GetAtt\":[\"AuthorizerLambdaFunction\",\"Arn\"]},\""
+                        + alias.path("Name").asText() + "\"]]}");
     }
 
     @ParameterizedTest(name = "stage {0}")
@@ -183,24 +244,44 @@ class InfrastructureTemplateIT {
     void shouldAnswer401And403WithJsonCorsAndABearerChallenge(String stage) throws JsonProcessingException {
         Map<String, JsonNode> responses = Infra.packaged(stage).resourcesOfType("AWS::ApiGateway::GatewayResponse");
         Map<String, String> statusByType = Map.of("UNAUTHORIZED", "401", "ACCESS_DENIED", "403");
-        Map<String, String> errorByType = Map.of("UNAUTHORIZED", "invalid_token", "ACCESS_DENIED", "insufficient_scope");
+        Map<String, String> errorByType =
+                Map.of("UNAUTHORIZED", "invalid_token", "ACCESS_DENIED", "insufficient_scope");
 
-        assertThat(responses.values().stream().map(response -> response.path("Properties").path("ResponseType").asText()))
+        assertThat(responses.values().stream()
+                        .map(response ->
+                                response.path("Properties").path("ResponseType").asText()))
                 .containsExactlyInAnyOrderElementsOf(statusByType.keySet());
         for (JsonNode response : responses.values()) {
             JsonNode properties = response.path("Properties");
             String type = properties.path("ResponseType").asText();
             assertThat(properties.path("StatusCode").asText()).as(type).isEqualTo(statusByType.get(type));
-            assertThat(properties.path("RestApiId").path("Ref").asText()).as(type).isEqualTo("ApiGatewayRestApi");
+            assertThat(properties.path("RestApiId").path("Ref").asText())
+                    .as(type)
+                    .isEqualTo("ApiGatewayRestApi");
             JsonNode headers = properties.path("ResponseParameters");
-            assertThat(headers.path("gatewayresponse.header.Access-Control-Allow-Origin").asText()).as(type).isEqualTo("'*'");
-            assertThat(headers.path("gatewayresponse.header.Access-Control-Allow-Headers").asText()).as(type).contains("Authorization");
-            String challenge = headers.path("gatewayresponse.header.WWW-Authenticate").asText();
-            assertThat(challenge).as(type).matches(BEARER_CHALLENGE).contains("error=\"" + errorByType.get(type) + "\"");
+            assertThat(headers.path("gatewayresponse.header.Access-Control-Allow-Origin")
+                            .asText())
+                    .as(type)
+                    .isEqualTo("'*'");
+            assertThat(headers.path("gatewayresponse.header.Access-Control-Allow-Headers")
+                            .asText())
+                    .as(type)
+                    .contains("Authorization");
+            String challenge =
+                    headers.path("gatewayresponse.header.WWW-Authenticate").asText();
+            assertThat(challenge)
+                    .as(type)
+                    .matches(BEARER_CHALLENGE)
+                    .contains("error=\"" + errorByType.get(type) + "\"");
             // API Gateway substitutes $context.error.messageString with a quoted JSON string, e.g. "Unauthorized".
-            String body = properties.path("ResponseTemplates").path("application/json").asText()
+            String body = properties
+                    .path("ResponseTemplates")
+                    .path("application/json")
+                    .asText()
                     .replace("$context.error.messageString", "\"Unauthorized\"");
-            assertThat(PackagedService.JSON.readTree(body).path("message").asText()).as(type).isEqualTo("Unauthorized");
+            assertThat(PackagedService.JSON.readTree(body).path("message").asText())
+                    .as(type)
+                    .isEqualTo("Unauthorized");
         }
     }
 
@@ -211,8 +292,11 @@ class InfrastructureTemplateIT {
         Map<String, JsonNode> deployments = service.resourcesOfType("AWS::ApiGateway::Deployment");
 
         assertThat(deployments).hasSize(1);
-        Set<String> before = dependencies(service, deployments.keySet().iterator().next());
-        assertThat(before).containsAll(service.resourcesOfType("AWS::ApiGateway::GatewayResponse").keySet());
+        Set<String> before =
+                dependencies(service, deployments.keySet().iterator().next());
+        assertThat(before)
+                .containsAll(service.resourcesOfType("AWS::ApiGateway::GatewayResponse")
+                        .keySet());
     }
 
     @Test
@@ -221,8 +305,16 @@ class InfrastructureTemplateIT {
 
         retentionByStage.forEach((stage, days) -> {
             Map<String, JsonNode> logGroups = Infra.packaged(stage).resourcesOfType("AWS::Logs::LogGroup");
-            assertThat(logGroups).as(stage).hasSize(Infra.packaged(stage).functions().size());
-            logGroups.values().forEach(group -> assertThat(group.path("Properties").path("RetentionInDays").asInt()).as(stage).isEqualTo(days));
+            assertThat(logGroups)
+                    .as(stage)
+                    .hasSize(Infra.packaged(stage).functions().size());
+            logGroups
+                    .values()
+                    .forEach(group -> assertThat(group.path("Properties")
+                                    .path("RetentionInDays")
+                                    .asInt())
+                            .as(stage)
+                            .isEqualTo(days));
         });
     }
 
@@ -249,15 +341,24 @@ class InfrastructureTemplateIT {
     void shouldHandTheAuthorizerTheScopesDeclaredOnEveryRouteBehindIt(String stage) throws Exception {
         PackagedService service = Infra.packaged(stage);
         Map<String, List<String>> declared = new LinkedHashMap<>();
-        service.functions().forEach((function, definition) -> definition.path("events").forEach(event -> {
-            JsonNode http = event.path("http");
-            if (http.path("authorizer").path("name").asText().equals("authorizer")) {
-                List<String> scopes = new ArrayList<>();
-                http.path("authorizer").path("scopes").forEach(scope -> scopes.add(scope.asText()));
-                declared.put(http.path("method").asText().toUpperCase(java.util.Locale.ROOT) + " /" + http.path("path").asText().replaceAll("^/+|/+$", ""), scopes);
-            }
-        }));
-        String routeScopes = service.lambda("authorizer").path("Properties").path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
+        service.functions()
+                .forEach((function, definition) -> definition.path("events").forEach(event -> {
+                    JsonNode http = event.path("http");
+                    if (http.path("authorizer").path("name").asText().equals("authorizer")) {
+                        List<String> scopes = new ArrayList<>();
+                        http.path("authorizer").path("scopes").forEach(scope -> scopes.add(scope.asText()));
+                        declared.put(
+                                http.path("method").asText().toUpperCase(Locale.ROOT) + " /"
+                                        + http.path("path").asText().replaceAll("^/+|/+$", ""),
+                                scopes);
+                    }
+                }));
+        String routeScopes = service.lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables")
+                .path("ROUTE_SCOPES")
+                .asText();
 
         assertThat(PackagedService.JSON.readValue(routeScopes, new TypeReference<Map<String, List<String>>>() {}))
                 .isEqualTo(declared);
@@ -269,7 +370,12 @@ class InfrastructureTemplateIT {
     @ValueSource(strings = {"dev", "prod", "local"})
     void shouldKeepTheAuthorizersEnvironmentWithinLambdasFourKilobytes(String stage) {
         int bytes = 0;
-        for (Map.Entry<String, JsonNode> variable : Infra.packaged(stage).lambda("authorizer").path("Properties").path("Environment").path("Variables").properties()) {
+        for (Map.Entry<String, JsonNode> variable : Infra.packaged(stage)
+                .lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables")
+                .properties()) {
             bytes += variable.getKey().length() + variable.getValue().asText().getBytes(StandardCharsets.UTF_8).length;
         }
         assertThat(bytes).isLessThanOrEqualTo(4096);
@@ -278,9 +384,13 @@ class InfrastructureTemplateIT {
     @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod"})
     void shouldNotCompileRouteScopesIntoTheApiItself(String stage) {
-        // authorizer.scopes is for our authorizer only: on a CUSTOM authorizer API Gateway must not see AuthorizationScopes.
-        Infra.packaged(stage).resourcesOfType("AWS::ApiGateway::Method").forEach((id, method) ->
-                assertThat(method.path("Properties").has("AuthorizationScopes")).as(id).isFalse());
+        // authorizer.scopes is for our authorizer only: on a CUSTOM authorizer API Gateway must not see
+        // AuthorizationScopes.
+        Infra.packaged(stage)
+                .resourcesOfType("AWS::ApiGateway::Method")
+                .forEach((id, method) -> assertThat(method.path("Properties").has("AuthorizationScopes"))
+                        .as(id)
+                        .isFalse());
     }
 
     @ParameterizedTest(name = "stage {0}")
@@ -288,17 +398,32 @@ class InfrastructureTemplateIT {
     void shouldPackageEachFunctionWithItsOwnArtifact(String stage) {
         PackagedService service = Infra.packaged(stage);
 
-        assertThat(service.state().path("package").path("individually").asBoolean()).isTrue();
+        assertThat(service.state().path("package").path("individually").asBoolean())
+                .isTrue();
         assertThat(service.functions()).containsKeys("authorizer", "helloWorld");
         // The authorizer jar carries ACCP's native library, so each architecture has its own.
         String authorizerJar = stage.equals("local") ? "authorizer.jar" : "authorizer-arm64.jar";
-        assertThat(service.functions().get("authorizer").path("package").path("artifact").asText()).isEqualTo("../authorizer/target/" + authorizerJar);
+        assertThat(service.functions()
+                        .get("authorizer")
+                        .path("package")
+                        .path("artifact")
+                        .asText())
+                .isEqualTo("../authorizer/target/" + authorizerJar);
         service.functions().forEach((function, definition) -> {
-            // Each function ships its own module's shaded jar: ../{module}/target/{module}.jar (-arm64 for the authorizer on arm64).
+            // Each function ships its own module's shaded jar: ../{module}/target/{module}.jar (-arm64 for the
+            // authorizer on arm64).
             String artifact = definition.path("package").path("artifact").asText();
             assertThat(artifact).as(function).matches("\\.\\./([a-z0-9-]+)/target/\\1(-arm64)?\\.jar");
-            assertThat(Infra.repoDir().resolve(artifact.substring(3).replaceFirst("/.*", "")).resolve("pom.xml")).as(function).isRegularFile();
-            assertThat(service.lambda(function).path("Properties").path("Code").path("S3Key").asText())
+            assertThat(Infra.repoDir()
+                            .resolve(artifact.substring(3).replaceFirst("/.*", ""))
+                            .resolve("pom.xml"))
+                    .as(function)
+                    .isRegularFile();
+            assertThat(service.lambda(function)
+                            .path("Properties")
+                            .path("Code")
+                            .path("S3Key")
+                            .asText())
                     .endsWith("/" + Path.of(artifact).getFileName());
         });
     }
@@ -308,7 +433,11 @@ class InfrastructureTemplateIT {
     void shouldNameHandlersThatLambdaCanStartFromEachArtifact(String stage) {
         PackagedService service = Infra.packaged(stage);
 
-        assertThat(service.lambda("authorizer").path("Properties").path("Handler").asText()).isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
+        assertThat(service.lambda("authorizer")
+                        .path("Properties")
+                        .path("Handler")
+                        .asText())
+                .isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
         assertThat(HandlerCheck.problems(service)).isEmpty();
     }
 
@@ -332,8 +461,12 @@ class InfrastructureTemplateIT {
             }
             dependsOn.forEach(id -> direct.add(id.asText()));
             resource.findValues("Ref").forEach(ref -> direct.add(ref.asText()));
-            resource.findValues("Fn::GetAtt").forEach(getAtt -> direct.add(getAtt.get(0).asText()));
-            direct.stream().filter(id -> service.resources().has(id)).filter(seen::add).forEach(todo::push);
+            resource.findValues("Fn::GetAtt")
+                    .forEach(getAtt -> direct.add(getAtt.get(0).asText()));
+            direct.stream()
+                    .filter(id -> service.resources().has(id))
+                    .filter(seen::add)
+                    .forEach(todo::push);
         }
         return seen;
     }
@@ -344,7 +477,8 @@ class InfrastructureTemplateIT {
         template.path("Resources").forEach(resource -> {
             JsonNode variables = resource.path("Properties").path("Environment").path("Variables");
             if (variables instanceof ObjectNode env) {
-                List.of("TOKEN_ISSUER", "JWKS_URI", "AUDIENCE").forEach(name -> env.replace(name, env.textNode("<param>")));
+                List.of("TOKEN_ISSUER", "JWKS_URI", "AUDIENCE")
+                        .forEach(name -> env.replace(name, env.textNode("<param>")));
             }
             if ("AWS::Logs::LogGroup".equals(resource.path("Type").asText())) {
                 ((ObjectNode) resource.path("Properties")).put("RetentionInDays", 0);

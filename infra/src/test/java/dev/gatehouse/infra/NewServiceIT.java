@@ -38,28 +38,42 @@ class NewServiceIT {
     static void createServiceInACopy() throws IOException {
         copy = temp.resolve("repo");
         copyTree(Infra.repoDir(), copy);
-        for (String jar : List.of("authorizer/target/authorizer.jar", "authorizer/target/authorizer-arm64.jar",
-                "hello-world/target/hello-world.jar", "orders/target/orders.jar")) {
+        for (String jar : List.of(
+                "authorizer/target/authorizer.jar",
+                "authorizer/target/authorizer-arm64.jar",
+                "hello-world/target/hello-world.jar",
+                "orders/target/orders.jar")) {
             Files.createDirectories(copy.resolve(jar).getParent());
             Files.copy(Infra.repoDir().resolve(jar), copy.resolve(jar));
         }
-        Files.createSymbolicLink(copy.resolve("infra/node_modules"), Infra.infraDir().resolve("node_modules").toAbsolutePath());
+        Files.createSymbolicLink(
+                copy.resolve("infra/node_modules"),
+                Infra.infraDir().resolve("node_modules").toAbsolutePath());
         created = Processes.run(copy, Map.of(), List.of("bash", "scripts/new-service", NAME));
         // The command the script's output recommends, for the new module and what it needs (offline: all is cached).
-        built = created.exitCode() != 0 ? created : Processes.run(copy, Map.of("JAVA_HOME", System.getProperty("java.home")),
-                List.of("./mvnw", "-B", "-ntp", "-o", "-q", "verify", "-pl", NAME, "-am"));
+        built = created.exitCode() != 0
+                ? created
+                : Processes.run(
+                        copy,
+                        Map.of("JAVA_HOME", System.getProperty("java.home")),
+                        List.of("./mvnw", "-B", "-ntp", "-o", "-q", "verify", "-pl", NAME, "-am"));
     }
 
     @Test
     void shouldCreateTheModuleItsEventAndRegisterIt() throws IOException {
         assertThat(created.exitCode()).as(created.output()).isZero();
-        assertThat(copy.resolve(NAME + "/src/main/java/dev/gatehouse/inventoryitems/InventoryItemsHandler.java")).isRegularFile();
-        assertThat(copy.resolve(NAME + "/src/test/java/dev/gatehouse/inventoryitems/InventoryItemsHandlerTest.java")).isRegularFile();
+        assertThat(copy.resolve(NAME + "/src/main/java/dev/gatehouse/inventoryitems/InventoryItemsHandler.java"))
+                .isRegularFile();
+        assertThat(copy.resolve(NAME + "/src/test/java/dev/gatehouse/inventoryitems/InventoryItemsHandlerTest.java"))
+                .isRegularFile();
         assertThat(copy.resolve(NAME + "/README.md")).isRegularFile();
         assertThat(copy.resolve("events/" + NAME + "-proxy.json")).isRegularFile();
-        assertThat(Files.readString(copy.resolve("pom.xml"))).contains("<module>" + NAME + "</module>", "<artifactId>gatehouse-" + NAME + "</artifactId>");
-        assertThat(Files.readString(copy.resolve("local/idp.yml"))).contains("gatehouse-" + NAME + "-reader", "scopes: [read:" + NAME + "]");
-        assertThat(Files.readString(copy.resolve(".github/workflows/ci.yml"))).contains(NAME + "/target/" + NAME + ".jar");
+        assertThat(Files.readString(copy.resolve("pom.xml")))
+                .contains("<module>" + NAME + "</module>", "<artifactId>gatehouse-" + NAME + "</artifactId>");
+        assertThat(Files.readString(copy.resolve("local/idp.yml")))
+                .contains("gatehouse-" + NAME + "-reader", "scopes: [read:" + NAME + "]");
+        assertThat(Files.readString(copy.resolve(".github/workflows/ci.yml")))
+                .contains(NAME + "/target/" + NAME + ".jar");
 
         Processes.Result again = Processes.run(copy, Map.of(), List.of("bash", "scripts/new-service", NAME));
         assertThat(again.exitCode()).isNotZero();
@@ -72,7 +86,8 @@ class NewServiceIT {
 
         assertThat(built.exitCode()).as(built.output()).isZero();
         assertThat(copy.resolve(NAME + "/target/" + NAME + ".jar")).isRegularFile();
-        String report = Files.readString(copy.resolve(NAME + "/target/surefire-reports/TEST-dev.gatehouse.inventoryitems.InventoryItemsHandlerTest.xml"));
+        String report = Files.readString(copy.resolve(
+                NAME + "/target/surefire-reports/TEST-dev.gatehouse.inventoryitems.InventoryItemsHandlerTest.xml"));
         assertThat(report).contains("tests=\"5\"", "failures=\"0\"", "errors=\"0\"", "skipped=\"0\"");
     }
 
@@ -81,19 +96,38 @@ class NewServiceIT {
         assertThat(built.exitCode()).as(built.output()).isZero();
         Path out = temp.resolve("packaged");
 
-        Processes.Result packaged = Osls.packageService(copy.resolve("infra"), out, "dev",
-                List.of("tokenIssuer=https://tenant.example/", "jwksUri=https://tenant.example/.well-known/jwks.json", "audience=https://api.example"));
+        Processes.Result packaged = Osls.packageService(
+                copy.resolve("infra"),
+                out,
+                "dev",
+                List.of(
+                        "tokenIssuer=https://tenant.example/",
+                        "jwksUri=https://tenant.example/.well-known/jwks.json",
+                        "audience=https://api.example"));
 
         assertThat(packaged.exitCode()).as(packaged.output()).isZero();
         PackagedService service = PackagedService.load(out, copy.resolve("infra"));
-        assertThat(service.lambda("inventoryItems").path("Properties").path("Handler").asText())
+        assertThat(service.lambda("inventoryItems")
+                        .path("Properties")
+                        .path("Handler")
+                        .asText())
                 .isEqualTo("dev.gatehouse.inventoryitems.InventoryItemsHandler");
         for (String verb : List.of("Get", "Post")) {
             JsonNode method = service.resource("ApiGatewayMethodInventoryDashitems" + verb);
-            assertThat(method.path("Properties").path("AuthorizationType").asText()).isEqualTo("CUSTOM");
-            assertThat(method.path("Properties").path("AuthorizerId").path("Ref").asText()).isEqualTo("AuthorizerApiGatewayAuthorizer");
+            assertThat(method.path("Properties").path("AuthorizationType").asText())
+                    .isEqualTo("CUSTOM");
+            assertThat(method.path("Properties")
+                            .path("AuthorizerId")
+                            .path("Ref")
+                            .asText())
+                    .isEqualTo("AuthorizerApiGatewayAuthorizer");
         }
-        String routeScopes = service.lambda("authorizer").path("Properties").path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
+        String routeScopes = service.lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables")
+                .path("ROUTE_SCOPES")
+                .asText();
         assertThat(PackagedService.JSON.readValue(routeScopes, new TypeReference<Map<String, List<String>>>() {}))
                 .containsEntry("GET /" + NAME, List.of("read:" + NAME))
                 .containsEntry("POST /" + NAME, List.of("write:" + NAME))
@@ -103,18 +137,19 @@ class NewServiceIT {
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
-            paths.filter(path -> from.relativize(path).toString().isEmpty() || !skipped(from.relativize(path))).forEach(path -> {
-                Path target = to.resolve(from.relativize(path).toString());
-                try {
-                    if (Files.isDirectory(path)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            paths.filter(path -> from.relativize(path).toString().isEmpty() || !skipped(from.relativize(path)))
+                    .forEach(path -> {
+                        Path target = to.resolve(from.relativize(path).toString());
+                        try {
+                            if (Files.isDirectory(path)) {
+                                Files.createDirectories(target);
+                            } else {
+                                Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+                            }
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
         }
     }
 

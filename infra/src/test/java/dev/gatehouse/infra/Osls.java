@@ -11,7 +11,8 @@ final class Osls {
     private Osls() {}
 
     static Processes.Result packageService(Path serviceDir, Path output, String stage, List<String> params) {
-        List<String> command = new ArrayList<>(List.of(Infra.osls().toString(), "package", "--stage=" + stage, "--package=" + output));
+        List<String> command =
+                new ArrayList<>(List.of(Infra.osls().toString(), "package", "--stage=" + stage, "--package=" + output));
         params.forEach(param -> command.add("--param=" + param));
         return Processes.run(serviceDir, Map.of("SLS_DEPRECATION_NOTIFICATION_MODE", "error"), command);
     }

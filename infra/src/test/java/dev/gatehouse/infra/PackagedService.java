@@ -32,7 +32,9 @@ record PackagedService(Path dir, Path serviceDir, JsonNode template, JsonNode st
     }
 
     static PackagedService load(Path dir, Path serviceDir) {
-        return new PackagedService(dir, serviceDir,
+        return new PackagedService(
+                dir,
+                serviceDir,
                 read(dir.resolve("cloudformation-template-update-stack.json")),
                 read(dir.resolve("serverless-state.json")));
     }
@@ -48,7 +50,8 @@ record PackagedService(Path dir, Path serviceDir, JsonNode template, JsonNode st
     JsonNode resource(String logicalId) {
         JsonNode resource = resources().get(logicalId);
         if (resource == null) {
-            throw new AssertionError("The template has no resource " + logicalId + "; it has " + iterable(resources().fieldNames()));
+            throw new AssertionError("The template has no resource " + logicalId + "; it has "
+                    + iterable(resources().fieldNames()));
         }
         return resource;
     }
@@ -67,7 +70,10 @@ record PackagedService(Path dir, Path serviceDir, JsonNode template, JsonNode st
     /** The functions of serverless.yml after variable resolution, by their key in the file. */
     Map<String, JsonNode> functions() {
         Map<String, JsonNode> functions = new LinkedHashMap<>();
-        state.path("service").path("functions").properties().forEach(entry -> functions.put(entry.getKey(), entry.getValue()));
+        state.path("service")
+                .path("functions")
+                .properties()
+                .forEach(entry -> functions.put(entry.getKey(), entry.getValue()));
         return functions;
     }
 
@@ -75,14 +81,16 @@ record PackagedService(Path dir, Path serviceDir, JsonNode template, JsonNode st
     JsonNode lambda(String functionKey) {
         String name = functions().get(functionKey).path("name").asText();
         return resourcesOfType("AWS::Lambda::Function").values().stream()
-                .filter(function -> name.equals(function.path("Properties").path("FunctionName").asText()))
+                .filter(function -> name.equals(
+                        function.path("Properties").path("FunctionName").asText()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("The template has no Lambda function named " + name));
     }
 
     private static String iterable(Iterator<String> names) {
         StringBuilder joined = new StringBuilder();
-        names.forEachRemaining(name -> joined.append(joined.isEmpty() ? "" : ", ").append(name));
+        names.forEachRemaining(
+                name -> joined.append(joined.isEmpty() ? "" : ", ").append(name));
         return joined.toString();
     }
 
@@ -90,7 +98,8 @@ record PackagedService(Path dir, Path serviceDir, JsonNode template, JsonNode st
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + "; `osls package` writes it at the package phase", e);
+            throw new UncheckedIOException(
+                    "Cannot read " + file + "; `osls package` writes it at the package phase", e);
         }
     }
 }

@@ -28,6 +28,7 @@ class PipelinesTest {
     static final String DEPLOY_PROD = ".ci/deploy prod";
     /** Every function's artifact in infra/serverless.yml, relative to the repository: what the deploy steps need. */
     static final List<String> JARS = jars();
+
     private static final Pattern AWS_ACCESS_KEY = Pattern.compile("(AKIA|ASIA)[0-9A-Z]{16}");
 
     private final Path repo = Path.of(Infra.property("gatehouse.repo.dir"));
@@ -86,14 +87,18 @@ class PipelinesTest {
     void shouldTakeCredentialsAndParamsFromTheCiVariables() throws IOException {
         for (String job : List.of("deploy-dev", "deploy-prod")) {
             Map<String, Object> env = stepEnv(job(job));
-            assertThat(env).as(job).containsEntry("AWS_ACCESS_KEY_ID", "${{ secrets.AWS_ACCESS_KEY_ID }}")
+            assertThat(env)
+                    .as(job)
+                    .containsEntry("AWS_ACCESS_KEY_ID", "${{ secrets.AWS_ACCESS_KEY_ID }}")
                     .containsEntry("AWS_SECRET_ACCESS_KEY", "${{ secrets.AWS_SECRET_ACCESS_KEY }}")
                     .containsEntry("TOKEN_ISSUER", "${{ vars.TOKEN_ISSUER }}")
                     .containsEntry("JWKS_URI", "${{ vars.JWKS_URI }}")
                     .containsEntry("AUDIENCE", "${{ vars.AUDIENCE }}");
         }
         for (Path file : List.of(repo.resolve("bitbucket-pipelines.yml"), repo.resolve(".github/workflows/ci.yml"))) {
-            assertThat(AWS_ACCESS_KEY.matcher(Files.readString(file)).find()).as("an AWS access key in " + file).isFalse();
+            assertThat(AWS_ACCESS_KEY.matcher(Files.readString(file)).find())
+                    .as("an AWS access key in " + file)
+                    .isFalse();
         }
     }
 
@@ -102,12 +107,18 @@ class PipelinesTest {
         String readme = Files.readString(repo.resolve("infra/README.md"));
         List<String> commands = new ArrayList<>();
         Map<String, Object> pipelines = map(bitbucket(), "pipelines");
-        Stream.of(list(pipelines, "default"), list(map(pipelines, "branches"), "main"), list(map(pipelines, "tags"), "v*"))
+        Stream.of(
+                        list(pipelines, "default"),
+                        list(map(pipelines, "branches"), "main"),
+                        list(map(pipelines, "tags"), "v*"))
                 .forEach(steps -> scripts(steps).forEach(commands::addAll));
         map(github(), "jobs").values().forEach(job -> commands.addAll(runs(map(job))));
 
         assertThat(commands).contains(BUILD, DEPLOY_DEV, DEPLOY_PROD);
-        assertThat(commands).allSatisfy(command -> assertThat(readme).as("infra/README.md documents `%s`", command).contains(command));
+        assertThat(commands)
+                .allSatisfy(command -> assertThat(readme)
+                        .as("infra/README.md documents `%s`", command)
+                        .contains(command));
     }
 
     @Test
@@ -118,7 +129,9 @@ class PipelinesTest {
         Processes.Result result = Processes.run(repo, environment, List.of("bash", ".ci/deploy", "dev"));
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.output()).contains("TOKEN_ISSUER is required to deploy stage dev", "JWKS_URI is required", "AUDIENCE is required")
+        assertThat(result.output())
+                .contains(
+                        "TOKEN_ISSUER is required to deploy stage dev", "JWKS_URI is required", "AUDIENCE is required")
                 .doesNotContain("npm");
     }
 
@@ -153,7 +166,8 @@ class PipelinesTest {
         return steps.stream()
                 .map(step -> list(map(map(step), "step"), "script").stream()
                         .map(Object::toString)
-                        .filter(line -> Stream.of("apt-get ", "curl ", "export ", "python3 ").noneMatch(line::startsWith))
+                        .filter(line -> Stream.of("apt-get ", "curl ", "export ", "python3 ")
+                                .noneMatch(line::startsWith))
                         .toList())
                 .toList();
     }
@@ -193,11 +207,14 @@ class PipelinesTest {
      * {@code ${self:custom.authorizerArtifact.${param:architecture}}} picks from (one jar per architecture).
      */
     private static List<String> artifactsOf(Map<String, Object> service, String artifact) {
-        Matcher byKey = Pattern.compile("\\$\\{self:custom\\.([A-Za-z0-9]+)\\.\\$\\{[^}]+}}").matcher(artifact);
+        Matcher byKey = Pattern.compile("\\$\\{self:custom\\.([A-Za-z0-9]+)\\.\\$\\{[^}]+}}")
+                .matcher(artifact);
         if (!byKey.matches()) {
             return List.of(artifact);
         }
-        return map(map(service, "custom"), byKey.group(1)).values().stream().map(Object::toString).toList();
+        return map(map(service, "custom"), byKey.group(1)).values().stream()
+                .map(Object::toString)
+                .toList();
     }
 
     private static Map<String, Object> yaml(Path file) {

@@ -23,7 +23,8 @@ final class Processes {
 
     /** @param environment added to this process's environment; a {@code null} value removes the variable */
     static Result run(Path workingDir, Map<String, String> environment, List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
         environment.forEach((name, value) -> {
             if (value == null) {
                 builder.environment().remove(name);

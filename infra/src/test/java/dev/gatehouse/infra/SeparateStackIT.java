@@ -24,10 +24,15 @@ class SeparateStackIT {
         JsonNode authorizer = example.resource(authorizerId).path("Properties");
         assertThat(authorizer.path("Type").asText()).isEqualTo("TOKEN");
         assertThat(authorizer.path("IdentitySource").asText()).isEqualTo("method.request.header.Authorization");
-        assertThat(authorizer.path("AuthorizerUri").toString()).contains("AuthorizerLambdaFunction").doesNotContain("Fn::ImportValue");
+        assertThat(authorizer.path("AuthorizerUri").toString())
+                .contains("AuthorizerLambdaFunction")
+                .doesNotContain("Fn::ImportValue");
         JsonNode function = example.lambda("authorizer").path("Properties");
         assertThat(function.path("Handler").asText()).isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
-        String routeScopes = function.path("Environment").path("Variables").path("ROUTE_SCOPES").asText();
+        String routeScopes = function.path("Environment")
+                .path("Variables")
+                .path("ROUTE_SCOPES")
+                .asText();
         assertThat(routeScopes).isEqualTo("{\"GET /greeting\":[\"read:greeting\"]}");
         assertThat(RouteScopes.parse(routeScopes).routes()).hasSize(1);
         assertThat(example.resourcesOfType("AWS::Lambda::Function")).hasSize(2);

@@ -18,15 +18,19 @@ final class TemplateRules {
     /** Every method except CORS preflights goes through the in-service custom authorizer. */
     static List<String> unprotectedMethods(PackagedService service) {
         List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> method : service.resourcesOfType("AWS::ApiGateway::Method").entrySet()) {
+        for (Map.Entry<String, JsonNode> method :
+                service.resourcesOfType("AWS::ApiGateway::Method").entrySet()) {
             JsonNode properties = method.getValue().path("Properties");
             if ("OPTIONS".equals(properties.path("HttpMethod").asText())) {
                 continue;
             }
             if (!"CUSTOM".equals(properties.path("AuthorizationType").asText())
-                    || !AUTHORIZER_ID.equals(properties.path("AuthorizerId").path("Ref").asText())) {
-                problems.add("Method " + method.getKey() + " (" + properties.path("HttpMethod").asText() + ") must use AuthorizationType CUSTOM with "
-                        + AUTHORIZER_ID + ", got " + properties.path("AuthorizationType") + " / " + properties.path("AuthorizerId"));
+                    || !AUTHORIZER_ID.equals(
+                            properties.path("AuthorizerId").path("Ref").asText())) {
+                problems.add("Method " + method.getKey() + " ("
+                        + properties.path("HttpMethod").asText() + ") must use AuthorizationType CUSTOM with "
+                        + AUTHORIZER_ID + ", got " + properties.path("AuthorizationType") + " / "
+                        + properties.path("AuthorizerId"));
             }
         }
         return problems;
@@ -48,7 +52,8 @@ final class TemplateRules {
                     }
                     for (JsonNode resource : list(statement.path("Resource"))) {
                         if (resource.isTextual() && resource.asText().equals("*")) {
-                            problems.add("Role " + roleId + " allows " + statement.path("Action") + " on every resource (*)");
+                            problems.add("Role " + roleId + " allows " + statement.path("Action")
+                                    + " on every resource (*)");
                         }
                     }
                 }

@@ -21,7 +21,8 @@ enum AuthorizerType {
         return switch (value.toUpperCase(Locale.ROOT)) {
             case "TOKEN" -> TOKEN;
             case "REQUEST" -> REQUEST;
-            default -> throw new IllegalArgumentException(where + " must be token or request locally, got '" + value + "'");
+            default ->
+                throw new IllegalArgumentException(where + " must be token or request locally, got '" + value + "'");
         };
     }
 }

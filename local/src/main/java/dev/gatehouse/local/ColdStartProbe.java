@@ -32,7 +32,8 @@ public final class ColdStartProbe {
      * @param workDir where task roots and the JNI library are unpacked
      */
     public ColdStartProbe(Path runtimeDir, Path workDir) {
-        this.runtime = LambdaRuntime.locate(requireNonNull(runtimeDir, "runtimeDir is null"), requireNonNull(workDir, "workDir is null"));
+        this.runtime = LambdaRuntime.locate(
+                requireNonNull(runtimeDir, "runtimeDir is null"), requireNonNull(workDir, "workDir is null"));
     }
 
     /** Starts a fresh JVM for {@code function}, invokes it once with {@code event}, and stops it. */

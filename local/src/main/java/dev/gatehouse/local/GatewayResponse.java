@@ -49,6 +49,8 @@ record GatewayResponse(int status, Map<String, List<String>> headers, byte[] bod
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("message", message);
         return new GatewayResponse(
-                status, Map.of("Content-Type", List.of("application/json"), "x-amzn-ErrorType", List.of(type)), Http.json(body));
+                status,
+                Map.of("Content-Type", List.of("application/json"), "x-amzn-ErrorType", List.of(type)),
+                Http.json(body));
     }
 }

@@ -38,7 +38,8 @@ final class Http {
             server.start();
             return new Server(server, executor);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + "); is the port in use?", e);
+            throw new UncheckedIOException(
+                    "Cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + "); is the port in use?", e);
         }
     }
 
@@ -73,7 +74,8 @@ final class Http {
 
     static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
         headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-        boolean empty = body == null || body.length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD");
+        boolean empty =
+                body == null || body.length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD");
         exchange.sendResponseHeaders(status, empty ? -1 : body.length);
         if (!empty) {
             exchange.getResponseBody().write(body);
@@ -81,7 +83,8 @@ final class Http {
         exchange.close();
     }
 
-    static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, Object body) throws IOException {
+    static void sendJson(HttpExchange exchange, int status, Map<String, String> headers, Object body)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         send(exchange, status, headers, json(body));
     }

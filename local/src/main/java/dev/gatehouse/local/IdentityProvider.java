@@ -115,7 +115,11 @@ public final class IdentityProvider implements AutoCloseable {
                 default -> error(exchange, 404, "not_found", "No such endpoint: " + path);
             }
         } catch (RuntimeException e) {
-            error(exchange, 500, "server_error", "The local identity provider failed: " + e.getClass().getSimpleName());
+            error(
+                    exchange,
+                    500,
+                    "server_error",
+                    "The local identity provider failed: " + e.getClass().getSimpleName());
         }
     }
 
@@ -130,18 +134,27 @@ public final class IdentityProvider implements AutoCloseable {
             return;
         }
         Map<String, String> params;
-        String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(Locale.ROOT);
+        String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"))
+                .toLowerCase(Locale.ROOT);
         if (contentType.startsWith("application/json")) {
             params = jsonParams(body);
         } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
             params = formParams(body);
         } else {
-            error(exchange, 400, "invalid_request", "Send the token request as application/json or application/x-www-form-urlencoded.");
+            error(
+                    exchange,
+                    400,
+                    "invalid_request",
+                    "Send the token request as application/json or application/x-www-form-urlencoded.");
             return;
         }
         if (params == null) {
-            error(exchange, 400, "invalid_request", "The request body is not valid " + (contentType.contains("json") ? "JSON" : "form data")
-                    + " of string parameters.");
+            error(
+                    exchange,
+                    400,
+                    "invalid_request",
+                    "The request body is not valid " + (contentType.contains("json") ? "JSON" : "form data")
+                            + " of string parameters.");
             return;
         }
         basicCredentials(exchange.getRequestHeaders().getFirst("Authorization"), params);
@@ -151,7 +164,11 @@ public final class IdentityProvider implements AutoCloseable {
             return;
         }
         if (!grantType.equals("client_credentials")) {
-            error(exchange, 400, "unsupported_grant_type", "Grant type '" + grantType + "' is not supported; use client_credentials.");
+            error(
+                    exchange,
+                    400,
+                    "unsupported_grant_type",
+                    "Grant type '" + grantType + "' is not supported; use client_credentials.");
             return;
         }
         String clientId = params.get("client_id");
@@ -161,14 +178,21 @@ public final class IdentityProvider implements AutoCloseable {
             return;
         }
         IdpConfig.Client client = config.clients().get(clientId);
-        if (client == null || clientSecret == null || !MessageDigest.isEqual(
-                client.clientSecret().getBytes(StandardCharsets.UTF_8), clientSecret.getBytes(StandardCharsets.UTF_8))) {
+        if (client == null
+                || clientSecret == null
+                || !MessageDigest.isEqual(
+                        client.clientSecret().getBytes(StandardCharsets.UTF_8),
+                        clientSecret.getBytes(StandardCharsets.UTF_8))) {
             error(exchange, 401, "invalid_client", "Unauthorized");
             return;
         }
         String audience = params.get("audience");
         if (audience == null || audience.isEmpty()) {
-            error(exchange, 403, "access_denied", "No audience parameter was provided, and no default audience has been configured");
+            error(
+                    exchange,
+                    403,
+                    "access_denied",
+                    "No audience parameter was provided, and no default audience has been configured");
             return;
         }
         if (!config.apis().containsKey(audience)) {
@@ -177,17 +201,27 @@ public final class IdentityProvider implements AutoCloseable {
         }
         List<String> granted = client.grants().get(audience);
         if (granted == null) {
-            error(exchange, 403, "access_denied", "Client is not authorized to access \"" + audience
-                    + "\". You need to create a \"client-grant\" associated to this API.");
+            error(
+                    exchange,
+                    403,
+                    "access_denied",
+                    "Client is not authorized to access \"" + audience
+                            + "\". You need to create a \"client-grant\" associated to this API.");
             return;
         }
         List<String> scopes = granted;
         String requested = params.get("scope");
         if (requested != null && !requested.isBlank()) {
-            List<String> wanted = Arrays.stream(requested.strip().split(" +")).distinct().toList();
-            List<String> missing = wanted.stream().filter(s -> !granted.contains(s)).toList();
+            List<String> wanted =
+                    Arrays.stream(requested.strip().split(" +")).distinct().toList();
+            List<String> missing =
+                    wanted.stream().filter(s -> !granted.contains(s)).toList();
             if (!missing.isEmpty()) {
-                error(exchange, 403, "access_denied", "Client has not been granted scopes: " + String.join(", ", missing));
+                error(
+                        exchange,
+                        403,
+                        "access_denied",
+                        "Client has not been granted scopes: " + String.join(", ", missing));
                 return;
             }
             scopes = wanted;
@@ -270,11 +304,13 @@ public final class IdentityProvider implements AutoCloseable {
             return;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+            String decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon > 0) {
                 params.putIfAbsent("client_id", URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8));
-                params.putIfAbsent("client_secret", URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+                params.putIfAbsent(
+                        "client_secret", URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
             }
         } catch (IllegalArgumentException e) {
             // not valid Basic credentials: the request then fails as without credentials
@@ -291,7 +327,9 @@ public final class IdentityProvider implements AutoCloseable {
         doc.put("response_types_supported", List.of("token"));
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        doc.put("scopes_supported", config.apis().values().stream().flatMap(List::stream).distinct().toList());
+        doc.put(
+                "scopes_supported",
+                config.apis().values().stream().flatMap(List::stream).distinct().toList());
         return doc;
     }
 
@@ -318,13 +356,15 @@ public final class IdentityProvider implements AutoCloseable {
 
     /** RFC 7638 JWK thumbprint: a stable kid derived from the key. */
     private static String thumbprint(RSAPublicKey key) {
-        String canonical = "{\"e\":\"" + RsaJwk.base64Url(key.getPublicExponent()) + "\",\"kty\":\"RSA\",\"n\":\"" + RsaJwk.base64Url(key.getModulus()) + "\"}";
+        String canonical = "{\"e\":\"" + RsaJwk.base64Url(key.getPublicExponent()) + "\",\"kty\":\"RSA\",\"n\":\""
+                + RsaJwk.base64Url(key.getModulus()) + "\"}";
         try {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(
+                            MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("This JDK has no SHA-256", e);
         }
     }
-
 }

@@ -54,8 +54,9 @@ record IdentitySource(String text, List<Part> parts) {
             } else if (s.startsWith(QUERY) && s.length() > QUERY.length()) {
                 parts.add(new Part(Location.QUERY_STRING, s.substring(QUERY.length())));
             } else {
-                throw new IllegalArgumentException(where + ": '" + s + "' is not an identity source the local gateway reads;"
-                        + " use method.request.header.NAME or method.request.querystring.NAME");
+                throw new IllegalArgumentException(
+                        where + ": '" + s + "' is not an identity source the local gateway reads;"
+                                + " use method.request.header.NAME or method.request.querystring.NAME");
             }
         }
         if (type == AuthorizerType.TOKEN && (parts.size() != 1 || parts.get(0).location() != Location.HEADER)) {

@@ -40,7 +40,8 @@ public record IdpConfig(Duration tokenLifetime, Map<String, List<String>> apis, 
     public IdpConfig {
         requireNonNull(tokenLifetime, "tokenLifetime is null");
         apis = Map.copyOf(requireNonNull(apis, "apis is null"));
-        // In file order: "the first client with a grant" (invoke's ACCESS_TOKEN, the banner's curl) is the file's first.
+        // In file order: "the first client with a grant" (invoke's ACCESS_TOKEN, the banner's curl) is the file's
+        // first.
         clients = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(clients, "clients is null")));
         if (tokenLifetime.isNegative() || tokenLifetime.isZero()) {
             throw new IllegalArgumentException("tokenLifetimeSeconds must be positive");
@@ -49,12 +50,12 @@ public record IdpConfig(Duration tokenLifetime, Map<String, List<String>> apis, 
             for (Map.Entry<String, List<String>> grant : client.grants().entrySet()) {
                 List<String> defined = apis.get(grant.getKey());
                 if (defined == null) {
-                    throw new IllegalArgumentException("client '" + client.clientId() + "' has a grant for audience '" + grant.getKey()
-                            + "', which is not listed under apis");
+                    throw new IllegalArgumentException("client '" + client.clientId() + "' has a grant for audience '"
+                            + grant.getKey() + "', which is not listed under apis");
                 }
                 if (!defined.containsAll(grant.getValue())) {
-                    throw new IllegalArgumentException("client '" + client.clientId() + "' is granted scopes " + grant.getValue()
-                            + " on '" + grant.getKey() + "', but that API defines only " + defined);
+                    throw new IllegalArgumentException("client '" + client.clientId() + "' is granted scopes "
+                            + grant.getValue() + " on '" + grant.getKey() + "', but that API defines only " + defined);
                 }
             }
         }
@@ -65,7 +66,8 @@ public record IdpConfig(Duration tokenLifetime, Map<String, List<String>> apis, 
         try (InputStream in = Files.newInputStream(path)) {
             return parse(in, path.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the identity provider configuration " + path + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot read the identity provider configuration " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -77,17 +79,25 @@ public record IdpConfig(Duration tokenLifetime, Map<String, List<String>> apis, 
         long lifetime = map.get("tokenLifetimeSeconds") instanceof Number n ? n.longValue() : 86_400;
         Map<String, List<String>> apis = new LinkedHashMap<>();
         for (Map<?, ?> api : mappings(map.get("apis"), name + ": apis")) {
-            apis.put(string(api.get("audience"), name + ": apis[].audience"), strings(api.get("scopes"), name + ": apis[].scopes"));
+            apis.put(
+                    string(api.get("audience"), name + ": apis[].audience"),
+                    strings(api.get("scopes"), name + ": apis[].scopes"));
         }
         Map<String, Client> clients = new LinkedHashMap<>();
         for (Map<?, ?> client : mappings(map.get("clients"), name + ": clients")) {
             String id = string(client.get("clientId"), name + ": clients[].clientId");
             Map<String, List<String>> grants = new LinkedHashMap<>();
             for (Map<?, ?> grant : mappings(client.get("grants"), name + ": grants of client '" + id + "'")) {
-                grants.put(string(grant.get("audience"), name + ": grants[].audience of client '" + id + "'"),
+                grants.put(
+                        string(grant.get("audience"), name + ": grants[].audience of client '" + id + "'"),
                         strings(grant.get("scopes"), name + ": grants[].scopes of client '" + id + "'"));
             }
-            clients.put(id, new Client(id, string(client.get("clientSecret"), name + ": clientSecret of client '" + id + "'"), grants));
+            clients.put(
+                    id,
+                    new Client(
+                            id,
+                            string(client.get("clientSecret"), name + ": clientSecret of client '" + id + "'"),
+                            grants));
         }
         return new IdpConfig(Duration.ofSeconds(lifetime), apis, clients);
     }

@@ -45,7 +45,8 @@ final class LambdaAuthorizers {
 
     private record Cached(Decision decision, Instant expires) {}
 
-    LambdaAuthorizers(Map<String, LambdaFunction> functions, ProxyIntegration proxy, Clock clock, Consumer<String> log) {
+    LambdaAuthorizers(
+            Map<String, LambdaFunction> functions, ProxyIntegration proxy, Clock clock, Consumer<String> log) {
         this.functions = Map.copyOf(functions);
         this.proxy = requireNonNull(proxy, "proxy is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -61,15 +62,20 @@ final class LambdaAuthorizers {
 
     /** Runs the authorizer (or uses its cached decision) for {@code request} to {@code methodArn}. */
     Authorization authorize(AuthorizerDefinition authorizer, ProxyIntegration.Request request, String methodArn) {
-        List<String> identity = authorizer.identitySource().values(request.headers(), request.query()).orElse(null);
+        List<String> identity = authorizer
+                .identitySource()
+                .values(request.headers(), request.query())
+                .orElse(null);
         if (identity == null) {
             return Authorization.denied(GatewayResponse.unauthorized());
         }
-        if (authorizer.type() == AuthorizerType.TOKEN && authorizer.validationExpression() != null
+        if (authorizer.type() == AuthorizerType.TOKEN
+                && authorizer.validationExpression() != null
                 && !authorizer.validationExpression().matcher(identity.get(0)).matches()) {
             return Authorization.denied(GatewayResponse.unauthorized());
         }
-        String cacheKey = authorizer.function() + "\u0000" + authorizer.identitySource().text() + "\u0000" + String.join("\u0000", identity);
+        String cacheKey = authorizer.function() + "\u0000"
+                + authorizer.identitySource().text() + "\u0000" + String.join("\u0000", identity);
         Instant now = clock.instant();
         Cached cached = authorizer.ttlSeconds() > 0 ? cache.get(cacheKey) : null;
         Decision decision;
@@ -79,20 +85,22 @@ final class LambdaAuthorizers {
         } else {
             long started = System.nanoTime();
             LambdaFunction function = functions.get(authorizer.function());
-            LambdaFunction.Result result = function.invoke(Http.json(authorizerEvent(authorizer, request, identity, methodArn)));
+            LambdaFunction.Result result =
+                    function.invoke(Http.json(authorizerEvent(authorizer, request, identity, methodArn)));
             latency = (System.nanoTime() - started) / 1_000_000;
             if (result.failed()) {
                 if (UNAUTHORIZED.equals(result.errorMessage())) {
                     return Authorization.denied(GatewayResponse.unauthorized());
                 }
-                log.accept("gateway: authorizer " + function.name() + " failed (API Gateway answers 500): " + result.errorType() + ": "
-                        + result.errorMessage());
+                log.accept("gateway: authorizer " + function.name() + " failed (API Gateway answers 500): "
+                        + result.errorType() + ": " + result.errorMessage());
                 return Authorization.denied(GatewayResponse.authorizerConfigurationError());
             }
             try {
                 decision = decision(result.payload());
             } catch (IllegalArgumentException e) {
-                log.accept("gateway: authorizer " + function.name() + " returned an invalid response (API Gateway answers 500): " + e.getMessage());
+                log.accept("gateway: authorizer " + function.name()
+                        + " returned an invalid response (API Gateway answers 500): " + e.getMessage());
                 return Authorization.denied(GatewayResponse.authorizerConfigurationError());
             }
             if (authorizer.ttlSeconds() > 0) {
@@ -115,7 +123,11 @@ final class LambdaAuthorizers {
         return new Authorization(context, null);
     }
 
-    private Map<String, Object> authorizerEvent(AuthorizerDefinition authorizer, ProxyIntegration.Request request, List<String> identity, String methodArn) {
+    private Map<String, Object> authorizerEvent(
+            AuthorizerDefinition authorizer,
+            ProxyIntegration.Request request,
+            List<String> identity,
+            String methodArn) {
         Map<String, Object> event = new LinkedHashMap<>();
         if (authorizer.type() == AuthorizerType.TOKEN) {
             event.put("type", "TOKEN");
@@ -126,8 +138,17 @@ final class LambdaAuthorizers {
         Map<String, Object> proxy = this.proxy.event(request, null);
         event.put("type", "REQUEST");
         event.put("methodArn", methodArn);
-        for (String key : List.of("resource", "path", "httpMethod", "headers", "multiValueHeaders", "queryStringParameters",
-                "multiValueQueryStringParameters", "pathParameters", "stageVariables", "requestContext")) {
+        for (String key : List.of(
+                "resource",
+                "path",
+                "httpMethod",
+                "headers",
+                "multiValueHeaders",
+                "queryStringParameters",
+                "multiValueQueryStringParameters",
+                "pathParameters",
+                "stageVariables",
+                "requestContext")) {
             event.put(key, proxy.get(key));
         }
         return event;
@@ -145,7 +166,10 @@ final class LambdaAuthorizers {
             throw new IllegalArgumentException("the response is not a JSON object");
         }
         JsonNode principal = node.get("principalId");
-        if (principal == null || !principal.isValueNode() || principal.isNull() || principal.asText().isEmpty()) {
+        if (principal == null
+                || !principal.isValueNode()
+                || principal.isNull()
+                || principal.asText().isEmpty()) {
             throw new IllegalArgumentException("principalId is missing");
         }
         JsonNode document = node.get("policyDocument");
@@ -165,7 +189,9 @@ final class LambdaAuthorizers {
             Effect parsed = switch (effect) {
                 case "Allow" -> Effect.ALLOW;
                 case "Deny" -> Effect.DENY;
-                default -> throw new IllegalArgumentException("a statement's Effect must be Allow or Deny, got '" + effect + "'");
+                default ->
+                    throw new IllegalArgumentException(
+                            "a statement's Effect must be Allow or Deny, got '" + effect + "'");
             };
             if (!strings(statement.get("Action"), "Action").stream().anyMatch(LambdaAuthorizers::coversInvoke)) {
                 continue;
@@ -190,17 +216,22 @@ final class LambdaAuthorizers {
                 } else if (value.isBoolean()) {
                     context.put(entry.getKey(), value.booleanValue());
                 } else {
-                    throw new IllegalArgumentException("context value of '" + entry.getKey() + "' must be a string, number or boolean, got "
-                            + value.getNodeType());
+                    throw new IllegalArgumentException("context value of '" + entry.getKey()
+                            + "' must be a string, number or boolean, got " + value.getNodeType());
                 }
             }
         }
         String principalId = principal.asText();
-        return new Decision(principalId, statements.isEmpty() ? null : new AuthorizerPolicy(principalId, statements, context), context);
+        return new Decision(
+                principalId,
+                statements.isEmpty() ? null : new AuthorizerPolicy(principalId, statements, context),
+                context);
     }
 
     private static boolean coversInvoke(String action) {
-        return action.equals("*") || action.equalsIgnoreCase("execute-api:*") || action.equalsIgnoreCase(PolicyStatement.ACTION);
+        return action.equals("*")
+                || action.equalsIgnoreCase("execute-api:*")
+                || action.equalsIgnoreCase(PolicyStatement.ACTION);
     }
 
     private static List<String> strings(JsonNode node, String name) {

@@ -65,7 +65,12 @@ final class LambdaFunction implements AutoCloseable {
     private Instance instance;
     private boolean closed;
 
-    LambdaFunction(FunctionDefinition definition, LambdaRuntime runtime, String functionName, String region, Consumer<String> log) {
+    LambdaFunction(
+            FunctionDefinition definition,
+            LambdaRuntime runtime,
+            String functionName,
+            String region,
+            Consumer<String> log) {
         this.definition = requireNonNull(definition, "definition is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.functionName = requireNonNull(functionName, "functionName is null");
@@ -105,9 +110,13 @@ final class LambdaFunction implements AutoCloseable {
             } catch (TimeoutException e) {
                 stop(current);
                 return invocation.handedOut.isDone()
-                        ? Result.error("Sandbox.Timedout", "Task timed out after " + definition.timeoutSeconds() + ".00 seconds")
-                        : Result.error("Runtime.Unavailable", "Function '" + name() + "' did not ask for an invocation within "
-                                + INIT_ALLOWANCE.toSeconds() + " s of starting");
+                        ? Result.error(
+                                "Sandbox.Timedout",
+                                "Task timed out after " + definition.timeoutSeconds() + ".00 seconds")
+                        : Result.error(
+                                "Runtime.Unavailable",
+                                "Function '" + name() + "' did not ask for an invocation within "
+                                        + INIT_ALLOWANCE.toSeconds() + " s of starting");
             } catch (ExecutionException e) {
                 return Result.error("Runtime.Unavailable", String.valueOf(e.getCause()));
             } catch (InterruptedException e) {
@@ -134,7 +143,9 @@ final class LambdaFunction implements AutoCloseable {
     /** The running JVM's process, if one is running. */
     Optional<ProcessHandle> process() {
         Instance current = instance;
-        return current == null || !current.process.isAlive() ? Optional.empty() : Optional.of(current.process.toHandle());
+        return current == null || !current.process.isAlive()
+                ? Optional.empty()
+                : Optional.of(current.process.toHandle());
     }
 
     private Instance instance() {
@@ -218,7 +229,8 @@ final class LambdaFunction implements AutoCloseable {
                 process.getOutputStream().close();
             } catch (IOException e) {
                 server.close();
-                throw new UncheckedIOException("Cannot start a JVM for function '" + name() + "': " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "Cannot start a JVM for function '" + name() + "': " + e.getMessage(), e);
             }
             Thread.ofVirtual().name("log-" + name()).start(this::pumpLog);
             process.onExit().thenRun(this::exited);
@@ -228,16 +240,20 @@ final class LambdaFunction implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(runtime.java().toString());
             command.addAll(LambdaRuntime.JVM_FLAGS);
-            command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + runtime.jniLibrary());
+            command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
+                    + runtime.jniLibrary());
             command.add("-cp");
-            command.add(String.join(File.pathSeparator, runtime.classPath().stream().map(Path::toString).toList()));
+            command.add(String.join(
+                    File.pathSeparator,
+                    runtime.classPath().stream().map(Path::toString).toList()));
             command.add(LambdaRuntime.MAIN_CLASS);
             command.add(definition.handler());
             return command;
         }
 
         private void pumpLog() {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     String clean = line.replace("\u0000", "").stripTrailing();
@@ -251,9 +267,12 @@ final class LambdaFunction implements AutoCloseable {
         }
 
         private void exited() {
-            Result failure = initError != null ? initError
-                    : Result.error("Runtime.ExitError", "RequestId: " + (current == null ? "-" : current.id)
-                            + " Error: Runtime exited with error: exit status " + process.exitValue());
+            Result failure = initError != null
+                    ? initError
+                    : Result.error(
+                            "Runtime.ExitError",
+                            "RequestId: " + (current == null ? "-" : current.id)
+                                    + " Error: Runtime exited with error: exit status " + process.exitValue());
             fail(failure);
             server.close();
         }
@@ -282,16 +301,24 @@ final class LambdaFunction implements AutoCloseable {
                     fail(initError);
                     accepted(exchange);
                 } else if (method.equals("POST") && path.startsWith(API + "/invocation/")) {
-                    String[] parts = path.substring((API + "/invocation/").length()).split("/");
+                    String[] parts =
+                            path.substring((API + "/invocation/").length()).split("/");
                     Invocation inv = current;
                     if (parts.length != 2 || inv == null || !inv.id.equals(parts[0])) {
-                        Http.sendJson(exchange, 400, Map.of(), Map.of("errorMessage", "Unknown request id", "errorType", "InvalidRequestID"));
+                        Http.sendJson(
+                                exchange,
+                                400,
+                                Map.of(),
+                                Map.of("errorMessage", "Unknown request id", "errorType", "InvalidRequestID"));
                     } else if (parts[1].equals("response")) {
                         byte[] payload = Http.readBody(exchange, 6 * 1024 * 1024);
                         current = null;
-                        inv.result.complete(payload == null
-                                ? Result.error("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes).")
-                                : new Result(payload, null, null));
+                        inv.result.complete(
+                                payload == null
+                                        ? Result.error(
+                                                "Function.ResponseSizeTooLarge",
+                                                "Response payload size exceeded maximum allowed payload size (6291556 bytes).")
+                                        : new Result(payload, null, null));
                         accepted(exchange);
                     } else if (parts[1].equals("error")) {
                         Result error = error(exchange, "Function.Unhandled");
@@ -299,10 +326,12 @@ final class LambdaFunction implements AutoCloseable {
                         inv.result.complete(error);
                         accepted(exchange);
                     } else {
-                        Http.sendJson(exchange, 404, Map.of(), Map.of("errorMessage", "Not found", "errorType", "NotFound"));
+                        Http.sendJson(
+                                exchange, 404, Map.of(), Map.of("errorMessage", "Not found", "errorType", "NotFound"));
                     }
                 } else {
-                    Http.sendJson(exchange, 404, Map.of(), Map.of("errorMessage", "Not found", "errorType", "NotFound"));
+                    Http.sendJson(
+                            exchange, 404, Map.of(), Map.of("errorMessage", "Not found", "errorType", "NotFound"));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -318,9 +347,14 @@ final class LambdaFunction implements AutoCloseable {
             headers.put("Content-Type", "application/json");
             headers.put("Lambda-Runtime-Aws-Request-Id", inv.id);
             headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
-            headers.put("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:" + region + ":" + LocalApiGateway.ACCOUNT_ID + ":function:" + functionName);
-            headers.put("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                    + UUID.randomUUID().toString().replace("-", "").substring(0, 24) + ";Parent=" + Long.toHexString(System.nanoTime()) + ";Sampled=0");
+            headers.put(
+                    "Lambda-Runtime-Invoked-Function-Arn",
+                    "arn:aws:lambda:" + region + ":" + LocalApiGateway.ACCOUNT_ID + ":function:" + functionName);
+            headers.put(
+                    "Lambda-Runtime-Trace-Id",
+                    "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
+                            + UUID.randomUUID().toString().replace("-", "").substring(0, 24) + ";Parent="
+                            + Long.toHexString(System.nanoTime()) + ";Sampled=0");
             inv.handedOut.complete(null);
             Http.send(exchange, 200, headers, inv.event);
         }
@@ -332,7 +366,9 @@ final class LambdaFunction implements AutoCloseable {
             try {
                 JsonNode node = body == null ? null : Http.JSON.readTree(body);
                 if (node != null && node.isObject()) {
-                    message = node.path("errorMessage").isNull() ? null : node.path("errorMessage").asText(null);
+                    message = node.path("errorMessage").isNull()
+                            ? null
+                            : node.path("errorMessage").asText(null);
                     if (node.hasNonNull("errorType")) {
                         type = node.get("errorType").asText();
                     }
@@ -362,7 +398,9 @@ final class LambdaFunction implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(definition.memorySize()));
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""));
+        env.put(
+                "AWS_LAMBDA_LOG_STREAM_NAME",
+                "local/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""));
         env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApiPort);
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
         env.put("LAMBDA_RUNTIME_DIR", "/var/runtime");

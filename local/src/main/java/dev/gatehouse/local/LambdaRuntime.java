@@ -25,8 +25,13 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
 
     static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     /** What Lambda passes to java21 functions (JAVA_TOOL_OPTIONS aside) without SnapStart or provisioned concurrency. */
-    static final List<String> JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-            // The RIC loads its JNI library; newer JDKs warn about that unless native access is granted, as Lambda's runtime does.
+    static final List<String> JVM_FLAGS = List.of(
+            "-XX:+TieredCompilation",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xshare:auto",
+            // The RIC loads its JNI library; newer JDKs warn about that unless native access is granted, as Lambda's
+            // runtime does.
             "--enable-native-access=ALL-UNNAMED");
 
     LambdaRuntime {
@@ -45,8 +50,10 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + runtimeDir + " (" + e.getMessage()
-                    + "); build the local module first: ./mvnw -pl local -am package -DskipTests", e);
+            throw new UncheckedIOException(
+                    "Cannot list " + runtimeDir + " (" + e.getMessage()
+                            + "); build the local module first: ./mvnw -pl local -am package -DskipTests",
+                    e);
         }
         if (ric == null) {
             throw new IllegalStateException("No aws-lambda-java-runtime-interface-client jar in " + runtimeDir
@@ -63,9 +70,14 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
         String arch = switch (System.getProperty("os.arch").toLowerCase(Locale.ROOT)) {
             case "amd64", "x86_64" -> "x86_64";
             case "aarch64", "arm64" -> "aarch_64";
-            default -> throw new IllegalStateException("The Lambda runtime interface client has no native library for " + System.getProperty("os.arch"));
+            default ->
+                throw new IllegalStateException("The Lambda runtime interface client has no native library for "
+                        + System.getProperty("os.arch"));
         };
-        String libc = Files.exists(Path.of("/lib/ld-musl-x86_64.so.1")) || Files.exists(Path.of("/lib/ld-musl-aarch64.so.1")) ? "linux_musl" : "linux";
+        String libc =
+                Files.exists(Path.of("/lib/ld-musl-x86_64.so.1")) || Files.exists(Path.of("/lib/ld-musl-aarch64.so.1"))
+                        ? "linux_musl"
+                        : "linux";
         String name = "jni/libaws-lambda-jni." + libc + "-" + arch + ".so";
         try (ZipFile zip = new ZipFile(ricJar.toFile())) {
             ZipEntry entry = zip.getEntry(name);
@@ -88,8 +100,8 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
     /** Unpacks a deployment jar into a fresh directory under the work directory, as Lambda unpacks it into /var/task. */
     Path unpack(String functionName, Path artifact) {
         if (!Files.isRegularFile(artifact)) {
-            throw new IllegalStateException("The artifact of function '" + functionName + "' does not exist: " + artifact
-                    + "; build it first (./mvnw package -DskipTests)");
+            throw new IllegalStateException("The artifact of function '" + functionName + "' does not exist: "
+                    + artifact + "; build it first (./mvnw package -DskipTests)");
         }
         try {
             Files.createDirectories(workDir);
@@ -100,7 +112,8 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
                     ZipEntry entry = entries.nextElement();
                     Path target = dir.resolve(entry.getName()).normalize();
                     if (!target.startsWith(dir)) {
-                        throw new IllegalStateException(artifact + " contains an entry outside its root: " + entry.getName());
+                        throw new IllegalStateException(
+                                artifact + " contains an entry outside its root: " + entry.getName());
                     }
                     if (entry.isDirectory()) {
                         Files.createDirectories(target);

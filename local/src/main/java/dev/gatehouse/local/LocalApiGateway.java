@@ -43,7 +43,8 @@ public final class LocalApiGateway implements AutoCloseable {
     private final LambdaAuthorizers authorizers;
     private final Http.Server server;
 
-    LocalApiGateway(Service service, Map<String, LambdaFunction> functions, Clock clock, Consumer<String> log, int port) {
+    LocalApiGateway(
+            Service service, Map<String, LambdaFunction> functions, Clock clock, Consumer<String> log, int port) {
         this.service = requireNonNull(service, "service is null");
         this.functions = Map.copyOf(functions);
         this.routes = new RouteTable(service.routes());
@@ -79,7 +80,9 @@ public final class LocalApiGateway implements AutoCloseable {
             response = GatewayResponse.internalServerError();
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        response.headers().forEach((name, values) -> values.forEach(value -> exchange.getResponseHeaders().add(name, value)));
+        response.headers()
+                .forEach((name, values) ->
+                        values.forEach(value -> exchange.getResponseHeaders().add(name, value)));
         if (!exchange.getResponseHeaders().containsKey("Content-Type")) {
             headers.put("Content-Type", "application/json");
         }
@@ -99,7 +102,8 @@ public final class LocalApiGateway implements AutoCloseable {
         String rawPath = exchange.getRequestURI().getRawPath();
         List<String> segments = decodeSegments(rawPath);
         if (segments == null) {
-            return GatewayResponse.error(400, "BadRequestException", "Invalid request path: malformed percent-encoding");
+            return GatewayResponse.error(
+                    400, "BadRequestException", "Invalid request path: malformed percent-encoding");
         }
         if (segments.isEmpty() || !segments.get(0).equals(service.stage())) {
             return GatewayResponse.missingAuthenticationToken();
@@ -111,7 +115,8 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
         if (query == null) {
-            return GatewayResponse.error(400, "BadRequestException", "Invalid query string: malformed percent-encoding");
+            return GatewayResponse.error(
+                    400, "BadRequestException", "Invalid query string: malformed percent-encoding");
         }
         byte[] body = Http.readBody(exchange, MAX_BODY);
         if (body == null) {
@@ -122,8 +127,16 @@ public final class LocalApiGateway implements AutoCloseable {
         // Routing above uses the normalised path; what the authorizer and the function see is the request's own path.
         String resourcePath = rawResourcePath(rawPath);
         String methodArn = methodArn(service.region(), service.stage(), method, rawPath);
-        ProxyIntegration.Request request = new ProxyIntegration.Request(requestId, method, match.get(), resourcePath, headers, query, body,
-                exchange.getRemoteAddress().getAddress().getHostAddress(), clock.instant());
+        ProxyIntegration.Request request = new ProxyIntegration.Request(
+                requestId,
+                method,
+                match.get(),
+                resourcePath,
+                headers,
+                query,
+                body,
+                exchange.getRemoteAddress().getAddress().getHostAddress(),
+                clock.instant());
 
         Map<String, Object> authorizerContext = null;
         AuthorizerDefinition authorizer = match.get().route().authorizer();
@@ -137,7 +150,8 @@ public final class LocalApiGateway implements AutoCloseable {
         LambdaFunction function = functions.get(match.get().route().function());
         LambdaFunction.Result result = function.invoke(Http.json(proxy.event(request, authorizerContext)));
         if (result.failed()) {
-            log.accept("gateway: function " + function.name() + " failed: " + result.errorType() + ": " + result.errorMessage());
+            log.accept("gateway: function " + function.name() + " failed: " + result.errorType() + ": "
+                    + result.errorMessage());
             return GatewayResponse.internalServerError();
         }
         return proxy.response(function.name(), result.payload());
@@ -161,7 +175,8 @@ public final class LocalApiGateway implements AutoCloseable {
 
     /** The method ARN API Gateway puts in TOKEN and REQUEST events: the raw path, see {@link #rawResourcePath}. */
     static String methodArn(String region, String stage, String method, String rawPath) {
-        return "arn:aws:execute-api:" + region + ":" + ACCOUNT_ID + ":" + API_ID + "/" + stage + "/" + method + "/" + rawResourcePath(rawPath);
+        return "arn:aws:execute-api:" + region + ":" + ACCOUNT_ID + ":" + API_ID + "/" + stage + "/" + method + "/"
+                + rawResourcePath(rawPath);
     }
 
     /** Percent-decodes each path segment ('+' stays '+'); null if the encoding is malformed. */

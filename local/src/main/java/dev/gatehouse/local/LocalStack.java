@@ -35,8 +35,16 @@ public final class LocalStack implements AutoCloseable {
      * @param idpPort port of the identity provider (0 = any free port)
      * @param log where the gateway's and the functions' log lines go
      */
-    public record Options(Path serverlessYml, Path idpConfig, Path runtimeDir, Path workDir, String stage, Map<String, String> params,
-            int gatewayPort, int idpPort, Consumer<String> log) {
+    public record Options(
+            Path serverlessYml,
+            Path idpConfig,
+            Path runtimeDir,
+            Path workDir,
+            String stage,
+            Map<String, String> params,
+            int gatewayPort,
+            int idpPort,
+            Consumer<String> log) {
         public Options {
             requireNonNull(serverlessYml, "serverlessYml is null");
             requireNonNull(idpConfig, "idpConfig is null");
@@ -49,9 +57,16 @@ public final class LocalStack implements AutoCloseable {
 
         /** The defaults of {@code ./local/run} for a repository checked out at {@code repoRoot}. */
         public static Options defaults(Path repoRoot) {
-            return new Options(repoRoot.resolve("infra/serverless.yml"), repoRoot.resolve("local/idp.yml"),
-                    repoRoot.resolve("local/target/lambda-runtime"), repoRoot.resolve("local/target/work"), "local", Map.of(),
-                    3000, 9000, System.out::println);
+            return new Options(
+                    repoRoot.resolve("infra/serverless.yml"),
+                    repoRoot.resolve("local/idp.yml"),
+                    repoRoot.resolve("local/target/lambda-runtime"),
+                    repoRoot.resolve("local/target/work"),
+                    "local",
+                    Map.of(),
+                    3000,
+                    9000,
+                    System.out::println);
         }
 
         public Options withPorts(int gateway, int idp) {
@@ -75,7 +90,8 @@ public final class LocalStack implements AutoCloseable {
         }
 
         public Options withLog(Consumer<String> sink) {
-            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, sink);
+            return new Options(
+                    serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, sink);
         }
 
         public Options withParams(Map<String, String> overrides) {
@@ -91,7 +107,12 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, LambdaFunction> functions;
     private final LocalApiGateway gateway;
 
-    private LocalStack(IdpConfig idpConfig, IdentityProvider idp, Service service, Map<String, LambdaFunction> functions, LocalApiGateway gateway) {
+    private LocalStack(
+            IdpConfig idpConfig,
+            IdentityProvider idp,
+            Service service,
+            Map<String, LambdaFunction> functions,
+            LocalApiGateway gateway) {
         this.idpConfig = idpConfig;
         this.idp = idp;
         this.service = service;
@@ -117,7 +138,8 @@ public final class LocalStack implements AutoCloseable {
             for (Thread thread : warming) {
                 thread.join();
             }
-            LocalApiGateway gateway = new LocalApiGateway(service, functions, Clock.systemUTC(), options.log(), options.gatewayPort());
+            LocalApiGateway gateway =
+                    new LocalApiGateway(service, functions, Clock.systemUTC(), options.log(), options.gatewayPort());
             return new LocalStack(idpConfig, idp, service, functions, gateway);
         } catch (InterruptedException e) {
             functions.values().forEach(LambdaFunction::close);
@@ -140,9 +162,15 @@ public final class LocalStack implements AutoCloseable {
         return ServerlessConfig.load(options.serverlessYml(), options.stage(), params, System::getenv);
     }
 
-    static LambdaFunction function(Service service, FunctionDefinition definition, LambdaRuntime runtime, Consumer<String> log) {
+    static LambdaFunction function(
+            Service service, FunctionDefinition definition, LambdaRuntime runtime, Consumer<String> log) {
         // Serverless names deployed functions {service}-{stage}-{function}.
-        return new LambdaFunction(definition, runtime, service.name() + "-" + service.stage() + "-" + definition.name(), service.region(), log);
+        return new LambdaFunction(
+                definition,
+                runtime,
+                service.name() + "-" + service.stage() + "-" + definition.name(),
+                service.region(),
+                log);
     }
 
     public IdentityProvider identityProvider() {
@@ -156,30 +184,65 @@ public final class LocalStack implements AutoCloseable {
     /** The start-up banner: what runs where, and the two curl commands of the quickstart. */
     public String banner() {
         StringBuilder b = new StringBuilder();
-        b.append("\nGatehouse local stack is up (stage '").append(service.stage()).append("'; Ctrl+C stops it)\n");
-        b.append("  identity provider  ").append(idp.issuer()).append("   token endpoint ").append(idp.tokenEndpoint()).append('\n');
+        b.append("\nGatehouse local stack is up (stage '")
+                .append(service.stage())
+                .append("'; Ctrl+C stops it)\n");
+        b.append("  identity provider  ")
+                .append(idp.issuer())
+                .append("   token endpoint ")
+                .append(idp.tokenEndpoint())
+                .append('\n');
         b.append("  API Gateway        ").append(gateway.baseUrl()).append('\n');
         for (Route route : service.routes()) {
-            b.append("    ").append(route.method()).append(' ').append(gateway.baseUrl()).append('/').append(route.path())
-                    .append("  -> ").append(route.function());
+            b.append("    ")
+                    .append(route.method())
+                    .append(' ')
+                    .append(gateway.baseUrl())
+                    .append('/')
+                    .append(route.path())
+                    .append("  -> ")
+                    .append(route.function());
             if (route.authorizer() != null) {
-                b.append("  (authorizer ").append(route.authorizer().function()).append(", result TTL ")
-                        .append(route.authorizer().ttlSeconds()).append(" s)");
+                b.append("  (authorizer ")
+                        .append(route.authorizer().function())
+                        .append(", result TTL ")
+                        .append(route.authorizer().ttlSeconds())
+                        .append(" s)");
             }
             b.append('\n');
         }
-        idpConfig.clients().values().stream().filter(c -> !c.grants().isEmpty()).findFirst().ifPresent(client -> {
-            String audience = client.grants().keySet().iterator().next();
-            String path = service.routes().isEmpty() ? "" : service.routes().get(0).path();
-            b.append("\n1. Get a token (client credentials, as with Auth0):\n");
-            b.append("  TOKEN=$(curl -s ").append(idp.tokenEndpoint()).append(" -H 'content-type: application/json' \\\n");
-            b.append("    -d '{\"client_id\":\"").append(client.clientId()).append("\",\"client_secret\":\"").append(client.clientSecret())
-                    .append("\",\"audience\":\"").append(audience).append("\",\"grant_type\":\"client_credentials\"}' \\\n");
-            b.append("    | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n");
-            b.append("2. Call the API with it (200), and without it (401):\n");
-            b.append("  curl -i ").append(gateway.baseUrl()).append('/').append(path).append(" -H \"Authorization: Bearer $TOKEN\"\n");
-            b.append("  curl -i ").append(gateway.baseUrl()).append('/').append(path).append('\n');
-        });
+        idpConfig.clients().values().stream()
+                .filter(c -> !c.grants().isEmpty())
+                .findFirst()
+                .ifPresent(client -> {
+                    String audience = client.grants().keySet().iterator().next();
+                    String path = service.routes().isEmpty()
+                            ? ""
+                            : service.routes().get(0).path();
+                    b.append("\n1. Get a token (client credentials, as with Auth0):\n");
+                    b.append("  TOKEN=$(curl -s ")
+                            .append(idp.tokenEndpoint())
+                            .append(" -H 'content-type: application/json' \\\n");
+                    b.append("    -d '{\"client_id\":\"")
+                            .append(client.clientId())
+                            .append("\",\"client_secret\":\"")
+                            .append(client.clientSecret())
+                            .append("\",\"audience\":\"")
+                            .append(audience)
+                            .append("\",\"grant_type\":\"client_credentials\"}' \\\n");
+                    b.append("    | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n");
+                    b.append("2. Call the API with it (200), and without it (401):\n");
+                    b.append("  curl -i ")
+                            .append(gateway.baseUrl())
+                            .append('/')
+                            .append(path)
+                            .append(" -H \"Authorization: Bearer $TOKEN\"\n");
+                    b.append("  curl -i ")
+                            .append(gateway.baseUrl())
+                            .append('/')
+                            .append(path)
+                            .append('\n');
+                });
         return b.toString();
     }
 

@@ -34,14 +34,17 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> positional = new ArrayList<>();
-        LocalStack.Options options = LocalStack.Options.defaults(repoRoot(Path.of("").toAbsolutePath()));
+        LocalStack.Options options =
+                LocalStack.Options.defaults(repoRoot(Path.of("").toAbsolutePath()));
         Map<String, String> params = new LinkedHashMap<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
-                    case "--gateway-port" -> options = options.withPorts(port(value(args, ++i, arg)), options.idpPort());
-                    case "--idp-port" -> options = options.withPorts(options.gatewayPort(), port(value(args, ++i, arg)));
+                    case "--gateway-port" ->
+                        options = options.withPorts(port(value(args, ++i, arg)), options.idpPort());
+                    case "--idp-port" ->
+                        options = options.withPorts(options.gatewayPort(), port(value(args, ++i, arg)));
                     case "--stage" -> options = options.withStage(value(args, ++i, arg));
                     case "--config" -> options = options.withServerlessYml(Path.of(value(args, ++i, arg)));
                     case "--idp-config" -> options = options.withIdpConfig(Path.of(value(args, ++i, arg)));
@@ -73,7 +76,8 @@ public final class Main {
                     if (positional.size() != 3) {
                         throw new IllegalArgumentException("invoke takes a function name and an event file");
                     }
-                    yield invoke(options.withLog(err::println), positional.get(1), Path.of(positional.get(2)), out, err);
+                    yield invoke(
+                            options.withLog(err::println), positional.get(1), Path.of(positional.get(2)), out, err);
                 }
                 default -> throw new IllegalArgumentException("Unknown command '" + command + "'");
             };
@@ -105,7 +109,8 @@ public final class Main {
      * identity provider on a free port for the function's environment and replaces {@code ACCESS_TOKEN} in the event
      * with a token from it (first client with a grant).
      */
-    static int invoke(LocalStack.Options options, String functionName, Path eventFile, PrintStream out, PrintStream err) {
+    static int invoke(
+            LocalStack.Options options, String functionName, Path eventFile, PrintStream out, PrintStream err) {
         String event;
         try {
             event = Files.readString(eventFile, StandardCharsets.UTF_8);
@@ -119,14 +124,19 @@ public final class Main {
         try (IdentityProvider idp = IdentityProvider.start(idpConfig, 0)) {
             Service service = LocalStack.load(options, idp);
             if (event.contains("ACCESS_TOKEN")) {
-                IdpConfig.Client client = idpConfig.clients().values().stream().filter(c -> !c.grants().isEmpty()).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("The event contains ACCESS_TOKEN, but no client in "
-                                + options.idpConfig() + " has a grant to issue a token with"));
-                Map.Entry<String, List<String>> grant = client.grants().entrySet().iterator().next();
+                IdpConfig.Client client = idpConfig.clients().values().stream()
+                        .filter(c -> !c.grants().isEmpty())
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new IllegalArgumentException("The event contains ACCESS_TOKEN, but no client in "
+                                        + options.idpConfig() + " has a grant to issue a token with"));
+                Map.Entry<String, List<String>> grant =
+                        client.grants().entrySet().iterator().next();
                 event = event.replace("ACCESS_TOKEN", idp.mint(client.clientId(), grant.getKey(), grant.getValue()));
             }
             LambdaRuntime runtime = LambdaRuntime.locate(options.runtimeDir(), options.workDir());
-            try (LambdaFunction function = LocalStack.function(service, service.function(functionName), runtime, options.log())) {
+            try (LambdaFunction function =
+                    LocalStack.function(service, service.function(functionName), runtime, options.log())) {
                 LambdaFunction.Result result = function.invoke(event.getBytes(StandardCharsets.UTF_8));
                 if (result.failed()) {
                     Map<String, Object> error = new LinkedHashMap<>();
@@ -144,7 +154,8 @@ public final class Main {
     /** The repository around {@code dir}: the nearest directory upwards holding infra/serverless.yml (else {@code dir}). */
     static Path repoRoot(Path dir) {
         for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
-            if (Files.isRegularFile(candidate.resolve("infra/serverless.yml")) && Files.isDirectory(candidate.resolve("local"))) {
+            if (Files.isRegularFile(candidate.resolve("infra/serverless.yml"))
+                    && Files.isDirectory(candidate.resolve("local"))) {
                 return candidate;
             }
         }

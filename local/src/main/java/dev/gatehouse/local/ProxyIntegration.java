@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  */
 final class ProxyIntegration {
 
-    private static final DateTimeFormatter REQUEST_TIME =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern(
+                    "dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     private final Service service;
     private final Consumer<String> log;
@@ -40,8 +41,16 @@ final class ProxyIntegration {
     }
 
     /** The request as the proxy integration hands it to the function (and a REQUEST authorizer sees it). */
-    record Request(String requestId, String method, RouteTable.Match match, String resourcePath,
-            Map<String, List<String>> headers, Map<String, List<String>> query, byte[] body, String sourceIp, Instant time) {}
+    record Request(
+            String requestId,
+            String method,
+            RouteTable.Match match,
+            String resourcePath,
+            Map<String, List<String>> headers,
+            Map<String, List<String>> query,
+            byte[] body,
+            String sourceIp,
+            Instant time) {}
 
     /** The proxy event of {@code request}; {@code authorizer} (the authorizer's context) may be null. */
     Map<String, Object> event(Request request, Map<String, Object> authorizer) {
@@ -60,7 +69,11 @@ final class ProxyIntegration {
         request.query().forEach((name, values) -> singleQuery.put(name, values.get(values.size() - 1)));
         event.put("queryStringParameters", singleQuery.isEmpty() ? null : singleQuery);
         event.put("multiValueQueryStringParameters", request.query().isEmpty() ? null : request.query());
-        event.put("pathParameters", request.match().pathParameters().isEmpty() ? null : request.match().pathParameters());
+        event.put(
+                "pathParameters",
+                request.match().pathParameters().isEmpty()
+                        ? null
+                        : request.match().pathParameters());
         event.put("stageVariables", null);
 
         Map<String, Object> context = new LinkedHashMap<>();
@@ -70,7 +83,11 @@ final class ProxyIntegration {
         }
         context.put("resourcePath", resource);
         context.put("httpMethod", request.method());
-        context.put("extendedRequestId", Base64.getEncoder().encodeToString(request.requestId().getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+        context.put(
+                "extendedRequestId",
+                Base64.getEncoder()
+                        .encodeToString(request.requestId().getBytes(StandardCharsets.UTF_8))
+                        .substring(0, 16));
         context.put("requestTime", REQUEST_TIME.format(request.time()));
         context.put("path", "/" + service.stage() + "/" + request.resourcePath());
         context.put("accountId", ACCOUNT_ID);
@@ -95,7 +112,9 @@ final class ProxyIntegration {
         event.put("requestContext", context);
         String body = text(request.body());
         boolean binary = request.body().length > 0 && body == null;
-        event.put("body", request.body().length == 0 ? null : binary ? Base64.getEncoder().encodeToString(request.body()) : body);
+        event.put(
+                "body",
+                request.body().length == 0 ? null : binary ? Base64.getEncoder().encodeToString(request.body()) : body);
         event.put("isBase64Encoded", binary);
         return event;
     }
@@ -108,7 +127,8 @@ final class ProxyIntegration {
                 throw new IllegalArgumentException("the result is not a JSON object");
             }
             JsonNode status = node.get("statusCode");
-            if (status == null || !(status.isInt() || status.isTextual() && status.asText().matches("\\d{3}"))) {
+            if (status == null
+                    || !(status.isInt() || status.isTextual() && status.asText().matches("\\d{3}"))) {
                 throw new IllegalArgumentException("statusCode is missing or not a number");
             }
             int code = status.asInt();
@@ -118,7 +138,9 @@ final class ProxyIntegration {
             Map<String, List<String>> headers = new LinkedHashMap<>();
             JsonNode single = node.get("headers");
             if (single != null && single.isObject()) {
-                single.properties().forEach(e -> headers.put(e.getKey(), new ArrayList<>(List.of(e.getValue().asText()))));
+                single.properties()
+                        .forEach(e -> headers.put(
+                                e.getKey(), new ArrayList<>(List.of(e.getValue().asText()))));
             }
             JsonNode multi = node.get("multiValueHeaders");
             if (multi != null && multi.isObject()) {
@@ -135,18 +157,22 @@ final class ProxyIntegration {
             byte[] body = new byte[0];
             if (bodyNode != null && !bodyNode.isNull()) {
                 String text = bodyNode.isTextual() ? bodyNode.textValue() : bodyNode.toString();
-                body = node.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(text) : text.getBytes(StandardCharsets.UTF_8);
+                body = node.path("isBase64Encoded").asBoolean(false)
+                        ? Base64.getDecoder().decode(text)
+                        : text.getBytes(StandardCharsets.UTF_8);
             }
             return new GatewayResponse(code, headers, body);
         } catch (IOException | IllegalArgumentException e) {
-            log.accept("gateway: function " + function + " returned a malformed proxy response (API Gateway answers 502): " + e.getMessage());
+            log.accept("gateway: function " + function
+                    + " returned a malformed proxy response (API Gateway answers 502): " + e.getMessage());
             return GatewayResponse.internalServerError();
         }
     }
 
     private static String text(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

@@ -28,19 +28,29 @@ final class RouteScopesPlugin {
     /** Whether {@code plugins} (the yml's {@code plugins} value: a list, or a mapping with {@code modules}) lists it. */
     static boolean listedIn(Object plugins) {
         Object modules = plugins instanceof Map<?, ?> map ? map.get("modules") : plugins;
-        return modules instanceof List<?> names && names.stream().anyMatch(p -> String.valueOf(p).endsWith(PLUGIN.substring(2)));
+        return modules instanceof List<?> names
+                && names.stream().anyMatch(p -> String.valueOf(p).endsWith(PLUGIN.substring(2)));
     }
 
     /** Sets the authorizer's {@code ROUTE_SCOPES} in {@code functions} as the plugin sets it for osls. */
     static void apply(Map<String, FunctionDefinition> functions, List<Route> routes) {
         FunctionDefinition authorizer = functions.get(AUTHORIZER);
         if (authorizer == null) {
-            throw new IllegalArgumentException("route-scopes: the service has no function '" + AUTHORIZER + "' to hand ROUTE_SCOPES to");
+            throw new IllegalArgumentException(
+                    "route-scopes: the service has no function '" + AUTHORIZER + "' to hand ROUTE_SCOPES to");
         }
         Map<String, String> environment = new LinkedHashMap<>(authorizer.environment());
-        environment.put(ROUTE_SCOPES, routeScopes(routes, authorizer.environment().get(ROUTE_SCOPES)));
-        functions.put(AUTHORIZER, new FunctionDefinition(authorizer.name(), authorizer.handler(), authorizer.artifact(), environment,
-                authorizer.timeoutSeconds(), authorizer.memorySize()));
+        environment.put(
+                ROUTE_SCOPES, routeScopes(routes, authorizer.environment().get(ROUTE_SCOPES)));
+        functions.put(
+                AUTHORIZER,
+                new FunctionDefinition(
+                        authorizer.name(),
+                        authorizer.handler(),
+                        authorizer.artifact(),
+                        environment,
+                        authorizer.timeoutSeconds(),
+                        authorizer.memorySize()));
     }
 
     /**
@@ -62,16 +72,20 @@ final class RouteScopesPlugin {
             throw new IllegalArgumentException("route-scopes: no http event is behind the authorizer '" + AUTHORIZER
                     + "', so ROUTE_SCOPES would be empty and the authorizer would refuse to start");
         }
-        
+
         try {
-            if (written != null && !written.isBlank()
+            if (written != null
+                    && !written.isBlank()
                     && !Http.JSON.readValue(written, ROUTE_TABLE).equals(table)) {
-                throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml differs from the http events behind the authorizer; "
-                        + "remove it (the plugin computes it)");
+                throw new IllegalArgumentException(
+                        "route-scopes: the ROUTE_SCOPES written in serverless.yml differs from the http events behind the authorizer; "
+                                + "remove it (the plugin computes it)");
             }
             return Http.JSON.writeValueAsString(table);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml is not a route table; remove it (the plugin computes it)", e);
+            throw new IllegalArgumentException(
+                    "route-scopes: the ROUTE_SCOPES written in serverless.yml is not a route table; remove it (the plugin computes it)",
+                    e);
         }
     }
 }

@@ -21,7 +21,8 @@ final class RouteTable {
 
     RouteTable(List<Route> routes) {
         this.routes = routes.stream()
-                .sorted(Comparator.comparingInt(RouteTable::specificity).reversed()
+                .sorted(Comparator.comparingInt(RouteTable::specificity)
+                        .reversed()
                         .thenComparing(route -> route.method().equals("ANY")))
                 .toList();
     }
@@ -49,7 +50,8 @@ final class RouteTable {
                 if (i != parts.size() - 1 || segments.size() <= i) {
                     return null;
                 }
-                parameters.put(part.substring(1, part.length() - 2), String.join("/", segments.subList(i, segments.size())));
+                parameters.put(
+                        part.substring(1, part.length() - 2), String.join("/", segments.subList(i, segments.size())));
                 return parameters;
             }
             if (i >= segments.size()) {
@@ -71,7 +73,8 @@ final class RouteTable {
     /** Literal segments weigh most, then plain parameters; a greedy parameter least. */
     private static int specificity(Route route) {
         int score = 0;
-        List<String> parts = new ArrayList<>(route.path().isEmpty() ? List.of() : List.of(route.path().split("/")));
+        List<String> parts = new ArrayList<>(
+                route.path().isEmpty() ? List.of() : List.of(route.path().split("/")));
         for (String part : parts) {
             score = score * 4 + (part.endsWith("+}") ? 1 : part.startsWith("{") ? 2 : 3);
         }

@@ -33,7 +33,12 @@ public final class ServerlessConfig {
 
     /** A function as deployed: handler class, deployment jar and the environment Lambda gives it. */
     public record FunctionDefinition(
-            String name, String handler, Path artifact, Map<String, String> environment, int timeoutSeconds, int memorySize) {
+            String name,
+            String handler,
+            Path artifact,
+            Map<String, String> environment,
+            int timeoutSeconds,
+            int memorySize) {
         public FunctionDefinition {
             requireNonNull(name, "name is null");
             requireNonNull(handler, "handler is null");
@@ -46,8 +51,13 @@ public final class ServerlessConfig {
      * A Lambda authorizer attached to a route. {@code validationExpression} may be null; {@code scopes} are the route's
      * {@code authorizer.scopes} (any of them; empty = open to every valid token).
      */
-    public record AuthorizerDefinition(String function, AuthorizerType type, IdentitySource identitySource, Pattern validationExpression,
-            int ttlSeconds, List<String> scopes) {
+    public record AuthorizerDefinition(
+            String function,
+            AuthorizerType type,
+            IdentitySource identitySource,
+            Pattern validationExpression,
+            int ttlSeconds,
+            List<String> scopes) {
         public AuthorizerDefinition {
             requireNonNull(function, "function is null");
             requireNonNull(type, "type is null");
@@ -56,12 +66,12 @@ public final class ServerlessConfig {
         }
     }
 
-
     /** An {@code http} event: {@code method} in upper case ({@code ANY} for any), {@code path} without leading slash. */
     public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
 
     /** The service for one stage. */
-    public record Service(String name, String stage, String region, Map<String, FunctionDefinition> functions, List<Route> routes) {
+    public record Service(
+            String name, String stage, String region, Map<String, FunctionDefinition> functions, List<Route> routes) {
         public Service {
             functions = Map.copyOf(functions);
             routes = List.copyOf(routes);
@@ -71,7 +81,8 @@ public final class ServerlessConfig {
         public FunctionDefinition function(String name) {
             FunctionDefinition function = functions.get(name);
             if (function == null) {
-                throw new IllegalArgumentException("No function '" + name + "' in the service; functions: " + functions.keySet());
+                throw new IllegalArgumentException(
+                        "No function '" + name + "' in the service; functions: " + functions.keySet());
             }
             return function;
         }
@@ -82,7 +93,8 @@ public final class ServerlessConfig {
     private final String stage;
     private final VariableResolver variables;
 
-    private ServerlessConfig(Map<?, ?> root, Path baseDir, String stage, Map<String, String> params, Function<String, String> env) {
+    private ServerlessConfig(
+            Map<?, ?> root, Path baseDir, String stage, Map<String, String> params, Function<String, String> env) {
         this.root = root;
         this.baseDir = baseDir;
         this.stage = stage;
@@ -132,15 +144,19 @@ public final class ServerlessConfig {
                 artifact = serviceArtifact;
             }
             if (artifact == null) {
-                throw new IllegalArgumentException("functions." + fn + " has no package.artifact: the local stack runs the built jar it names");
+                throw new IllegalArgumentException(
+                        "functions." + fn + " has no package.artifact: the local stack runs the built jar it names");
             }
-            functions.put(fn, new FunctionDefinition(
+            functions.put(
                     fn,
-                    string(resolve(def.get("handler")), "functions." + fn + ".handler"),
-                    baseDir.resolve(string(resolve(artifact), "functions." + fn + ".package.artifact")).normalize(),
-                    environment,
-                    integer(def.get("timeout"), providerTimeout, "functions." + fn + ".timeout"),
-                    integer(def.get("memorySize"), providerMemory, "functions." + fn + ".memorySize")));
+                    new FunctionDefinition(
+                            fn,
+                            string(resolve(def.get("handler")), "functions." + fn + ".handler"),
+                            baseDir.resolve(string(resolve(artifact), "functions." + fn + ".package.artifact"))
+                                    .normalize(),
+                            environment,
+                            integer(def.get("timeout"), providerTimeout, "functions." + fn + ".timeout"),
+                            integer(def.get("memorySize"), providerMemory, "functions." + fn + ".memorySize")));
             if (def.get("events") instanceof List<?> events) {
                 for (Object event : events) {
                     if (event instanceof Map<?, ?> e && e.containsKey("http")) {
@@ -150,9 +166,11 @@ public final class ServerlessConfig {
             }
         }
         for (Route route : routes) {
-            if (route.authorizer() != null && !functions.containsKey(route.authorizer().function())) {
-                throw new IllegalArgumentException("The route " + route.method() + " /" + route.path() + " names authorizer '"
-                        + route.authorizer().function() + "', which is not a function of this service; functions: " + functions.keySet());
+            if (route.authorizer() != null
+                    && !functions.containsKey(route.authorizer().function())) {
+                throw new IllegalArgumentException("The route " + route.method() + " /" + route.path()
+                        + " names authorizer '" + route.authorizer().function()
+                        + "', which is not a function of this service; functions: " + functions.keySet());
             }
         }
         if (RouteScopesPlugin.listedIn(get(root, "plugins"))) {
@@ -187,24 +205,32 @@ public final class ServerlessConfig {
 
     private AuthorizerDefinition authorizer(Object value, String where) {
         if (value instanceof String name) {
-            return new AuthorizerDefinition(str(resolve(name)), AuthorizerType.TOKEN,
-                    IdentitySource.parse(null, AuthorizerType.TOKEN, where), null, DEFAULT_TTL_SECONDS, List.of());
+            return new AuthorizerDefinition(
+                    str(resolve(name)),
+                    AuthorizerType.TOKEN,
+                    IdentitySource.parse(null, AuthorizerType.TOKEN, where),
+                    null,
+                    DEFAULT_TTL_SECONDS,
+                    List.of());
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException(where + " must be a function name or a mapping");
         }
         if (map.get("arn") != null || map.get("name") == null) {
-            throw new IllegalArgumentException(where + ": the local stack runs authorizers of this service only (set 'name' to a function, no 'arn')");
+            throw new IllegalArgumentException(where
+                    + ": the local stack runs authorizers of this service only (set 'name' to a function, no 'arn')");
         }
         AuthorizerType type = AuthorizerType.parse(str(resolve(map.get("type"))), where + ".type");
-        IdentitySource identitySource = IdentitySource.parse(str(resolve(map.get("identitySource"))), type, where + ".identitySource");
+        IdentitySource identitySource =
+                IdentitySource.parse(str(resolve(map.get("identitySource"))), type, where + ".identitySource");
         Pattern validation = null;
         String expression = str(resolve(map.get("identityValidationExpression")));
         if (expression != null && !expression.isEmpty()) {
             try {
                 validation = Pattern.compile(expression);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException(where + ".identityValidationExpression is not a valid regular expression: " + e.getDescription());
+                throw new IllegalArgumentException(where
+                        + ".identityValidationExpression is not a valid regular expression: " + e.getDescription());
             }
         }
         int ttl = integer(map.get("resultTtlInSeconds"), DEFAULT_TTL_SECONDS, where + ".resultTtlInSeconds");
@@ -245,7 +271,9 @@ public final class ServerlessConfig {
             return fallback;
         }
         try {
-            return resolved instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(resolved).strip());
+            return resolved instanceof Number n
+                    ? n.intValue()
+                    : Integer.parseInt(String.valueOf(resolved).strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + " must be a whole number, got '" + resolved + "'");
         }

@@ -41,7 +41,8 @@ final class VariableResolver {
      * @param params overrides of the yml's params, like {@code osls --param="k=v"}
      * @param env the process environment, for {@code env:}
      */
-    VariableResolver(Map<?, ?> root, Path baseDir, String stage, Map<String, String> params, Function<String, String> env) {
+    VariableResolver(
+            Map<?, ?> root, Path baseDir, String stage, Map<String, String> params, Function<String, String> env) {
         this.root = requireNonNull(root, "root is null");
         this.baseDir = requireNonNull(baseDir, "baseDir is null");
         this.stage = requireNonNull(stage, "stage is null");
@@ -112,7 +113,9 @@ final class VariableResolver {
             }
         }
         throw new IllegalArgumentException("Cannot resolve variable " + original + " for stage '" + stage + "'"
-                + (original.contains("param:") ? ": add it under params." + stage + " (or params.default) in serverless.yml" : ""));
+                + (original.contains("param:")
+                        ? ": add it under params." + stage + " (or params.default) in serverless.yml"
+                        : ""));
     }
 
     private Object lookup(String reference, String original) {
@@ -122,21 +125,26 @@ final class VariableResolver {
         }
         int colon = reference.indexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("Cannot resolve variable " + original + ": '" + reference + "' has no source (param:, opt:, env:, self:, sls:)");
+            throw new IllegalArgumentException("Cannot resolve variable " + original + ": '" + reference
+                    + "' has no source (param:, opt:, env:, self:, sls:)");
         }
         String source = reference.substring(0, colon).strip();
         String address = reference.substring(colon + 1).strip();
         return switch (source) {
             case "param" -> {
-                Object value = params.containsKey(address) ? params.get(address) : ServerlessConfig.get(root, "params", stage, address);
+                Object value = params.containsKey(address)
+                        ? params.get(address)
+                        : ServerlessConfig.get(root, "params", stage, address);
                 yield value != null ? value : ServerlessConfig.get(root, "params", "default", address);
             }
             case "opt" -> options.get(address);
             case "env" -> env.apply(address);
             case "self" -> ServerlessConfig.get(root, address.split("\\."));
             case "sls" -> address.equals("stage") ? stage : null;
-            default -> throw new IllegalArgumentException("Cannot resolve variable " + original + ": the local stack does not support the '"
-                    + source + ":' source; use a param for the local stage instead");
+            default ->
+                throw new IllegalArgumentException(
+                        "Cannot resolve variable " + original + ": the local stack does not support the '" + source
+                                + ":' source; use a param for the local stage instead");
         };
     }
 
@@ -146,7 +154,8 @@ final class VariableResolver {
         try (InputStream in = Files.newInputStream(target)) {
             return new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot resolve variable " + original + ": cannot read " + target + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Cannot resolve variable " + original + ": cannot read " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -175,5 +184,4 @@ final class VariableResolver {
         parts.add(expression.substring(start));
         return parts;
     }
-
 }

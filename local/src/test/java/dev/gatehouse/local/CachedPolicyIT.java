@@ -94,7 +94,8 @@ class CachedPolicyIT {
 
     @Test
     void shouldKeepRealAuthorizersCachedPolicyRightForEveryRoute() {
-        // Fails if the authorizer allowed only the method ARN: the policy cached for /stage-wide/a would deny /stage-wide/b.
+        // Fails if the authorizer allowed only the method ARN: the policy cached for /stage-wide/a would deny
+        // /stage-wide/b.
         String token = TestStacks.token(stack.identityProvider());
 
         assertThat(call("/stage-wide/a", token).statusCode()).isEqualTo(200);
@@ -138,11 +139,12 @@ class CachedPolicyIT {
 
     @Test
     void shouldFillProxyEventAsApiGatewayDoes() {
-        HttpResponse<String> response = TestStacks.send(HttpRequest.newBuilder(URI.create(base + "/items/42%2F7?q=1&q=2&x=y"))
-                .header("Authorization", "Bearer method-only-echo")
-                .header("X-Multi", "one")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"not\": json"))
-                .build());
+        HttpResponse<String> response =
+                TestStacks.send(HttpRequest.newBuilder(URI.create(base + "/items/42%2F7?q=1&q=2&x=y"))
+                        .header("Authorization", "Bearer method-only-echo")
+                        .header("X-Multi", "one")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"not\": json"))
+                        .build());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("X-Echo")).hasValue("yes");
@@ -153,7 +155,8 @@ class CachedPolicyIT {
         assertThat(event.get("httpMethod").asText()).isEqualTo("POST");
         assertThat(event.get("pathParameters").get("id").asText()).isEqualTo("42/7");
         assertThat(event.get("queryStringParameters").get("q").asText()).isEqualTo("2");
-        assertThat(event.get("multiValueQueryStringParameters").get("q").toString()).isEqualTo("[\"1\",\"2\"]");
+        assertThat(event.get("multiValueQueryStringParameters").get("q").toString())
+                .isEqualTo("[\"1\",\"2\"]");
         assertThat(event.get("headers").get("X-multi").asText()).isEqualTo("one");
         assertThat(event.get("body").asText()).isEqualTo("{\"not\": json");
         assertThat(event.get("isBase64Encoded").asBoolean()).isFalse();
@@ -170,7 +173,8 @@ class CachedPolicyIT {
         assertThat(authorizer.get("number").asText()).isEqualTo("42");
         assertThat(authorizer.get("flag").asText()).isEqualTo("true");
         assertThat(authorizer.get("text").asText()).isEqualTo("fixture");
-        assertThat(authorizer.get("methodArn").asText()).isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:gatehouse0/local/POST/items/42%2F7");
+        assertThat(authorizer.get("methodArn").asText())
+                .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:gatehouse0/local/POST/items/42%2F7");
     }
 
     @Test
@@ -183,7 +187,10 @@ class CachedPolicyIT {
         assertThat(event.get("resource").asText()).isEqualTo("/method-only/a");
         assertThat(event.get("path").asText()).isEqualTo("/method-only/a/");
         assertThat(event.get("requestContext").get("path").asText()).isEqualTo("/local/method-only/a/");
-        assertThat(event.get("requestContext").get("authorizer").get("methodArn").asText())
+        assertThat(event.get("requestContext")
+                        .get("authorizer")
+                        .get("methodArn")
+                        .asText())
                 .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:gatehouse0/local/GET/method-only/a/");
     }
 

@@ -41,8 +41,11 @@ class IdentityProviderIT {
 
     @Test
     void shouldIssueAuth0ShapedTokenVerifiableWithJwks() throws Exception {
-        HttpResponse<String> response = postToken(idp, "application/json", "{\"client_id\":\"gatehouse-local-client\","
-                + "\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}");
+        HttpResponse<String> response = postToken(
+                idp,
+                "application/json",
+                "{\"client_id\":\"gatehouse-local-client\","
+                        + "\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = json(response.body());
@@ -61,39 +64,49 @@ class IdentityProviderIT {
         assertThat(jwt.getClaim("scope").asString()).isEqualTo("read:hello");
         assertThat(jwt.getKeyId()).isNotBlank();
         assertThat(jwt.getAlgorithm()).isEqualTo("RS256");
-        assertThat(jwt.getExpiresAtAsInstant()).isEqualTo(jwt.getIssuedAtAsInstant().plusSeconds(86400));
+        assertThat(jwt.getExpiresAtAsInstant())
+                .isEqualTo(jwt.getIssuedAtAsInstant().plusSeconds(86400));
     }
 
     @Test
     void shouldAcceptFormEncodedRequestAndBasicCredentials() {
-        HttpResponse<String> form = postToken(idp, "application/x-www-form-urlencoded",
+        HttpResponse<String> form = postToken(
+                idp,
+                "application/x-www-form-urlencoded",
                 "grant_type=client_credentials&client_id=gatehouse-local-client&client_secret=gatehouse-local-secret"
                         + "&audience=https%3A%2F%2Fapi.gatehouse.local&scope=read%3Ahello");
         assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
 
         HttpResponse<String> basic = TestStacks.send(HttpRequest.newBuilder(URI.create(idp.tokenEndpoint()))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        "gatehouse-local-client:gatehouse-local-secret".getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&audience=https%3A%2F%2Fapi.gatehouse.local"))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString("gatehouse-local-client:gatehouse-local-secret"
+                                                .getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "grant_type=client_credentials&audience=https%3A%2F%2Fapi.gatehouse.local"))
                 .build());
         assertThat(basic.statusCode()).as(basic.body()).isEqualTo(200);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "wrong secret|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"nope\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|401|invalid_client",
-        "unknown client|{\"client_id\":\"who\",\"client_secret\":\"x\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|401|invalid_client",
-        "unknown audience|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://other\",\"grant_type\":\"client_credentials\"}|403|access_denied",
-        "no grant|{\"client_id\":\"gatehouse-no-grant-client\",\"client_secret\":\"gatehouse-no-grant-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|403|access_denied",
-        "scope not granted|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\",\"scope\":\"write:hello\"}|403|access_denied",
-        "no audience|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"grant_type\":\"client_credentials\"}|403|access_denied",
-        "password grant|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"grant_type\":\"password\"}|400|unsupported_grant_type",
-        "no grant type|{\"client_id\":\"gatehouse-local-client\"}|400|invalid_request",
-        "malformed JSON|{\"client_id\":|400|invalid_request",
-        "non-string value|{\"client_id\":42,\"grant_type\":\"client_credentials\"}|400|invalid_request",
-        "JSON array|[]|400|invalid_request",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "wrong secret|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"nope\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|401|invalid_client",
+                "unknown client|{\"client_id\":\"who\",\"client_secret\":\"x\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|401|invalid_client",
+                "unknown audience|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://other\",\"grant_type\":\"client_credentials\"}|403|access_denied",
+                "no grant|{\"client_id\":\"gatehouse-no-grant-client\",\"client_secret\":\"gatehouse-no-grant-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|403|access_denied",
+                "scope not granted|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\",\"scope\":\"write:hello\"}|403|access_denied",
+                "no audience|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"grant_type\":\"client_credentials\"}|403|access_denied",
+                "password grant|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"grant_type\":\"password\"}|400|unsupported_grant_type",
+                "no grant type|{\"client_id\":\"gatehouse-local-client\"}|400|invalid_request",
+                "malformed JSON|{\"client_id\":|400|invalid_request",
+                "non-string value|{\"client_id\":42,\"grant_type\":\"client_credentials\"}|400|invalid_request",
+                "JSON array|[]|400|invalid_request",
+            })
     void shouldAnswerOAuthErrors(String name, String body, int status, String error) {
         HttpResponse<String> response = postToken(idp, "application/json", body);
 
@@ -104,7 +117,8 @@ class IdentityProviderIT {
 
     @Test
     void shouldRejectOtherContentTypesAndMethods() {
-        assertThat(postToken(idp, "text/plain", "grant_type=client_credentials").statusCode()).isEqualTo(400);
+        assertThat(postToken(idp, "text/plain", "grant_type=client_credentials").statusCode())
+                .isEqualTo(400);
         HttpResponse<String> get = TestStacks.get(idp.tokenEndpoint(), Map.of());
         assertThat(get.statusCode()).isEqualTo(405);
         assertThat(json(get.body()).get("error").asText()).isEqualTo("invalid_request");
@@ -112,7 +126,8 @@ class IdentityProviderIT {
 
     @Test
     void shouldPublishDiscoveryDocument() {
-        JsonNode doc = json(TestStacks.get(idp.issuer() + ".well-known/openid-configuration", Map.of()).body());
+        JsonNode doc = json(TestStacks.get(idp.issuer() + ".well-known/openid-configuration", Map.of())
+                .body());
 
         assertThat(doc.get("issuer").asText()).isEqualTo(idp.issuer());
         assertThat(doc.get("jwks_uri").asText()).isEqualTo(idp.jwksUri());
@@ -120,12 +135,15 @@ class IdentityProviderIT {
     }
 
     private static RSAPublicKey jwksKey() throws Exception {
-        JsonNode key = json(TestStacks.get(idp.jwksUri(), Map.of()).body()).get("keys").get(0);
+        JsonNode key =
+                json(TestStacks.get(idp.jwksUri(), Map.of()).body()).get("keys").get(0);
         assertThat(key.get("kty").asText()).isEqualTo("RSA");
         assertThat(key.get("use").asText()).isEqualTo("sig");
         assertThat(key.get("alg").asText()).isEqualTo("RS256");
         Base64.Decoder b64 = Base64.getUrlDecoder();
-        return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-                new BigInteger(1, b64.decode(key.get("n").asText())), new BigInteger(1, b64.decode(key.get("e").asText()))));
+        return (RSAPublicKey) KeyFactory.getInstance("RSA")
+                .generatePublic(new RSAPublicKeySpec(
+                        new BigInteger(1, b64.decode(key.get("n").asText())),
+                        new BigInteger(1, b64.decode(key.get("e").asText()))));
     }
 }

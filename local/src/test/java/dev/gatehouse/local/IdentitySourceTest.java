@@ -36,13 +36,22 @@ class IdentitySourceTest {
                 "method.request.header.X-Tenant,method.request.querystring.key", AuthorizerType.REQUEST, "where");
 
         assertThat(source.values(Map.of("X-Tenant", List.of("acme")), Map.of())).isEmpty();
-        assertThat(source.values(Map.of("X-Tenant", List.of(" ")), Map.of("key", List.of("k")))).isEmpty();
+        assertThat(source.values(Map.of("X-Tenant", List.of(" ")), Map.of("key", List.of("k"))))
+                .isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stageVariables.key", "context.requestId", "$request.header.Authorization", "method.request.header.", ""})
+    @ValueSource(
+            strings = {
+                "stageVariables.key",
+                "context.requestId",
+                "$request.header.Authorization",
+                "method.request.header.",
+                ""
+            })
     void shouldRefuseSourcesTheLocalGatewayCannotRead(String text) {
-        assertThatThrownBy(() -> IdentitySource.parse(text, AuthorizerType.REQUEST, "functions.f.authorizer.identitySource"))
+        assertThatThrownBy(() ->
+                        IdentitySource.parse(text, AuthorizerType.REQUEST, "functions.f.authorizer.identitySource"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("functions.f.authorizer.identitySource: ")
                 .hasMessageContaining("method.request.header.NAME");

@@ -22,8 +22,12 @@ class InvokeIT {
 
     private int invoke(String function, Path event) {
         LocalStack.Options options = TestStacks.options(work);
-        return Main.invoke(options.withLog(line -> System.out.println(line)), function, event,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return Main.invoke(
+                options.withLog(line -> System.out.println(line)),
+                function,
+                event,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private JsonNode output() {
@@ -45,14 +49,21 @@ class InvokeIT {
 
         assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(output().get("principalId").asText()).isEqualTo("gatehouse-local-client@clients");
-        assertThat(output().get("policyDocument").get("Statement").get(0).get("Effect").asText()).isEqualTo("Allow");
+        assertThat(output().get("policyDocument")
+                        .get("Statement")
+                        .get(0)
+                        .get("Effect")
+                        .asText())
+                .isEqualTo("Allow");
     }
 
     @Test
     void shouldExitNonZeroWithErrorWhenFunctionFails() throws Exception {
         Path event = work.resolve("bad-token.json");
-        Files.writeString(event, Files.readString(TestStacks.repoRoot().resolve("events/authorizer-token.json"))
-                .replace("ACCESS_TOKEN", "not.a.token"));
+        Files.writeString(
+                event,
+                Files.readString(TestStacks.repoRoot().resolve("events/authorizer-token.json"))
+                        .replace("ACCESS_TOKEN", "not.a.token"));
 
         int status = invoke("authorizer", event);
 
@@ -62,8 +73,16 @@ class InvokeIT {
 
     @Test
     void shouldExitWithUsageErrorForUnknownFunction() {
-        int status = Main.run(new String[] {"invoke", "noSuchFunction", TestStacks.repoRoot().resolve("events/hello-world-proxy.json").toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Main.run(
+                new String[] {
+                    "invoke",
+                    "noSuchFunction",
+                    TestStacks.repoRoot()
+                            .resolve("events/hello-world-proxy.json")
+                            .toString()
+                },
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("No function 'noSuchFunction'");

@@ -60,8 +60,11 @@ class LocalStackIT {
 
     @Test
     void shouldAnswer401WithoutInvokingWhenTokenIsMissingOrFailsValidationExpression() {
-        for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("Authorization", "Basic dXNlcjpwYXNz"),
-                Map.of("Authorization", "Bearer"), Map.of("Authorization", "Bearer a b"))) {
+        for (Map<String, String> headers : List.of(
+                Map.<String, String>of(),
+                Map.of("Authorization", "Basic dXNlcjpwYXNz"),
+                Map.of("Authorization", "Bearer"),
+                Map.of("Authorization", "Bearer a b"))) {
             HttpResponse<String> response = get(url, headers);
 
             assertThat(response.statusCode()).as(headers.toString()).isEqualTo(401);
@@ -91,7 +94,8 @@ class LocalStackIT {
             assertThat(response.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
         }
         HttpResponse<String> post = TestStacks.send(HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
         assertThat(post.statusCode()).isEqualTo(403);
         assertThat(post.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
     }
@@ -100,13 +104,18 @@ class LocalStackIT {
     void shouldAnswerMalformedRequestsWithGatewayShapedJson() throws Exception {
         String base = "http://127.0.0.1:" + stack.gateway().port();
         assertThat(raw("BREW /local/hello-world HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
-                .startsWith("HTTP/1.1 403").endsWith("{\"message\":\"Missing Authentication Token\"}");
-        assertThat(raw("GET /local/hello-world HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\u00fe..\r\nConnection: close\r\n\r\n"))
-                .startsWith("HTTP/1.1 401").endsWith("{\"message\":\"Unauthorized\"}");
+                .startsWith("HTTP/1.1 403")
+                .endsWith("{\"message\":\"Missing Authentication Token\"}");
+        assertThat(
+                        raw(
+                                "GET /local/hello-world HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\u00fe..\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 401")
+                .endsWith("{\"message\":\"Unauthorized\"}");
         HttpResponse<String> garbage = get(base + "/local/hello-world", Map.of("Authorization", "Bearer not.a.jwt"));
         assertThat(garbage.statusCode()).isEqualTo(401);
         assertThat(garbage.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
-        HttpResponse<String> huge = get(base + "/local/hello-world", Map.of("Authorization", "Bearer " + "a".repeat(20_000)));
+        HttpResponse<String> huge =
+                get(base + "/local/hello-world", Map.of("Authorization", "Bearer " + "a".repeat(20_000)));
         assertThat(huge.statusCode()).isEqualTo(401);
         assertThat(huge.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
     }
@@ -118,7 +127,8 @@ class LocalStackIT {
         String response = raw("GET /local/hello%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
         assertThat(response).startsWith("HTTP/1.1 400").doesNotContain("\tat ");
-        assertThat(get(url, Map.of("Authorization", "Bearer " + token)).statusCode()).isEqualTo(200);
+        assertThat(get(url, Map.of("Authorization", "Bearer " + token)).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -133,7 +143,8 @@ class LocalStackIT {
                 results.add(pool.submit(() -> {
                     List<Integer> statuses = new ArrayList<>();
                     for (int r = 0; r < requestsEach; r++) {
-                        statuses.add(get(url, withToken ? Map.of("Authorization", "Bearer " + token) : Map.of()).statusCode());
+                        statuses.add(get(url, withToken ? Map.of("Authorization", "Bearer " + token) : Map.of())
+                                .statusCode());
                     }
                     return statuses;
                 }));

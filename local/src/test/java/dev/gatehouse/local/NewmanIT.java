@@ -19,14 +19,25 @@ class NewmanIT {
     void shouldPassPostmanCollectionAgainstLocalStack() throws Exception {
         Path root = TestStacks.repoRoot();
         Path newman = root.resolve("local/node_modules/.bin/newman");
-        assertThat(newman).as("newman is installed by 'npm ci' in local/ (pre-integration-test)").exists();
+        assertThat(newman)
+                .as("newman is installed by 'npm ci' in local/ (pre-integration-test)")
+                .exists();
         try (LocalStack stack = LocalStack.start(TestStacks.options(work))) {
-            Process process = new ProcessBuilder(List.of(newman.toString(), "run",
-                    root.resolve("events/gatehouse.postman_collection.json").toString(),
-                    "--environment", root.resolve("events/local.postman_environment.json").toString(),
-                    "--env-var", "idpUrl=" + stack.identityProvider().issuer().replaceAll("/$", ""),
-                    "--env-var", "baseUrl=" + stack.gateway().baseUrl(),
-                    "--color", "off", "--disable-unicode"))
+            Process process = new ProcessBuilder(List.of(
+                            newman.toString(),
+                            "run",
+                            root.resolve("events/gatehouse.postman_collection.json")
+                                    .toString(),
+                            "--environment",
+                            root.resolve("events/local.postman_environment.json")
+                                    .toString(),
+                            "--env-var",
+                            "idpUrl=" + stack.identityProvider().issuer().replaceAll("/$", ""),
+                            "--env-var",
+                            "baseUrl=" + stack.gateway().baseUrl(),
+                            "--color",
+                            "off",
+                            "--disable-unicode"))
                     .redirectErrorStream(true)
                     .redirectOutput(work.resolve("newman.log").toFile())
                     .start();
@@ -38,8 +49,12 @@ class NewmanIT {
             }
             assertThat(finished).as("newman finished in time").isTrue();
             assertThat(process.exitValue()).as(log).isZero();
-            assertThat(log).contains("Get a token").contains("without a token").contains("tampered token")
-                    .contains("orders write with the read-only token").contains("403 from the cached policy");
+            assertThat(log)
+                    .contains("Get a token")
+                    .contains("without a token")
+                    .contains("tampered token")
+                    .contains("orders write with the read-only token")
+                    .contains("403 from the cached policy");
         }
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,12 @@ class RouteScopesIT {
 
     /** A token of {@code clientId} (secret {@code clientId-secret}), narrowed to {@code scope}. */
     private static String token(String clientId, String scope) {
-        HttpResponse<String> response = TestStacks.postToken(stack.identityProvider(), "application/json", "{\"client_id\":\"" + clientId
-                + "\",\"client_secret\":\"" + clientId + "-secret\",\"audience\":\"" + TestStacks.AUDIENCE
-                + "\",\"grant_type\":\"client_credentials\",\"scope\":\"" + scope + "\"}");
+        HttpResponse<String> response = TestStacks.postToken(
+                stack.identityProvider(),
+                "application/json",
+                "{\"client_id\":\"" + clientId
+                        + "\",\"client_secret\":\"" + clientId + "-secret\",\"audience\":\"" + TestStacks.AUDIENCE
+                        + "\",\"grant_type\":\"client_credentials\",\"scope\":\"" + scope + "\"}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(json(response.body()).get("scope").asText()).isEqualTo(scope);
         return json(response.body()).get("access_token").asText();
@@ -55,7 +59,11 @@ class RouteScopesIT {
         return TestStacks.send(HttpRequest.newBuilder(URI.create(orders))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token)
-                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
+                .method(
+                        method,
+                        method.equals("POST")
+                                ? HttpRequest.BodyPublishers.ofString("{}")
+                                : HttpRequest.BodyPublishers.noBody())
                 .build());
     }
 
@@ -97,7 +105,9 @@ class RouteScopesIT {
         assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
         assertRead(call("GET", token));
         // hello-world declares no scopes: any valid token may call it, this one included.
-        assertThat(TestStacks.get(stack.gateway().baseUrl() + "/hello-world", java.util.Map.of("Authorization", "Bearer " + token)).statusCode())
+        assertThat(TestStacks.get(
+                                stack.gateway().baseUrl() + "/hello-world", Map.of("Authorization", "Bearer " + token))
+                        .statusCode())
                 .isEqualTo(200);
     }
 
@@ -107,7 +117,8 @@ class RouteScopesIT {
      */
     @Test
     void shouldRefuseTheWriteRouteAfterAFirstRequestWithATrailingSlash() {
-        // "BEARER": a cache key no other test of this class used, even for an identical token issued in the same second.
+        // "BEARER": a cache key no other test of this class used, even for an identical token issued in the same
+        // second.
         String authorization = "BEARER " + token("gatehouse-orders-reader", "read:orders");
 
         HttpResponse<String> first = send("GET", orders + "/", authorization);
@@ -119,7 +130,11 @@ class RouteScopesIT {
         return TestStacks.send(HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", authorization)
-                .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
+                .method(
+                        method,
+                        method.equals("POST")
+                                ? HttpRequest.BodyPublishers.ofString("{}")
+                                : HttpRequest.BodyPublishers.noBody())
                 .build());
     }
 }

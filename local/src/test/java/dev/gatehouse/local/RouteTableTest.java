@@ -17,7 +17,9 @@ class RouteTableTest {
             new Route("GET", "", "root", null)));
 
     private String match(String method, String... segments) {
-        return table.match(method, List.of(segments)).map(m -> m.route().function() + m.pathParameters()).orElse("none");
+        return table.match(method, List.of(segments))
+                .map(m -> m.route().function() + m.pathParameters())
+                .orElse("none");
     }
 
     @Test

@@ -30,14 +30,26 @@ class ServerlessConfigTest {
                 .containsEntry("JWKS_URI", "http://127.0.0.1:9000/.well-known/jwks.json")
                 .containsEntry("AUDIENCE", "https://api.gatehouse.local")
                 .containsEntry("TOKEN_LEEWAY_SECONDS", "30");
-        assertThat(service.function("authorizer").artifact()).isEqualTo(TestStacks.repoRoot().resolve("authorizer/target/authorizer.jar"));
-        Route route = service.routes().stream().filter(r -> r.function().equals("helloWorld")).findFirst().orElseThrow();
+        assertThat(service.function("authorizer").artifact())
+                .isEqualTo(TestStacks.repoRoot().resolve("authorizer/target/authorizer.jar"));
+        Route route = service.routes().stream()
+                .filter(r -> r.function().equals("helloWorld"))
+                .findFirst()
+                .orElseThrow();
         assertThat(route.method()).isEqualTo("GET");
         assertThat(route.path()).isEqualTo("hello-world");
         assertThat(route.authorizer().function()).isEqualTo("authorizer");
         assertThat(route.authorizer().type()).isEqualTo(AuthorizerType.TOKEN);
-        assertThat(route.authorizer().validationExpression().matcher("Bearer abc.def.ghi").matches()).isTrue();
-        assertThat(route.authorizer().validationExpression().matcher("Basic abc").matches()).isFalse();
+        assertThat(route.authorizer()
+                        .validationExpression()
+                        .matcher("Bearer abc.def.ghi")
+                        .matches())
+                .isTrue();
+        assertThat(route.authorizer()
+                        .validationExpression()
+                        .matcher("Basic abc")
+                        .matches())
+                .isFalse();
     }
 
     @Test
@@ -64,7 +76,8 @@ class ServerlessConfigTest {
         Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
 
         assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
-                .isEqualTo("{\"GET /orders\":[\"read:orders\",\"admin\"],\"POST /orders/{id}\":[\"write:orders\"],\"ANY /status\":[]}");
+                .isEqualTo(
+                        "{\"GET /orders\":[\"read:orders\",\"admin\"],\"POST /orders/{id}\":[\"write:orders\"],\"ANY /status\":[]}");
         assertThat(service.routes().get(0).authorizer().scopes()).containsExactly("read:orders", "admin");
     }
 
@@ -88,7 +101,8 @@ class ServerlessConfigTest {
 
         Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
 
-        assertThat(service.function("authorizer").environment()).containsEntry("ROUTE_SCOPES", "{\"GET /orders\":[\"read:orders\"]}");
+        assertThat(service.function("authorizer").environment())
+                .containsEntry("ROUTE_SCOPES", "{\"GET /orders\":[\"read:orders\"]}");
     }
 
     @Test
@@ -108,10 +122,12 @@ class ServerlessConfigTest {
 
     @Test
     void shouldGiveTheShippedAuthorizerTheShippedRouteTable() {
-        Service service = ServerlessConfig.load(TestStacks.repoRoot().resolve("infra/serverless.yml"), "local", Map.of(), name -> null);
+        Service service = ServerlessConfig.load(
+                TestStacks.repoRoot().resolve("infra/serverless.yml"), "local", Map.of(), name -> null);
 
         assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
-                .isEqualTo("{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
+                .isEqualTo(
+                        "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
     }
 
     @Test
@@ -141,7 +157,8 @@ class ServerlessConfigTest {
                     environment: {STAGE: overridden}
                 """);
 
-        Service service = ServerlessConfig.load(yml, "local", Map.of("number", "6"), name -> name.equals("SET_VAR") ? "set" : null);
+        Service service = ServerlessConfig.load(
+                yml, "local", Map.of("number", "6"), name -> name.equals("SET_VAR") ? "set" : null);
 
         assertThat(service.region()).isEqualTo("eu-central-1");
         assertThat(service.function("f").timeoutSeconds()).isEqualTo(7);
@@ -164,7 +181,8 @@ class ServerlessConfigTest {
                 functions:
                   f: {handler: a.B, package: {artifact: f.jar}, events: [{http: 'GET things/{id}'}, {sqs: arn}]}
                 """);
-        assertThat(ServerlessConfig.load(tolerant, "local", Map.of(), n -> null).routes()).hasSize(1);
+        assertThat(ServerlessConfig.load(tolerant, "local", Map.of(), n -> null).routes())
+                .hasSize(1);
 
         Path needy = write("""
                 service: svc

@@ -24,7 +24,8 @@ final class TestStacks {
     static final String CLIENT_SECRET = "gatehouse-local-secret";
     static final String AUDIENCE = "https://api.gatehouse.local";
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestStacks() {}
 
@@ -38,15 +39,23 @@ final class TestStacks {
 
     /** The ./local/run defaults, but on free ports with a private work directory. */
     static LocalStack.Options options(Path workDir) {
-        return LocalStack.Options.defaults(repoRoot()).withPorts(0, 0).withWorkDir(workDir).withLog(line -> System.out.println(line));
+        return LocalStack.Options.defaults(repoRoot())
+                .withPorts(0, 0)
+                .withWorkDir(workDir)
+                .withLog(line -> System.out.println(line));
     }
 
     /** A deployment jar holding the classes of the fixtures package (they need only aws-lambda-java-core, which the runtime provides). */
     static Path fixtureJar(Path dir) throws IOException, URISyntaxException {
-        Path classes = Path.of(FixtureAuthorizer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(FixtureAuthorizer.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path packageDir = classes.resolve("dev/gatehouse/local/fixtures");
         Path jar = dir.resolve("fixtures.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.list(packageDir)) {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.list(packageDir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                 out.putNextEntry(new JarEntry("dev/gatehouse/local/fixtures/" + file.getFileName()));
                 out.write(Files.readAllBytes(file));
@@ -57,7 +66,9 @@ final class TestStacks {
     }
 
     static HttpResponse<String> get(String url, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .GET();
         headers.forEach(request::header);
         return send(request.build());
     }
@@ -83,8 +94,11 @@ final class TestStacks {
 
     /** A token for the default client, fetched the way the README's curl does. */
     static String token(IdentityProvider idp) {
-        HttpResponse<String> response = postToken(idp, "application/json", "{\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\""
-                + CLIENT_SECRET + "\",\"audience\":\"" + AUDIENCE + "\",\"grant_type\":\"client_credentials\"}");
+        HttpResponse<String> response = postToken(
+                idp,
+                "application/json",
+                "{\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"" + CLIENT_SECRET + "\",\"audience\":\""
+                        + AUDIENCE + "\",\"grant_type\":\"client_credentials\"}");
         if (response.statusCode() != 200) {
             throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
         }

@@ -59,7 +59,11 @@ public final class HttpJwksFetcher implements JwksFetcher {
 
     @Override
     public byte[] fetch(Duration budget) throws KeySetFetchException {
-        long budgetMillis = Math.max(1, Math.min(budget.toMillis(), policy.connectTimeout().plus(policy.readTimeout()).toMillis()));
+        long budgetMillis = Math.max(
+                1,
+                Math.min(
+                        budget.toMillis(),
+                        policy.connectTimeout().plus(policy.readTimeout()).toMillis()));
         long deadline = System.nanoTime() + budgetMillis * 1_000_000L;
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         String host = uri.getHost();
@@ -71,15 +75,19 @@ public final class HttpJwksFetcher implements JwksFetcher {
             // Socket timeouts bound each read of the plain socket only: a TLS handshake or one TLS record is many of
             // them, so a server trickling bytes under TLS would outlive the deadline. Closing the plain socket at the
             // deadline ends any read in progress, whatever layer it is in.
-            closer = DEADLINES.schedule(() -> {
-                expired.set(true);
-                try {
-                    plain.close();
-                } catch (IOException ignored) {
-                    // closing is all we can do
-                }
-            }, budgetMillis, TimeUnit.MILLISECONDS);
-            socket.connect(new InetSocketAddress(host, port), (int) Math.min(policy.connectTimeout().toMillis(), budgetMillis));
+            closer = DEADLINES.schedule(
+                    () -> {
+                        expired.set(true);
+                        try {
+                            plain.close();
+                        } catch (IOException ignored) {
+                            // closing is all we can do
+                        }
+                    },
+                    budgetMillis,
+                    TimeUnit.MILLISECONDS);
+            socket.connect(new InetSocketAddress(host, port), (int)
+                    Math.min(policy.connectTimeout().toMillis(), budgetMillis));
             Socket channel = https ? tls(socket, host, port, deadline) : socket;
             Deadline in = new Deadline(channel, deadline);
             OutputStream out = channel.getOutputStream();
@@ -92,7 +100,11 @@ public final class HttpJwksFetcher implements JwksFetcher {
             if (expired.get()) {
                 throw timedOut(budgetMillis, e);
             }
-            throw new KeySetFetchException(KeySetFailure.UNAVAILABLE, "Cannot fetch the JSON Web Key Set from " + uri + ": " + e.getClass().getSimpleName(), e);
+            throw new KeySetFetchException(
+                    KeySetFailure.UNAVAILABLE,
+                    "Cannot fetch the JSON Web Key Set from " + uri + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         } finally {
             if (closer != null) {
                 closer.cancel(false);
@@ -101,12 +113,16 @@ public final class HttpJwksFetcher implements JwksFetcher {
     }
 
     private KeySetFetchException timedOut(long budgetMillis, Exception cause) {
-        return new KeySetFetchException(KeySetFailure.TIMEOUT, "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).", cause);
+        return new KeySetFetchException(
+                KeySetFailure.TIMEOUT,
+                "Fetching the JSON Web Key Set from " + uri + " timed out (" + budgetMillis + " ms budget).",
+                cause);
     }
 
     /** TLS with the host name checked against the certificate (a raw SSLSocket checks nothing unless told to). */
     private static Socket tls(Socket socket, String host, int port, long deadline) throws IOException {
-        SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, host, port, true);
+        SSLSocket ssl =
+                (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, host, port, true);
         SSLParameters parameters = ssl.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         // SNI carries host names only, never IP literals (IPv6 ones come bracketed from URI.getHost()).
@@ -177,7 +193,10 @@ public final class HttpJwksFetcher implements JwksFetcher {
             }
         }
         if (status != 200) {
-            throw new KeySetFetchException(KeySetFailure.HTTP_STATUS, "The JSON Web Key Set endpoint " + uri + " answered HTTP " + status + " (expected 200).", null);
+            throw new KeySetFetchException(
+                    KeySetFailure.HTTP_STATUS,
+                    "The JSON Web Key Set endpoint " + uri + " answered HTTP " + status + " (expected 200).",
+                    null);
         }
         if (contentLength > policy.maxBytes()) {
             throw tooLarge();
@@ -279,12 +298,18 @@ public final class HttpJwksFetcher implements JwksFetcher {
     }
 
     private KeySetFetchException invalidHttp(String expected) {
-        return new KeySetFetchException(KeySetFailure.UNAVAILABLE, "The JSON Web Key Set endpoint " + uri + " did not answer with valid HTTP/1.1 (expected "
-                + expected + ").", null);
+        return new KeySetFetchException(
+                KeySetFailure.UNAVAILABLE,
+                "The JSON Web Key Set endpoint " + uri + " did not answer with valid HTTP/1.1 (expected " + expected
+                        + ").",
+                null);
     }
 
     private KeySetFetchException tooLarge() {
-        return new KeySetFetchException(KeySetFailure.TOO_LARGE, "The JSON Web Key Set from " + uri + " is larger than " + policy.maxBytes() + " bytes.", null);
+        return new KeySetFetchException(
+                KeySetFailure.TOO_LARGE,
+                "The JSON Web Key Set from " + uri + " is larger than " + policy.maxBytes() + " bytes.",
+                null);
     }
 
     @Override

@@ -23,6 +23,7 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
 
     /** The environment variables that configure this record (read by {@code AuthorizerConfig.fromEnv}). */
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
+
     public static final String JWKS_URI = "JWKS_URI";
     public static final String AUDIENCE = "AUDIENCE";
     public static final String TOKEN_ALGORITHMS = "TOKEN_ALGORITHMS";
@@ -32,7 +33,9 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
      * The algorithms the authorizer verifies: RS* and ES* through java-jwt (RS* with the token package's {@code RsaVerification}), PS*
      * (RSASSA-PSS, RFC 7518 §3.5, which java-jwt lacks) through {@code RsaVerification} with the JCA's RSASSA-PSS.
      */
-    public static final Set<String> SUPPORTED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+    public static final Set<String> SUPPORTED_ALGORITHMS =
+            Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+
     public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256");
 
     public IssuerConfig {
@@ -52,12 +55,14 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
         }
         algorithms = List.copyOf(algorithms);
         if (algorithms.isEmpty()) {
-            throw new ConfigurationException(TOKEN_ALGORITHMS + " (or 'algorithms' in " + ISSUERS + ") of issuer " + issuer + " must not be empty");
+            throw new ConfigurationException(TOKEN_ALGORITHMS + " (or 'algorithms' in " + ISSUERS + ") of issuer "
+                    + issuer + " must not be empty");
         }
         for (String algorithm : algorithms) {
             if (!SUPPORTED_ALGORITHMS.contains(algorithm)) {
-                throw new ConfigurationException(TOKEN_ALGORITHMS + " (or 'algorithms' in " + ISSUERS + ") of issuer " + issuer
-                        + " must be among " + SUPPORTED_ALGORITHMS.stream().sorted().toList() + ", got '" + algorithm + "'");
+                throw new ConfigurationException(TOKEN_ALGORITHMS + " (or 'algorithms' in " + ISSUERS + ") of issuer "
+                        + issuer + " must be among "
+                        + SUPPORTED_ALGORITHMS.stream().sorted().toList() + ", got '" + algorithm + "'");
             }
         }
     }
@@ -69,8 +74,13 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
 
     private static void checkJwksUri(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawPath() == null || uri.getRawPath().isEmpty()) {
-            throw new ConfigurationException(JWKS_URI + " must be the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json, got '" + uri + "'");
+        if (!uri.isAbsolute()
+                || uri.getHost() == null
+                || uri.getRawPath() == null
+                || uri.getRawPath().isEmpty()) {
+            throw new ConfigurationException(JWKS_URI
+                    + " must be the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json, got '"
+                    + uri + "'");
         }
         if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             throw new ConfigurationException(JWKS_URI + " must not contain user info or a fragment, got '" + uri + "'");
@@ -81,7 +91,8 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
         if (scheme.equals("http") && isLoopback(uri.getHost())) {
             return;
         }
-        throw new ConfigurationException(JWKS_URI + " must use https (plain http only for a loopback host such as 127.0.0.1), got '" + uri + "'");
+        throw new ConfigurationException(JWKS_URI
+                + " must use https (plain http only for a loopback host such as 127.0.0.1), got '" + uri + "'");
     }
 
     private static boolean isLoopback(String host) {

@@ -43,7 +43,9 @@ public final class JwksKeySource {
 
     /** Where a key came from, for logs and metrics. */
     public enum Source {
-        CACHE, FETCH, STALE;
+        CACHE,
+        FETCH,
+        STALE;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
@@ -54,16 +56,19 @@ public final class JwksKeySource {
     public record KeyLookup(SigningKey key, Source source, Duration keyAge) {}
 
     /** The usable keys, the published kids left out and why, and when the set was fetched. */
-    private record Snapshot(Map<String, SigningKey> keys, Map<String, JwksParser.Unusable> unusable, Instant fetchedAt) {}
+    private record Snapshot(
+            Map<String, SigningKey> keys, Map<String, JwksParser.Unusable> unusable, Instant fetchedAt) {}
 
     private record Failure(Instant at, KeySetFailure reason, String message) {}
 
     private static final int MAX_NEGATIVE_ENTRIES = 1024;
     /** Refresh-ahead starts when the snapshot has lived this share of its TTL: 4/5. */
     private static final int REFRESH_AHEAD_NUMERATOR = 4;
+
     private static final int REFRESH_AHEAD_DENOMINATOR = 5;
     /** Started on demand by a request, never scheduled: nothing runs while no request comes. */
-    private static final Executor REFRESH_ON_VIRTUAL_THREAD = task -> Thread.ofVirtual().name("jwks-refresh-ahead").start(task);
+    private static final Executor REFRESH_ON_VIRTUAL_THREAD =
+            task -> Thread.ofVirtual().name("jwks-refresh-ahead").start(task);
 
     private final Executor refresher;
     private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -78,7 +83,8 @@ public final class JwksKeySource {
     private volatile Snapshot snapshot;
     private volatile Failure lastFailure;
 
-    public JwksKeySource(IssuerConfig issuer, JwksFetcher fetcher, KeySetPolicy policy, Clock clock, KeySetStats stats) {
+    public JwksKeySource(
+            IssuerConfig issuer, JwksFetcher fetcher, KeySetPolicy policy, Clock clock, KeySetStats stats) {
         this(issuer, fetcher, policy, clock, stats, REFRESH_ON_VIRTUAL_THREAD);
     }
 
@@ -86,10 +92,17 @@ public final class JwksKeySource {
      * @param refresher runs refresh-ahead fetches without the request waiting for them (a virtual thread per refresh
      *     in production; tests pass one they control)
      */
-    public JwksKeySource(IssuerConfig issuer, JwksFetcher fetcher, KeySetPolicy policy, Clock clock, KeySetStats stats, Executor refresher) {
+    public JwksKeySource(
+            IssuerConfig issuer,
+            JwksFetcher fetcher,
+            KeySetPolicy policy,
+            Clock clock,
+            KeySetStats stats,
+            Executor refresher) {
         this.refresher = requireNonNull(refresher, "refresher is null");
         this.issuer = requireNonNull(issuer, "issuer is null").issuer();
-        this.keySet = new JwksRsaBridge(issuer.jwksUri(), requireNonNull(fetcher, "fetcher is null"), issuer.algorithms());
+        this.keySet =
+                new JwksRsaBridge(issuer.jwksUri(), requireNonNull(fetcher, "fetcher is null"), issuer.algorithms());
         this.policy = requireNonNull(policy, "policy is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.stats = requireNonNull(stats, "stats is null");
@@ -155,7 +168,8 @@ public final class JwksKeySource {
             return lookup(current, keyId, Source.CACHE);
         }
         if (age.compareTo(policy.ttl()) >= 0) {
-            // Refresh due: one caller refreshes, nobody waits for it; a failed refresh keeps the snapshot (stale-if-error).
+            // Refresh due: one caller refreshes, nobody waits for it; a failed refresh keeps the snapshot
+            // (stale-if-error).
             boolean refreshed = false;
             if (!inBackoff(now) && fetchLock.tryLock()) {
                 try {
@@ -170,7 +184,9 @@ public final class JwksKeySource {
                 }
             }
             Snapshot latest = snapshot;
-            Source source = refreshed ? Source.FETCH : age(latest, clock.instant()).compareTo(policy.ttl()) >= 0 ? Source.STALE : Source.CACHE;
+            Source source = refreshed
+                    ? Source.FETCH
+                    : age(latest, clock.instant()).compareTo(policy.ttl()) >= 0 ? Source.STALE : Source.CACHE;
             return lookup(latest, keyId, source);
         }
         return lookup(current, keyId, Source.CACHE);
@@ -237,8 +253,12 @@ public final class JwksKeySource {
                 try {
                     latest = fetchNow(policy.connectTimeout().plus(policy.readTimeout()));
                 } catch (KeySetFetchException e) {
-                    throw new KeysUnavailableException(e.failure(), "The token's key is not cached and the JSON Web Key Set of " + issuer
-                            + " cannot be fetched: " + e.getMessage(), keyId, e);
+                    throw new KeysUnavailableException(
+                            e.failure(),
+                            "The token's key is not cached and the JSON Web Key Set of " + issuer
+                                    + " cannot be fetched: " + e.getMessage(),
+                            keyId,
+                            e);
                 }
             }
             SigningKey key = latest.keys().get(keyId);
@@ -262,20 +282,30 @@ public final class JwksKeySource {
         try {
             Snapshot latest = snapshot;
             Instant now = clock.instant();
-            if (latest != seen && latest != null && age(latest, now).compareTo(policy.ttl().plus(policy.maxStale())) <= 0) {
+            if (latest != seen
+                    && latest != null
+                    && age(latest, now).compareTo(policy.ttl().plus(policy.maxStale())) <= 0) {
                 return latest;
             }
             Failure failure = lastFailure;
             if (inBackoff(now)) {
-                throw new KeysUnavailableException(failure.reason(), "No usable JSON Web Key Set of " + issuer
-                        + " is cached and the last fetch failed " + Duration.between(failure.at(), now).toMillis() + " ms ago: " + failure.message(), keyId, null);
+                throw new KeysUnavailableException(
+                        failure.reason(),
+                        "No usable JSON Web Key Set of " + issuer + " is cached and the last fetch failed "
+                                + Duration.between(failure.at(), now).toMillis() + " ms ago: " + failure.message(),
+                        keyId,
+                        null);
             }
             try {
                 return fetchNow(policy.connectTimeout().plus(policy.readTimeout()));
             } catch (KeySetFetchException e) {
                 String staleNote = seen == null ? "" : " (the cached set is older than the maximum stale age)";
-                throw new KeysUnavailableException(e.failure(), "No usable JSON Web Key Set of " + issuer + " is cached" + staleNote + " and fetching it failed: "
-                        + e.getMessage(), keyId, e);
+                throw new KeysUnavailableException(
+                        e.failure(),
+                        "No usable JSON Web Key Set of " + issuer + " is cached" + staleNote
+                                + " and fetching it failed: " + e.getMessage(),
+                        keyId,
+                        e);
             }
         } finally {
             fetchLock.unlock();
@@ -298,9 +328,14 @@ public final class JwksKeySource {
             stats.fetched(elapsedMillis(started), false);
             throw e;
         } catch (RuntimeException e) {
-            lastFailure = new Failure(clock.instant(), KeySetFailure.UNAVAILABLE, e.getClass().getName());
+            lastFailure = new Failure(
+                    clock.instant(), KeySetFailure.UNAVAILABLE, e.getClass().getName());
             stats.fetched(elapsedMillis(started), false);
-            throw new KeySetFetchException(KeySetFailure.UNAVAILABLE, "Fetching the JSON Web Key Set failed unexpectedly: " + e.getClass().getName(), e);
+            throw new KeySetFetchException(
+                    KeySetFailure.UNAVAILABLE,
+                    "Fetching the JSON Web Key Set failed unexpectedly: "
+                            + e.getClass().getName(),
+                    e);
         }
     }
 
@@ -319,9 +354,14 @@ public final class JwksKeySource {
 
     private KeysUnavailableException backingOff(String keyId, Instant now) {
         Failure failure = lastFailure;
-        return new KeysUnavailableException(failure == null ? KeySetFailure.UNAVAILABLE : failure.reason(), "The token's key is not cached and the JSON Web Key Set of "
-                + issuer + " failed to fetch " + (failure == null ? "recently" : Duration.between(failure.at(), now).toMillis() + " ms ago: " + failure.message()),
-                keyId, null);
+        return new KeysUnavailableException(
+                failure == null ? KeySetFailure.UNAVAILABLE : failure.reason(),
+                "The token's key is not cached and the JSON Web Key Set of " + issuer + " failed to fetch "
+                        + (failure == null
+                                ? "recently"
+                                : Duration.between(failure.at(), now).toMillis() + " ms ago: " + failure.message()),
+                keyId,
+                null);
     }
 
     /**
@@ -331,8 +371,12 @@ public final class JwksKeySource {
     private static void requirePublishedKeyUsable(Snapshot snapshot, String keyId) {
         JwksParser.Unusable why = snapshot.unusable().get(keyId);
         if (why != null) {
-            throw new TokenRejectedException(Reason.UNUSABLE_KEY, "The token's 'kid' is published in the issuer's key set but unusable: "
-                    + why.description() + ".", keyId, null, null);
+            throw new TokenRejectedException(
+                    Reason.UNUSABLE_KEY,
+                    "The token's 'kid' is published in the issuer's key set but unusable: " + why.description() + ".",
+                    keyId,
+                    null,
+                    null);
         }
     }
 

@@ -46,9 +46,12 @@ import java.util.function.Function;
 final class JwksParser {
 
     static final int MIN_RSA_BITS = 2048;
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-    private static final Map<String, String> CURVES = Map.of("P-256", "secp256r1", "P-384", "secp384r1", "P-521", "secp521r1");
+    private static final Map<String, String> CURVES =
+            Map.of("P-256", "secp256r1", "P-384", "secp384r1", "P-521", "secp521r1");
 
     /** Why a published key was left out. */
     enum Unusable {
@@ -116,10 +119,12 @@ final class JwksParser {
         try {
             root = JSON.readTree(body);
         } catch (IOException e) {
-            throw new KeySetFetchException(KeySetFailure.INVALID, "The JSON Web Key Set is not valid JSON, or names a member twice.", null);
+            throw new KeySetFetchException(
+                    KeySetFailure.INVALID, "The JSON Web Key Set is not valid JSON, or names a member twice.", null);
         }
         if (root == null || !root.isObject() || !root.path("keys").isArray()) {
-            throw new KeySetFetchException(KeySetFailure.INVALID, "The JSON Web Key Set is not a JSON object with a 'keys' array.", null);
+            throw new KeySetFetchException(
+                    KeySetFailure.INVALID, "The JSON Web Key Set is not a JSON object with a 'keys' array.", null);
         }
         Map<String, JsonNode> candidates = new LinkedHashMap<>();
         Map<String, Unusable> unusable = new LinkedHashMap<>();
@@ -198,7 +203,8 @@ final class JwksParser {
                     return refuse(Unusable.RSA_KEY);
                 }
                 key = jwks.apply(jwk).getPublicKey();
-                if (!(key instanceof RSAPublicKey rsa) || !rsa.getModulus().equals(expected.getModulus())
+                if (!(key instanceof RSAPublicKey rsa)
+                        || !rsa.getModulus().equals(expected.getModulus())
                         || !rsa.getPublicExponent().equals(expected.getPublicExponent())) {
                     return refuse(Unusable.MALFORMED);
                 }
@@ -217,7 +223,8 @@ final class JwksParser {
                 }
             }
             SigningKey signingKey = new SigningKey(kid, key, Optional.ofNullable(text(jwk, "alg")));
-            // The key must be able to verify at least one accepted algorithm (an RSA key for an ES256-only issuer is useless).
+            // The key must be able to verify at least one accepted algorithm (an RSA key for an ES256-only issuer is
+            // useless).
             if (algorithms.stream().noneMatch(signingKey::fits)) {
                 return refuse(Unusable.NO_ALGORITHM);
             }
@@ -250,7 +257,11 @@ final class JwksParser {
     private static RSAPublicKeySpec rsa(JsonNode jwk) {
         BigInteger modulus = unsigned(jwk, "n");
         BigInteger exponent = unsigned(jwk, "e");
-        if (modulus == null || exponent == null || modulus.bitLength() < MIN_RSA_BITS || exponent.compareTo(BigInteger.valueOf(3)) < 0 || !exponent.testBit(0)) {
+        if (modulus == null
+                || exponent == null
+                || modulus.bitLength() < MIN_RSA_BITS
+                || exponent.compareTo(BigInteger.valueOf(3)) < 0
+                || !exponent.testBit(0)) {
             return null;
         }
         return new RSAPublicKeySpec(modulus, exponent);
@@ -277,7 +288,10 @@ final class JwksParser {
             return null;
         }
         BigInteger left = y.multiply(y).mod(p);
-        BigInteger right = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
+        BigInteger right = x.pow(3)
+                .add(spec.getCurve().getA().multiply(x))
+                .add(spec.getCurve().getB())
+                .mod(p);
         if (!left.equals(right)) {
             return null;
         }

@@ -60,23 +60,31 @@ final class JwksRsaBridge {
             if (e.getCause() instanceof Failed failed) {
                 throw failed.failure;
             }
-            throw new KeySetFetchException(KeySetFailure.UNAVAILABLE, "Cannot fetch the JSON Web Key Set from " + url + ".", e);
+            throw new KeySetFetchException(
+                    KeySetFailure.UNAVAILABLE, "Cannot fetch the JSON Web Key Set from " + url + ".", e);
         } catch (JwkException e) {
             if (screening.screened != null && screening.screened.candidates().isEmpty()) {
                 // jwks-rsa refuses a set without keys; nothing passed the screening, so nothing is usable.
                 return JwksParser.convert(screening.screened, algorithms, node -> null);
             }
-            throw new KeySetFetchException(KeySetFailure.INVALID, "jwks-rsa cannot read the JSON Web Key Set from " + url + ".", e);
+            throw new KeySetFetchException(
+                    KeySetFailure.INVALID, "jwks-rsa cannot read the JSON Web Key Set from " + url + ".", e);
         }
         if (jwks.size() != screening.screened.candidates().size()) {
-            throw new KeySetFetchException(KeySetFailure.INVALID, "jwks-rsa read " + jwks.size() + " keys from the JSON Web Key Set of "
-                    + url + ", expected " + screening.screened.candidates().size() + ".", null);
+            throw new KeySetFetchException(
+                    KeySetFailure.INVALID,
+                    "jwks-rsa read " + jwks.size() + " keys from the JSON Web Key Set of " + url + ", expected "
+                            + screening.screened.candidates().size() + ".",
+                    null);
         }
         Map<String, Jwk> byKid = new HashMap<>();
         for (Jwk jwk : jwks) {
             byKid.put(jwk.getId(), jwk);
         }
-        return JwksParser.convert(screening.screened, algorithms, (JsonNode node) -> byKid.get(node.get("kid").asText()));
+        return JwksParser.convert(
+                screening.screened,
+                algorithms,
+                (JsonNode node) -> byKid.get(node.get("kid").asText()));
     }
 
     /** The {@code JwksHttpClient} jwks-rsa calls: our bounded fetch, then the screening, keeping what it found. */

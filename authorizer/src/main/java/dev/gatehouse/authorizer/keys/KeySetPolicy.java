@@ -31,6 +31,7 @@ public record KeySetPolicy(
 
     /** The environment variables that configure this record (read by {@code AuthorizerConfig.fromEnv}). */
     public static final String JWKS_CONNECT_TIMEOUT_MILLIS = "JWKS_CONNECT_TIMEOUT_MILLIS";
+
     public static final String JWKS_READ_TIMEOUT_MILLIS = "JWKS_READ_TIMEOUT_MILLIS";
     public static final String JWKS_MAX_BYTES = "JWKS_MAX_BYTES";
     public static final String JWKS_TTL_SECONDS = "JWKS_TTL_SECONDS";
@@ -42,10 +43,12 @@ public record KeySetPolicy(
 
     /** API Gateway's own JWT authorizer gives a key-set fetch 1.5 s; ours stays well inside the authorizer's deadline. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(1000);
+
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMillis(1500);
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(5);
     /** API Gateway's own JWT authorizer accepts 150 KB. */
     public static final int DEFAULT_MAX_BYTES = 150 * 1024;
+
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
     public static final Duration DEFAULT_MAX_STALE = Duration.ofHours(1);
     public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);
@@ -53,8 +56,16 @@ public record KeySetPolicy(
     public static final Duration DEFAULT_NEGATIVE_TTL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_INIT_BUDGET = Duration.ofMillis(3000);
 
-    public static final KeySetPolicy DEFAULT = new KeySetPolicy(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BYTES,
-            DEFAULT_TTL, DEFAULT_MAX_STALE, DEFAULT_COOLDOWN, DEFAULT_FAILURE_BACKOFF, DEFAULT_NEGATIVE_TTL, DEFAULT_INIT_BUDGET);
+    public static final KeySetPolicy DEFAULT = new KeySetPolicy(
+            DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_READ_TIMEOUT,
+            DEFAULT_MAX_BYTES,
+            DEFAULT_TTL,
+            DEFAULT_MAX_STALE,
+            DEFAULT_COOLDOWN,
+            DEFAULT_FAILURE_BACKOFF,
+            DEFAULT_NEGATIVE_TTL,
+            DEFAULT_INIT_BUDGET);
 
     public KeySetPolicy {
         between(connectTimeout, "connectTimeout", JWKS_CONNECT_TIMEOUT_MILLIS, Duration.ofMillis(1), MAX_TIMEOUT);
@@ -72,14 +83,15 @@ public record KeySetPolicy(
 
     /** The same policy with other fetch timeouts. */
     public KeySetPolicy withTimeouts(Duration connect, Duration read) {
-        return new KeySetPolicy(connect, read, maxBytes, ttl, maxStale, cooldown, failureBackoff, negativeTtl, initBudget);
+        return new KeySetPolicy(
+                connect, read, maxBytes, ttl, maxStale, cooldown, failureBackoff, negativeTtl, initBudget);
     }
 
     private static void between(Duration value, String component, String variable, Duration min, Duration max) {
         requireNonNull(value, component + " is null");
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new ConfigurationException(variable + " must be between " + describe(min, variable) + " and " + describe(max, variable)
-                    + ", got " + describe(value, variable));
+            throw new ConfigurationException(variable + " must be between " + describe(min, variable) + " and "
+                    + describe(max, variable) + ", got " + describe(value, variable));
         }
     }
 

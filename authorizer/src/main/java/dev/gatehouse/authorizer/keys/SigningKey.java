@@ -26,9 +26,15 @@ public record SigningKey(String keyId, PublicKey key, Optional<String> algorithm
         }
         return switch (tokenAlgorithm) {
             case "RS256", "RS384", "RS512", "PS256", "PS384", "PS512" -> key instanceof RSAPublicKey;
-            case "ES256" -> key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256;
-            case "ES384" -> key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 384;
-            case "ES512" -> key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 521;
+            case "ES256" ->
+                key instanceof ECPublicKey ec
+                        && ec.getParams().getCurve().getField().getFieldSize() == 256;
+            case "ES384" ->
+                key instanceof ECPublicKey ec
+                        && ec.getParams().getCurve().getField().getFieldSize() == 384;
+            case "ES512" ->
+                key instanceof ECPublicKey ec
+                        && ec.getParams().getCurve().getField().getFieldSize() == 521;
             default -> false;
         };
     }

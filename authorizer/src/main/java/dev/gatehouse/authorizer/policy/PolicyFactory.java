@@ -59,14 +59,17 @@ public final class PolicyFactory {
         Map<String, Object> context = AuthorizerContext.of(principal);
         Patterns patterns = patterns(principal.scopes());
         if (patterns.allow().isEmpty()) {
-            return new AuthorizerPolicy(principal.subject(), List.of(PolicyStatement.deny(methodArn.stageWildcard())), context);
+            return new AuthorizerPolicy(
+                    principal.subject(), List.of(PolicyStatement.deny(methodArn.stageWildcard())), context);
         }
-        String stagePrefix = methodArn.stageWildcard().substring(0, methodArn.stageWildcard().length() - "*/*".length());
+        String stagePrefix =
+                methodArn.stageWildcard().substring(0, methodArn.stageWildcard().length() - "*/*".length());
         List<String> resources = new ArrayList<>(patterns.allow().size());
         for (String tail : patterns.allow()) {
             resources.add(stagePrefix + tail);
         }
-        return new AuthorizerPolicy(principal.subject(), List.of(new PolicyStatement(Effect.ALLOW, resources)), context);
+        return new AuthorizerPolicy(
+                principal.subject(), List.of(new PolicyStatement(Effect.ALLOW, resources)), context);
     }
 
     /** The patterns for a token granting {@code scopes}; cached per subset of the table's scopes. */
@@ -105,7 +108,9 @@ public final class PolicyFactory {
         for (String pattern : patterns) {
             boolean covered = false;
             for (String other : patterns) {
-                if (!other.equals(pattern) && other.endsWith("*") && other.indexOf('*') == other.length() - 1
+                if (!other.equals(pattern)
+                        && other.endsWith("*")
+                        && other.indexOf('*') == other.length() - 1
                         && pattern.startsWith(other.substring(0, other.length() - 1))) {
                     covered = true;
                     break;

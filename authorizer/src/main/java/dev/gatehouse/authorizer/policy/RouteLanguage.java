@@ -45,6 +45,7 @@ final class RouteLanguage {
 
     /** transitions[state] = pairs (kind, target): kind is a character, {@link #ANY} or a hex nibble. */
     private final List<int[]> transitions = new ArrayList<>();
+
     private final List<Boolean> accepting = new ArrayList<>();
     private final int start;
 
@@ -213,6 +214,9 @@ final class RouteLanguage {
             return !methodsOfResource.contains(verb);
         }
         return verb.equals(method)
-                || method.equals("GET") && verb.equals("HEAD") && !methodsOfResource.contains("HEAD") && !methodsOfResource.contains("ANY");
+                || method.equals("GET")
+                        && verb.equals("HEAD")
+                        && !methodsOfResource.contains("HEAD")
+                        && !methodsOfResource.contains("ANY");
     }
 }

@@ -77,28 +77,34 @@ public final class RouteScopes {
             requireNonNull(path, "path is null");
             scopes = List.copyOf(new LinkedHashSet<>(requireNonNull(scopes, "scopes is null")));
             if (!method.equals("ANY") && !VERBS.contains(method)) {
-                throw new ConfigurationException(ROUTE_SCOPES + ": the method of route '" + method + " " + path + "' must be one of " + VERBS + " or ANY");
+                throw new ConfigurationException(ROUTE_SCOPES + ": the method of route '" + method + " " + path
+                        + "' must be one of " + VERBS + " or ANY");
             }
             if (!path.startsWith("/")) {
-                throw new ConfigurationException(ROUTE_SCOPES + ": the path of route '" + method + " " + path + "' must start with '/'");
+                throw new ConfigurationException(
+                        ROUTE_SCOPES + ": the path of route '" + method + " " + path + "' must start with '/'");
             }
             if (!path.equals("/")) {
                 String[] segments = path.substring(1).split("/", -1);
                 for (int i = 0; i < segments.length; i++) {
                     String segment = segments[i];
                     if (!SEGMENT.matcher(segment).matches()) {
-                        throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path + "' has an invalid path segment '" + segment
-                                + "'; expected literal segments (no '%', '*' or '?') and {param} or {proxy+} path parameters");
+                        throw new ConfigurationException(
+                                ROUTE_SCOPES + ": route '" + method + " " + path + "' has an invalid path segment '"
+                                        + segment
+                                        + "'; expected literal segments (no '%', '*' or '?') and {param} or {proxy+} path parameters");
                     }
                     if (segment.endsWith("+}") && i != segments.length - 1) {
-                        throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path + "' has a greedy parameter '" + segment
+                        throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path
+                                + "' has a greedy parameter '" + segment
                                 + "' before its last segment; API Gateway allows {proxy+} only at the end");
                     }
                 }
             }
             for (String scope : scopes) {
                 if (scope.isEmpty() || scope.chars().anyMatch(Character::isWhitespace)) {
-                    throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path + "' names a scope that is empty or contains whitespace");
+                    throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path
+                            + "' names a scope that is empty or contains whitespace");
                 }
             }
         }
@@ -147,6 +153,7 @@ public final class RouteScopes {
     private final List<Route> routes;
     /** Per route (by index): the IAM resource tails (after the stage) a token permitted it is allowed. */
     private final List<List<String>> allowPatterns;
+
     private final Set<String> requiredScopes;
 
     /**
@@ -157,8 +164,9 @@ public final class RouteScopes {
     public RouteScopes(List<Route> routes) {
         this.routes = List.copyOf(requireNonNull(routes, "routes is null"));
         if (this.routes.isEmpty()) {
-            throw new ConfigurationException(ROUTE_SCOPES + " declares no routes, so no request could be allowed; declare every route of the API, "
-                    + "or " + WHOLE_STAGE_JSON + " to let every valid token call every route");
+            throw new ConfigurationException(ROUTE_SCOPES
+                    + " declares no routes, so no request could be allowed; declare every route of the API, " + "or "
+                    + WHOLE_STAGE_JSON + " to let every valid token call every route");
         }
         Set<String> seen = new HashSet<>();
         for (Route route : this.routes) {
@@ -172,8 +180,9 @@ public final class RouteScopes {
         this.allowPatterns = allowPatterns(this.routes);
         int bound = policyBytesUpperBound();
         if (bound > MAX_POLICY_BYTES) {
-            throw new ConfigurationException(ROUTE_SCOPES + " lists " + this.routes.size() + " routes, whose policy could take up to " + bound
-                    + " bytes; the budget is " + MAX_POLICY_BYTES + " bytes (API Gateway's 8 KB authorizer-result limit): split the API");
+            throw new ConfigurationException(ROUTE_SCOPES + " lists " + this.routes.size()
+                    + " routes, whose policy could take up to " + bound + " bytes; the budget is " + MAX_POLICY_BYTES
+                    + " bytes (API Gateway's 8 KB authorizer-result limit): split the API");
         }
     }
 
@@ -204,11 +213,14 @@ public final class RouteScopes {
             // "ANY" among them marks an ANY route on the same resource, which then takes the HEAD requests GET would.
             explicitVerbs.computeIfAbsent(route.shape(), k -> new HashSet<>()).add(route.method());
         }
-        List<RouteLanguage> languages = routes.stream().map(route -> RouteLanguage.of(route.path())).toList();
+        List<RouteLanguage> languages =
+                routes.stream().map(route -> RouteLanguage.of(route.path())).toList();
         List<List<String>> all = new ArrayList<>();
         for (Route route : routes) {
             Set<String> explicit = explicitVerbs.getOrDefault(route.shape(), Set.of());
-            List<String> verbs = route.method().equals("ANY") ? VERBS.stream().filter(verb -> !explicit.contains(verb)).toList() : List.of(route.method());
+            List<String> verbs = route.method().equals("ANY")
+                    ? VERBS.stream().filter(verb -> !explicit.contains(verb)).toList()
+                    : List.of(route.method());
             List<String> patterns = new ArrayList<>();
             String resource = route.resourcePattern();
             for (String verb : verbs) {
@@ -219,9 +231,12 @@ public final class RouteScopes {
                             + "or distinct literal path segments");
                 }
                 patterns.add(verb + "/" + resource);
-                // API Gateway routes /orders/ to /orders and keeps the slash in the method ARN: allow it too, where safe.
-                if (!resource.isEmpty() && !resource.endsWith("*")
-                        && collision(route, verb, resource + "/", routes, languages, explicitVerbs).isEmpty()) {
+                // API Gateway routes /orders/ to /orders and keeps the slash in the method ARN: allow it too, where
+                // safe.
+                if (!resource.isEmpty()
+                        && !resource.endsWith("*")
+                        && collision(route, verb, resource + "/", routes, languages, explicitVerbs)
+                                .isEmpty()) {
                     patterns.add(verb + "/" + resource + "/");
                 }
             }
@@ -231,18 +246,26 @@ public final class RouteScopes {
     }
 
     /** A description of the first route some token permitted {@code route} is refused whose requests {@code verb/resource} matches. */
-    private static Optional<String> collision(Route route, String verb, String resource, List<Route> routes, List<RouteLanguage> languages,
+    private static Optional<String> collision(
+            Route route,
+            String verb,
+            String resource,
+            List<Route> routes,
+            List<RouteLanguage> languages,
             Map<String, Set<String>> explicitVerbs) {
         for (int i = 0; i < routes.size(); i++) {
             Route other = routes.get(i);
-            if (other == route || !refusableWhilePermitted(other, route)
-                    || !RouteLanguage.verbReaches(verb, other.method(), explicitVerbs.getOrDefault(other.shape(), Set.of()))) {
+            if (other == route
+                    || !refusableWhilePermitted(other, route)
+                    || !RouteLanguage.verbReaches(
+                            verb, other.method(), explicitVerbs.getOrDefault(other.shape(), Set.of()))) {
                 continue;
             }
             Optional<String> example = languages.get(i).counterexample(resource);
             if (example.isPresent()) {
-                return Optional.of("'" + other + "' need different scopes, but the pattern '" + verb + "/" + resource + "' allowing the first also matches '"
-                        + verb + "/" + example.get() + "', a request API Gateway may route to the second");
+                return Optional.of("'" + other + "' need different scopes, but the pattern '" + verb + "/" + resource
+                        + "' allowing the first also matches '" + verb + "/" + example.get()
+                        + "', a request API Gateway may route to the second");
             }
         }
         return Optional.empty();
@@ -250,7 +273,8 @@ public final class RouteScopes {
 
     /** Whether some token may call {@code permitted} but not {@code refused}: {@code refused} needs scopes, and not only ones {@code permitted} also accepts. */
     private static boolean refusableWhilePermitted(Route refused, Route permitted) {
-        return !refused.scopes().isEmpty() && (permitted.scopes().isEmpty() || !refused.scopes().containsAll(permitted.scopes()));
+        return !refused.scopes().isEmpty()
+                && (permitted.scopes().isEmpty() || !refused.scopes().containsAll(permitted.scopes()));
     }
 
     /** A bound on the policy document for any token: every allow pattern of the table, each with its ARN prefix. */
@@ -278,7 +302,8 @@ public final class RouteScopes {
         requireNonNull(env, "env is null");
         String value = env.get(ROUTE_SCOPES);
         if (value == null || value.isBlank()) {
-            throw new ConfigurationException(ROUTE_SCOPES + " is not set; the authorizer needs the route table of the API it guards "
+            throw new ConfigurationException(ROUTE_SCOPES
+                    + " is not set; the authorizer needs the route table of the API it guards "
                     + "(the deployment computes it from the http events behind the authorizer), or " + WHOLE_STAGE_JSON
                     + " to let every valid token call every route");
         }
@@ -287,10 +312,13 @@ public final class RouteScopes {
 
     /** Parses the JSON form of {@value #ROUTE_SCOPES}; the key {@value #DEFAULT_ROUTE} (HTTP API's catch-all) means any verb on any path. */
     public static RouteScopes parse(String json) {
-        String expected = ROUTE_SCOPES + " must be a JSON object of \"VERB /path\": [\"scope\", ...] entries, e.g. {\"GET /orders\":[\"read:orders\"]}";
+        String expected = ROUTE_SCOPES
+                + " must be a JSON object of \"VERB /path\": [\"scope\", ...] entries, e.g. {\"GET /orders\":[\"read:orders\"]}";
         JsonNode root;
         try {
-            root = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(json);
+            root = new ObjectMapper()
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(json);
         } catch (IOException e) {
             throw new ConfigurationException(expected + "; it is not valid JSON or names a route twice");
         }
@@ -302,12 +330,14 @@ public final class RouteScopes {
             String name = field.getKey().strip();
             String[] key = name.split("\\s+");
             if (!field.getValue().isArray()) {
-                throw new ConfigurationException(expected + "; the scopes of '" + field.getKey() + "' are not an array");
+                throw new ConfigurationException(
+                        expected + "; the scopes of '" + field.getKey() + "' are not an array");
             }
             List<String> scopes = new ArrayList<>();
             for (JsonNode scope : field.getValue()) {
                 if (!scope.isTextual()) {
-                    throw new ConfigurationException(expected + "; a scope of '" + field.getKey() + "' is not a string");
+                    throw new ConfigurationException(
+                            expected + "; a scope of '" + field.getKey() + "' is not a string");
                 }
                 scopes.add(scope.asText());
             }
@@ -317,9 +347,11 @@ public final class RouteScopes {
                 continue;
             }
             if (key.length != 2) {
-                throw new ConfigurationException(expected + "; the key '" + field.getKey() + "' is not 'VERB /path' or " + DEFAULT_ROUTE);
+                throw new ConfigurationException(
+                        expected + "; the key '" + field.getKey() + "' is not 'VERB /path' or " + DEFAULT_ROUTE);
             }
-            String path = key[1].length() > 1 && key[1].endsWith("/") ? key[1].substring(0, key[1].length() - 1) : key[1];
+            String path =
+                    key[1].length() > 1 && key[1].endsWith("/") ? key[1].substring(0, key[1].length() - 1) : key[1];
             routes.add(new Route(key[0].toUpperCase(Locale.ROOT), path, scopes));
         }
         return new RouteScopes(routes);

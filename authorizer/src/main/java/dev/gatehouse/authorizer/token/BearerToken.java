@@ -18,11 +18,14 @@ public final class BearerToken {
 
     public static String extract(String authorization) {
         if (authorization == null || authorization.isBlank()) {
-            throw new TokenRejectedException(Reason.MISSING_TOKEN, "The request carries no Authorization header value.");
+            throw new TokenRejectedException(
+                    Reason.MISSING_TOKEN, "The request carries no Authorization header value.");
         }
         String value = authorization.strip();
         int start = SCHEME.length();
-        if (value.length() <= start + 1 || !value.regionMatches(true, 0, SCHEME, 0, start) || value.charAt(start) != ' ') {
+        if (value.length() <= start + 1
+                || !value.regionMatches(true, 0, SCHEME, 0, start)
+                || value.charAt(start) != ' ') {
             throw malformed();
         }
         while (start < value.length() && value.charAt(start) == ' ') {

@@ -44,11 +44,14 @@ public enum CryptoProvider {
         try {
             Throwable loadingError = AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError();
             if (loadingError != null) {
-                return new Resolved(Optional.empty(), "jdk", Optional.of("ACCP's native library did not load: " + loadingError));
+                return new Resolved(
+                        Optional.empty(), "jdk", Optional.of("ACCP's native library did not load: " + loadingError));
             }
             AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
-            return new Resolved(Optional.of(AmazonCorrettoCryptoProvider.INSTANCE),
-                    "accp " + AmazonCorrettoCryptoProvider.INSTANCE.getVersionStr(), Optional.empty());
+            return new Resolved(
+                    Optional.of(AmazonCorrettoCryptoProvider.INSTANCE),
+                    "accp " + AmazonCorrettoCryptoProvider.INSTANCE.getVersionStr(),
+                    Optional.empty());
         } catch (RuntimeException | LinkageError e) {
             return new Resolved(Optional.empty(), "jdk", Optional.of("ACCP is unavailable: " + e));
         }

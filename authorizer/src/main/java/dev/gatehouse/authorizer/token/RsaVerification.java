@@ -37,19 +37,29 @@ final class RsaVerification extends Algorithm {
     private final RSAKeyProvider keys;
     private final ThreadLocal<Signature> signatures;
 
-    private RsaVerification(String name, String jcaName, Optional<PSSParameterSpec> pss, RSAKeyProvider keys, Optional<Provider> provider) {
+    private RsaVerification(
+            String name,
+            String jcaName,
+            Optional<PSSParameterSpec> pss,
+            RSAKeyProvider keys,
+            Optional<Provider> provider) {
         super(name, jcaName);
         this.keys = requireNonNull(keys, "keys is null");
         requireNonNull(provider, "provider is null");
         signatures = ThreadLocal.withInitial(() -> {
             try {
-                Signature signature = provider.isPresent() ? Signature.getInstance(jcaName, provider.get()) : Signature.getInstance(jcaName);
+                Signature signature = provider.isPresent()
+                        ? Signature.getInstance(jcaName, provider.get())
+                        : Signature.getInstance(jcaName);
                 if (pss.isPresent()) {
                     signature.setParameter(pss.get());
                 }
                 return signature;
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(name + " (" + jcaName + ") is not available from " + provider.map(Provider::getName).orElse("the JDK"), e);
+                throw new IllegalStateException(
+                        name + " (" + jcaName + ") is not available from "
+                                + provider.map(Provider::getName).orElse("the JDK"),
+                        e);
             }
         });
         // Fail at initialisation, not on the first token, if the algorithm is missing.
@@ -63,9 +73,15 @@ final class RsaVerification extends Algorithm {
             case "RS384" -> Optional.of(new RsaVerification(name, "SHA384withRSA", Optional.empty(), keys, provider));
             case "RS512" -> Optional.of(new RsaVerification(name, "SHA512withRSA", Optional.empty(), keys, provider));
             // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
-            case "PS256" -> Optional.of(new RsaVerification(name, "RSASSA-PSS", Optional.of(pss("SHA-256", MGF1ParameterSpec.SHA256, 32)), keys, provider));
-            case "PS384" -> Optional.of(new RsaVerification(name, "RSASSA-PSS", Optional.of(pss("SHA-384", MGF1ParameterSpec.SHA384, 48)), keys, provider));
-            case "PS512" -> Optional.of(new RsaVerification(name, "RSASSA-PSS", Optional.of(pss("SHA-512", MGF1ParameterSpec.SHA512, 64)), keys, provider));
+            case "PS256" ->
+                Optional.of(new RsaVerification(
+                        name, "RSASSA-PSS", Optional.of(pss("SHA-256", MGF1ParameterSpec.SHA256, 32)), keys, provider));
+            case "PS384" ->
+                Optional.of(new RsaVerification(
+                        name, "RSASSA-PSS", Optional.of(pss("SHA-384", MGF1ParameterSpec.SHA384, 48)), keys, provider));
+            case "PS512" ->
+                Optional.of(new RsaVerification(
+                        name, "RSASSA-PSS", Optional.of(pss("SHA-512", MGF1ParameterSpec.SHA512, 64)), keys, provider));
             default -> Optional.empty();
         };
     }
@@ -97,6 +113,7 @@ final class RsaVerification extends Algorithm {
 
     @Override
     public byte[] sign(byte[] contentBytes) throws SignatureGenerationException {
-        throw new SignatureGenerationException(this, new GeneralSecurityException("the authorizer only verifies tokens"));
+        throw new SignatureGenerationException(
+                this, new GeneralSecurityException("the authorizer only verifies tokens"));
     }
 }

@@ -17,17 +17,20 @@ import java.util.Optional;
  * @param maxLifetime the longest {@code exp - iat} accepted; tokens must then carry {@code iat}
  * @param requiredClaims claims that must be present and not null
  */
-public record TokenRules(Duration leeway, Optional<String> requiredType, Optional<Duration> maxLifetime, List<String> requiredClaims) {
+public record TokenRules(
+        Duration leeway, Optional<String> requiredType, Optional<Duration> maxLifetime, List<String> requiredClaims) {
 
     /** The environment variables that configure this record (read by {@code AuthorizerConfig.fromEnv}). */
     public static final String TOKEN_LEEWAY_SECONDS = "TOKEN_LEEWAY_SECONDS";
+
     public static final String TOKEN_TYPE = "TOKEN_TYPE";
     public static final String TOKEN_MAX_LIFETIME_SECONDS = "TOKEN_MAX_LIFETIME_SECONDS";
     public static final String TOKEN_REQUIRED_CLAIMS = "TOKEN_REQUIRED_CLAIMS";
 
     public static final Duration DEFAULT_LEEWAY = Duration.ofSeconds(30);
     public static final Duration MAX_LEEWAY = Duration.ofMinutes(5);
-    public static final TokenRules DEFAULT = new TokenRules(DEFAULT_LEEWAY, Optional.empty(), Optional.empty(), List.of());
+    public static final TokenRules DEFAULT =
+            new TokenRules(DEFAULT_LEEWAY, Optional.empty(), Optional.empty(), List.of());
 
     public TokenRules {
         requireNonNull(leeway, "leeway is null");
@@ -35,9 +38,12 @@ public record TokenRules(Duration leeway, Optional<String> requiredType, Optiona
         requireNonNull(maxLifetime, "maxLifetime is null");
         requiredClaims = List.copyOf(requireNonNull(requiredClaims, "requiredClaims is null"));
         if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0) {
-            throw new ConfigurationException(TOKEN_LEEWAY_SECONDS + " must be between 0 and " + MAX_LEEWAY.toSeconds() + " seconds, got " + leeway.toSeconds());
+            throw new ConfigurationException(TOKEN_LEEWAY_SECONDS + " must be between 0 and " + MAX_LEEWAY.toSeconds()
+                    + " seconds, got " + leeway.toSeconds());
         }
-        requiredType = requiredType.map(t -> t.strip().toLowerCase(Locale.ROOT)).map(t -> t.startsWith("application/") ? t.substring(12) : t);
+        requiredType = requiredType
+                .map(t -> t.strip().toLowerCase(Locale.ROOT))
+                .map(t -> t.startsWith("application/") ? t.substring(12) : t);
         if (requiredType.filter(String::isEmpty).isPresent()) {
             throw new ConfigurationException(TOKEN_TYPE + " must not be blank; leave it unset to skip the typ check");
         }

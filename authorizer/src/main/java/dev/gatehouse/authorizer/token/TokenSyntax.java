@@ -31,7 +31,9 @@ final class TokenSyntax {
 
     /** The JSON types a member the authorizer reads may have; JSON {@code null} counts as absent everywhere. */
     private enum Type {
-        STRING("a string"), STRING_OR_STRINGS("a string or an array of strings"), NUMBER("a number");
+        STRING("a string"),
+        STRING_OR_STRINGS("a string or an array of strings"),
+        NUMBER("a number");
 
         final String expected;
 
@@ -52,9 +54,24 @@ final class TokenSyntax {
      * {@code TOKEN_REQUIRED_CLAIMS} are only required to be present, with any type: their values are never read.
      */
     private static final Map<String, Type> PAYLOAD = Map.of(
-            "iss", Type.STRING, "sub", Type.STRING, "aud", Type.STRING_OR_STRINGS,
-            "exp", Type.NUMBER, "nbf", Type.NUMBER, "iat", Type.NUMBER,
-            "scope", Type.STRING, "azp", Type.STRING, "client_id", Type.STRING);
+            "iss",
+            Type.STRING,
+            "sub",
+            Type.STRING,
+            "aud",
+            Type.STRING_OR_STRINGS,
+            "exp",
+            Type.NUMBER,
+            "nbf",
+            Type.NUMBER,
+            "iat",
+            Type.NUMBER,
+            "scope",
+            Type.STRING,
+            "azp",
+            Type.STRING,
+            "client_id",
+            Type.STRING);
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
     private static final boolean[] BASE64URL_OR_DOT = new boolean[256];
@@ -94,7 +111,8 @@ final class TokenSyntax {
         if (first <= 0 || second < 0 || token.indexOf('.', second + 1) >= 0 || second == first + 1) {
             throw malformed("The token does not have exactly three segments.");
         }
-        // On a byte copy against a table (a character outside Latin-1 becomes '?', refused too): a per-char loop over the
+        // On a byte copy against a table (a character outside Latin-1 becomes '?', refused too): a per-char loop over
+        // the
         // String costs several microseconds under Lambda's C1-only JIT.
         byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
         for (byte b : ascii) {
@@ -105,7 +123,8 @@ final class TokenSyntax {
         canonical(token, 0, first);
         canonical(token, first + 1, second);
         canonical(token, second + 1, token.length());
-        // java-jwt decodes a header or payload of JSON null into a null object and then fails with a NullPointerException
+        // java-jwt decodes a header or payload of JSON null into a null object and then fails with a
+        // NullPointerException
         // (a 500): both must be JSON objects, and exactly one each.
         object(token, 0, first, "header", HEADER, "header parameter");
         object(token, first + 1, second, "payload", PAYLOAD, "claim");
@@ -149,14 +168,16 @@ final class TokenSyntax {
     private static void object(String token, int from, int to, String part, Map<String, Type> schema, String member) {
         CharBuffer json;
         try {
-            json = StandardCharsets.UTF_8.newDecoder()
+            json = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(BASE64URL.decode(token.substring(from, to))));
         } catch (CharacterCodingException e) {
             throw malformed("The token's " + part + " is not UTF-8.");
         }
-        try (JsonParser parser = JSON.createParser(json.array(), json.arrayOffset() + json.position(), json.remaining())) {
+        try (JsonParser parser =
+                JSON.createParser(json.array(), json.arrayOffset() + json.position(), json.remaining())) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed("The token's " + part + " must be a JSON object.");
             }
@@ -179,19 +200,28 @@ final class TokenSyntax {
             }
         } catch (IOException e) {
             // Includes Jackson's duplicate-member and stream-constraint errors; their messages hold no input.
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN,
-                    "The token's " + part + " is not one JSON object with distinct member names.", null, null, e);
+            throw new TokenRejectedException(
+                    Reason.MALFORMED_TOKEN,
+                    "The token's " + part + " is not one JSON object with distinct member names.",
+                    null,
+                    null,
+                    e);
         }
     }
 
-    private static void typed(JsonParser parser, JsonToken value, Type type, String name, String member) throws IOException {
+    private static void typed(JsonParser parser, JsonToken value, Type type, String name, String member)
+            throws IOException {
         boolean ok = switch (type) {
             case NUMBER -> value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT;
             case STRING -> value == JsonToken.VALUE_STRING && plain(parser.getText(), name, member);
-            case STRING_OR_STRINGS -> value == JsonToken.VALUE_STRING ? plain(parser.getText(), name, member) : strings(parser, value, name, member);
+            case STRING_OR_STRINGS ->
+                value == JsonToken.VALUE_STRING
+                        ? plain(parser.getText(), name, member)
+                        : strings(parser, value, name, member);
         };
         if (!ok) {
-            throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token's '" + name + "' " + member + " must be " + type.expected + ".");
+            throw new TokenRejectedException(
+                    Reason.INVALID_CLAIM, "The token's '" + name + "' " + member + " must be " + type.expected + ".");
         }
     }
 
@@ -216,8 +246,10 @@ final class TokenSyntax {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
-                throw new TokenRejectedException(Reason.CONTROL_CHARACTER,
-                        "The token's '" + name + "' " + member + " contains a control character (U+" + String.format("%04X", (int) c) + ").");
+                throw new TokenRejectedException(
+                        Reason.CONTROL_CHARACTER,
+                        "The token's '" + name + "' " + member + " contains a control character (U+"
+                                + String.format("%04X", (int) c) + ").");
             }
         }
         return true;

@@ -70,7 +70,11 @@ public final class TokenVerifier {
      * @param issuers the trusted issuers, at least one
      * @param keySources the key source of each configured issuer, by issuer
      */
-    public TokenVerifier(List<IssuerConfig> issuers, TokenRules rules, Function<IssuerConfig, JwksKeySource> keySources, Clock clock) {
+    public TokenVerifier(
+            List<IssuerConfig> issuers,
+            TokenRules rules,
+            Function<IssuerConfig, JwksKeySource> keySources,
+            Clock clock) {
         this(issuers, rules, keySources, clock, Optional.empty());
     }
 
@@ -79,7 +83,11 @@ public final class TokenVerifier {
      * @param keySources the key source of each configured issuer, by issuer
      * @param crypto the provider of RSA signature verification, or empty for the JDK's (see {@link CryptoProvider})
      */
-    public TokenVerifier(List<IssuerConfig> issuers, TokenRules rules, Function<IssuerConfig, JwksKeySource> keySources, Clock clock,
+    public TokenVerifier(
+            List<IssuerConfig> issuers,
+            TokenRules rules,
+            Function<IssuerConfig, JwksKeySource> keySources,
+            Clock clock,
             Optional<Provider> crypto) {
         requireNonNull(issuers, "issuers is null");
         this.rules = requireNonNull(rules, "rules is null");
@@ -112,14 +120,16 @@ public final class TokenVerifier {
     public VerifiedToken verify(String token) {
         requireNonNull(token, "token is null");
         if (token.length() > MAX_TOKEN_LENGTH) {
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is longer than " + MAX_TOKEN_LENGTH + " characters.");
+            throw new TokenRejectedException(
+                    Reason.MALFORMED_TOKEN, "The token is longer than " + MAX_TOKEN_LENGTH + " characters.");
         }
         TokenSyntax.check(token);
         DecodedJWT jwt;
         try {
             jwt = JWT.decode(token);
         } catch (JWTDecodeException e) {
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
+            throw new TokenRejectedException(
+                    Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
         }
         // Both are strings or absent (TokenSyntax: java-jwt's getIssuer() would turn 42 into "42"), and free of control
         // characters, so safe to attach for the log line.
@@ -130,7 +140,8 @@ public final class TokenVerifier {
         } catch (TokenRejectedException e) {
             throw e.withToken(keyId, claimedIssuer);
         } catch (JWTDecodeException e) {
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", keyId, claimedIssuer, e);
+            throw new TokenRejectedException(
+                    Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", keyId, claimedIssuer, e);
         }
     }
 
@@ -142,10 +153,15 @@ public final class TokenVerifier {
         String algorithm = jwt.getHeaderClaim("alg").asString();
         JWTVerifier verifier = algorithm == null ? null : issuer.verifiers().get(algorithm);
         if (verifier == null) {
-            throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not one its issuer is configured for " + issuer.config().algorithms() + ".");
+            throw new TokenRejectedException(
+                    Reason.ALGORITHM_NOT_ALLOWED,
+                    "The token's algorithm is not one its issuer is configured for "
+                            + issuer.config().algorithms() + ".");
         }
         if (!jwt.getHeaderClaim("crit").isMissing()) {
-            throw new TokenRejectedException(Reason.UNSUPPORTED_HEADER, "The token has a 'crit' header; no critical header extensions are supported.");
+            throw new TokenRejectedException(
+                    Reason.UNSUPPORTED_HEADER,
+                    "The token has a 'crit' header; no critical header extensions are supported.");
         }
         // asString(): null unless the kid is a JSON string (getKeyId() would turn 42 into "42").
         String keyId = jwt.getHeaderClaim("kid").asString();
@@ -153,20 +169,30 @@ public final class TokenVerifier {
             throw new TokenRejectedException(Reason.MISSING_KEY_ID, "The token header has no 'kid'.");
         }
         if (rules.requiredType().isPresent() && !rules.requiredType().get().equals(normalisedType(jwt.getType()))) {
-            throw new TokenRejectedException(Reason.WRONG_TYPE, "The token's 'typ' header is not " + rules.requiredType().get() + ".");
+            throw new TokenRejectedException(
+                    Reason.WRONG_TYPE,
+                    "The token's 'typ' header is not " + rules.requiredType().get() + ".");
         }
-        // java-jwt replaces a withClaimPresence("exp") check with its own expiry check, which passes when exp is absent.
+        // java-jwt replaces a withClaimPresence("exp") check with its own expiry check, which passes when exp is
+        // absent.
         Instant expiresAt = jwt.getExpiresAtAsInstant();
         if (expiresAt == null) {
-            throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no 'exp' claim; tokens without expiry are not accepted.");
+            throw new TokenRejectedException(
+                    Reason.MISSING_CLAIM, "The token has no 'exp' claim; tokens without expiry are not accepted.");
         }
         if (rules.maxLifetime().isPresent()) {
             Instant issuedAt = jwt.getIssuedAtAsInstant();
             if (issuedAt == null) {
-                throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no 'iat' claim, required to check its lifetime.");
+                throw new TokenRejectedException(
+                        Reason.MISSING_CLAIM, "The token has no 'iat' claim, required to check its lifetime.");
             }
-            if (Duration.between(issuedAt, expiresAt).compareTo(rules.maxLifetime().get()) > 0) {
-                throw new TokenRejectedException(Reason.LIFETIME_TOO_LONG, "The token's lifetime (exp - iat) exceeds " + rules.maxLifetime().get().toSeconds() + " s.");
+            if (Duration.between(issuedAt, expiresAt)
+                            .compareTo(rules.maxLifetime().get())
+                    > 0) {
+                throw new TokenRejectedException(
+                        Reason.LIFETIME_TOO_LONG,
+                        "The token's lifetime (exp - iat) exceeds "
+                                + rules.maxLifetime().get().toSeconds() + " s.");
             }
         }
         for (String claim : rules.requiredClaims()) {
@@ -177,22 +203,28 @@ public final class TokenVerifier {
         }
         JwksKeySource.KeyLookup lookup = issuer.keys().find(keyId);
         if (!lookup.key().fits(algorithm)) {
-            throw new TokenRejectedException(Reason.UNUSABLE_KEY, "The key the token names cannot verify " + algorithm + " signatures.");
+            throw new TokenRejectedException(
+                    Reason.UNUSABLE_KEY, "The key the token names cannot verify " + algorithm + " signatures.");
         }
         try {
             verifier.verify(jwt);
         } catch (AlgorithmMismatchException e) {
-            throw new TokenRejectedException(Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not allowed.", null, null, e);
+            throw new TokenRejectedException(
+                    Reason.ALGORITHM_NOT_ALLOWED, "The token's algorithm is not allowed.", null, null, e);
         } catch (SignatureVerificationException e) {
-            throw new TokenRejectedException(Reason.INVALID_SIGNATURE, "The token's signature does not verify.", null, null, e);
+            throw new TokenRejectedException(
+                    Reason.INVALID_SIGNATURE, "The token's signature does not verify.", null, null, e);
         } catch (TokenExpiredException e) {
-            throw new TokenRejectedException(Reason.TOKEN_EXPIRED, "The token expired at " + e.getExpiredOn() + ".", null, null, e);
+            throw new TokenRejectedException(
+                    Reason.TOKEN_EXPIRED, "The token expired at " + e.getExpiredOn() + ".", null, null, e);
         } catch (MissingClaimException e) {
-            throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no '" + e.getClaimName() + "' claim.", null, null, e);
+            throw new TokenRejectedException(
+                    Reason.MISSING_CLAIM, "The token has no '" + e.getClaimName() + "' claim.", null, null, e);
         } catch (IncorrectClaimException e) {
             throw incorrectClaim(e);
         } catch (JWTDecodeException e) {
-            throw new TokenRejectedException(Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
+            throw new TokenRejectedException(
+                    Reason.MALFORMED_TOKEN, "The token is not a well-formed JWT.", null, null, e);
         } catch (JWTVerificationException e) {
             throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token failed verification.", null, null, e);
         }
@@ -261,7 +293,12 @@ public final class TokenVerifier {
         PublicKey key = signingKey.key();
         // Checked again here: a refresh may have replaced the key set since the lookup that checked the key.
         if (!type.isInstance(key) || !signingKey.fits(algorithm)) {
-            throw new TokenRejectedException(Reason.UNUSABLE_KEY, "The key the token names is not of the type its algorithm needs.", keyId, null, null);
+            throw new TokenRejectedException(
+                    Reason.UNUSABLE_KEY,
+                    "The key the token names is not of the type its algorithm needs.",
+                    keyId,
+                    null,
+                    null);
         }
         return type.cast(key);
     }
@@ -269,11 +306,25 @@ public final class TokenVerifier {
     private static TokenRejectedException incorrectClaim(IncorrectClaimException e) {
         String claim = String.valueOf(e.getClaimName());
         return switch (claim) {
-            case "aud" -> new TokenRejectedException(Reason.WRONG_AUDIENCE, "The token's 'aud' holds none of the configured audiences.", null, null, e);
-            case "iss" -> new TokenRejectedException(Reason.WRONG_ISSUER, "The token's 'iss' is not the configured issuer.", null, null, e);
-            case "nbf" -> new TokenRejectedException(Reason.TOKEN_NOT_YET_VALID, "The token is not valid yet ('nbf').", null, null, e);
-            case "iat" -> new TokenRejectedException(Reason.ISSUED_IN_FUTURE, "The token's 'iat' lies in the future.", null, null, e);
-            default -> new TokenRejectedException(Reason.INVALID_CLAIM, "The token's '" + claim + "' claim is invalid.", null, null, e);
+            case "aud" ->
+                new TokenRejectedException(
+                        Reason.WRONG_AUDIENCE,
+                        "The token's 'aud' holds none of the configured audiences.",
+                        null,
+                        null,
+                        e);
+            case "iss" ->
+                new TokenRejectedException(
+                        Reason.WRONG_ISSUER, "The token's 'iss' is not the configured issuer.", null, null, e);
+            case "nbf" ->
+                new TokenRejectedException(
+                        Reason.TOKEN_NOT_YET_VALID, "The token is not valid yet ('nbf').", null, null, e);
+            case "iat" ->
+                new TokenRejectedException(
+                        Reason.ISSUED_IN_FUTURE, "The token's 'iat' lies in the future.", null, null, e);
+            default ->
+                new TokenRejectedException(
+                        Reason.INVALID_CLAIM, "The token's '" + claim + "' claim is invalid.", null, null, e);
         };
     }
 
@@ -287,9 +338,18 @@ public final class TokenVerifier {
         // Both were type-checked by TokenSyntax whichever is present; azp (OIDC) wins over client_id (RFC 9068).
         String clientId = Optional.ofNullable(stringClaim(jwt, "azp")).orElseGet(() -> stringClaim(jwt, "client_id"));
         try {
-            return new Principal(subject, Principal.parseScope(scope), Optional.ofNullable(clientId).filter(id -> !id.isBlank()), jwt.getIssuer());
+            return new Principal(
+                    subject,
+                    Principal.parseScope(scope),
+                    Optional.ofNullable(clientId).filter(id -> !id.isBlank()),
+                    jwt.getIssuer());
         } catch (IllegalArgumentException e) {
-            throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token's claims do not form a valid principal: " + e.getMessage(), null, null, e);
+            throw new TokenRejectedException(
+                    Reason.INVALID_CLAIM,
+                    "The token's claims do not form a valid principal: " + e.getMessage(),
+                    null,
+                    null,
+                    e);
         }
     }
 
@@ -304,7 +364,8 @@ public final class TokenVerifier {
         }
         String value = claim.asString();
         if (value == null) {
-            throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token's '" + name + "' claim must be a string.");
+            throw new TokenRejectedException(
+                    Reason.INVALID_CLAIM, "The token's '" + name + "' claim must be a string.");
         }
         return value;
     }

@@ -23,12 +23,19 @@ import org.junit.jupiter.api.Test;
 class HttpJwksFetcherDeadlineIT {
 
     private static final String KEYS = "{\"keys\":[]}";
-    private static final String HEADERS = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + "p".repeat(300) + "\r\nContent-Length: "
-            + KEYS.length() + "\r\n\r\n";
+    private static final String HEADERS = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: "
+            + "p".repeat(300) + "\r\nContent-Length: " + KEYS.length() + "\r\n\r\n";
 
     private static KeySetPolicy policy() {
-        return new KeySetPolicy(Duration.ofMillis(100), Duration.ofMillis(200), KeySetPolicy.DEFAULT_MAX_BYTES, KeySetPolicy.DEFAULT_TTL,
-                KeySetPolicy.DEFAULT_MAX_STALE, KeySetPolicy.DEFAULT_COOLDOWN, KeySetPolicy.DEFAULT_FAILURE_BACKOFF, KeySetPolicy.DEFAULT_NEGATIVE_TTL,
+        return new KeySetPolicy(
+                Duration.ofMillis(100),
+                Duration.ofMillis(200),
+                KeySetPolicy.DEFAULT_MAX_BYTES,
+                KeySetPolicy.DEFAULT_TTL,
+                KeySetPolicy.DEFAULT_MAX_STALE,
+                KeySetPolicy.DEFAULT_COOLDOWN,
+                KeySetPolicy.DEFAULT_FAILURE_BACKOFF,
+                KeySetPolicy.DEFAULT_NEGATIVE_TTL,
                 KeySetPolicy.DEFAULT_INIT_BUDGET);
     }
 
@@ -38,7 +45,9 @@ class HttpJwksFetcherDeadlineIT {
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> new HttpJwksFetcher(server.uri(), policy()).fetch(Duration.ofSeconds(10)))
-                    .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure().code()).isEqualTo("jwks_timeout"));
+                    .isInstanceOfSatisfying(
+                            KeySetFetchException.class,
+                            e -> assertThat(e.failure().code()).isEqualTo("jwks_timeout"));
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         }
@@ -47,12 +56,15 @@ class HttpJwksFetcherDeadlineIT {
     @Test
     void shouldBoundAFetchWhoseServerTricklesItsBody() throws Exception {
         String body = "{\"keys\":[" + " ".repeat(300) + "]}";
-        String headers = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n";
+        String headers =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n";
         try (TricklingServer server = new TricklingServer(headers + body, headers.length())) {
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> new HttpJwksFetcher(server.uri(), policy()).fetch(Duration.ofSeconds(10)))
-                    .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure().code()).isEqualTo("jwks_timeout"));
+                    .isInstanceOfSatisfying(
+                            KeySetFetchException.class,
+                            e -> assertThat(e.failure().code()).isEqualTo("jwks_timeout"));
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         }
@@ -75,26 +87,28 @@ class HttpJwksFetcherDeadlineIT {
         TricklingServer(String response, int prompt) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             byte[] bytes = response.getBytes(StandardCharsets.US_ASCII);
-            thread = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket client = socket.accept()) {
-                        client.setTcpNoDelay(true);
-                        OutputStream out = client.getOutputStream();
-                        int first = Math.min(prompt, bytes.length);
-                        out.write(bytes, 0, first);
-                        out.flush();
-                        for (int i = first; i < bytes.length && !socket.isClosed(); i++) {
-                            out.write(bytes[i]);
-                            out.flush();
-                            Thread.sleep(100);
+            thread = new Thread(
+                    () -> {
+                        while (!socket.isClosed()) {
+                            try (Socket client = socket.accept()) {
+                                client.setTcpNoDelay(true);
+                                OutputStream out = client.getOutputStream();
+                                int first = Math.min(prompt, bytes.length);
+                                out.write(bytes, 0, first);
+                                out.flush();
+                                for (int i = first; i < bytes.length && !socket.isClosed(); i++) {
+                                    out.write(bytes[i]);
+                                    out.flush();
+                                    Thread.sleep(100);
+                                }
+                                // Let the client finish reading before the socket closes.
+                                Thread.sleep(200);
+                            } catch (IOException | InterruptedException e) {
+                                // the client gave up or the server closed: next connection, or the loop ends
+                            }
                         }
-                        // Let the client finish reading before the socket closes.
-                        Thread.sleep(200);
-                    } catch (IOException | InterruptedException e) {
-                        // the client gave up or the server closed: next connection, or the loop ends
-                    }
-                }
-            }, "trickling-jwks-server");
+                    },
+                    "trickling-jwks-server");
             thread.setDaemon(true);
             thread.start();
         }

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HttpJwksFetcherIT {
 
     private static final String KEY_SET = "{\"keys\":[]}";
-    private static final KeySetPolicy POLICY = KeySetPolicy.DEFAULT.withTimeouts(Duration.ofMillis(1000), Duration.ofMillis(2000));
+    private static final KeySetPolicy POLICY =
+            KeySetPolicy.DEFAULT.withTimeouts(Duration.ofMillis(1000), Duration.ofMillis(2000));
 
     private static byte[] fetch(String response) throws IOException, KeySetFetchException {
         try (JwksServer.Trickler server = JwksServer.Trickler.raw(response)) {
@@ -31,40 +32,49 @@ class HttpJwksFetcherIT {
 
     @Test
     void shouldReadAChunkedBodyWithExtensionsAndTrailers() throws Exception {
-        byte[] body = fetch("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5;name=value\r\n{\"key\r\n" + "6\r\ns\":[]}\r\n" + "0\r\nX-Trailer: ignored\r\n\r\n");
+        byte[] body = fetch("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + "5;name=value\r\n{\"key\r\n"
+                + "6\r\ns\":[]}\r\n" + "0\r\nX-Trailer: ignored\r\n\r\n");
 
         assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(KEY_SET);
     }
 
     @Test
     void shouldReadABodyDelimitedByTheConnectionClosing() throws Exception {
-        assertThat(new String(fetch("HTTP/1.0 200 OK\nContent-Type: application/json\n\n" + KEY_SET), StandardCharsets.UTF_8)).isEqualTo(KEY_SET);
+        assertThat(new String(
+                        fetch("HTTP/1.0 200 OK\nContent-Type: application/json\n\n" + KEY_SET), StandardCharsets.UTF_8))
+                .isEqualTo(KEY_SET);
     }
 
     @Test
     void shouldReadExactlyTheContentLength() throws Exception {
-        assertThat(new String(fetch("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n" + KEY_SET + "garbage"), StandardCharsets.UTF_8))
+        assertThat(new String(
+                        fetch("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n" + KEY_SET + "garbage"),
+                        StandardCharsets.UTF_8))
                 .isEqualTo(KEY_SET);
     }
 
     @ParameterizedTest(name = "should fail as {1} on {0}")
-    @CsvSource(delimiter = '|', value = {
-            "two different Content-Length headers | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 11\\r\\nContent-Length: 5\\r\\n\\r\\n{\"keys\":[]}",
-            "a body shorter than its Content-Length | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 50\\r\\n\\r\\n{\"keys\":[]}",
-            "a non-numeric Content-Length | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 1e3\\r\\n\\r\\n{\"keys\":[]}",
-            "a gzip transfer encoding | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n{\"keys\":[]}",
-            "a chunked body that ends early | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5\\r\\n{\"ke",
-            "a chunk size that is not hexadecimal | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n{\"keys\":[]}\\r\\n0\\r\\n\\r\\n",
-            "a head that never ends | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n",
-            "no HTTP at all | jwks_unavailable | SSH-2.0-OpenSSH_9.6\\r\\n\\r\\n",
-            "a redirect | jwks_http_status | HTTP/1.1 301 Moved Permanently\\r\\nLocation: http://169.254.169.254/\\r\\nContent-Length: 0\\r\\n\\r\\n",
-            "a declared length over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nContent-Length: 99999999\\r\\n\\r\\n{\"keys\":[]}",
-            "a chunk over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5F5E0FF\\r\\n{\"keys\":[]}"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "two different Content-Length headers | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 11\\r\\nContent-Length: 5\\r\\n\\r\\n{\"keys\":[]}",
+                "a body shorter than its Content-Length | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 50\\r\\n\\r\\n{\"keys\":[]}",
+                "a non-numeric Content-Length | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 1e3\\r\\n\\r\\n{\"keys\":[]}",
+                "a gzip transfer encoding | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n{\"keys\":[]}",
+                "a chunked body that ends early | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5\\r\\n{\"ke",
+                "a chunk size that is not hexadecimal | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n{\"keys\":[]}\\r\\n0\\r\\n\\r\\n",
+                "a head that never ends | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n",
+                "no HTTP at all | jwks_unavailable | SSH-2.0-OpenSSH_9.6\\r\\n\\r\\n",
+                "a redirect | jwks_http_status | HTTP/1.1 301 Moved Permanently\\r\\nLocation: http://169.254.169.254/\\r\\nContent-Length: 0\\r\\n\\r\\n",
+                "a declared length over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nContent-Length: 99999999\\r\\n\\r\\n{\"keys\":[]}",
+                "a chunk over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5F5E0FF\\r\\n{\"keys\":[]}"
+            })
     void shouldFailOnResponsesThatAreNotOneClearKeySetAnswer(String name, String reason, String response) {
         String unescaped = response.replace("\\r", "\r").replace("\\n", "\n");
         assertThatThrownBy(() -> fetch(unescaped))
-                .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure().code()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        KeySetFetchException.class,
+                        e -> assertThat(e.failure().code()).isEqualTo(reason));
     }
 
     @Test
@@ -72,22 +82,35 @@ class HttpJwksFetcherIT {
         // The server reads the ClientHello and then sends nothing for 10 s: only the fetch deadline ends the handshake.
         try (JwksServer.Trickler stalled = JwksServer.Trickler.head(KEY_SET, 0, 10_000)) {
             URI https = URI.create("https://127.0.0.1:" + stalled.uri().getPort() + JwksServer.PATH);
-            HttpJwksFetcher fetcher = new HttpJwksFetcher(https, KeySetPolicy.DEFAULT.withTimeouts(Duration.ofMillis(300), Duration.ofMillis(400)));
+            HttpJwksFetcher fetcher = new HttpJwksFetcher(
+                    https, KeySetPolicy.DEFAULT.withTimeouts(Duration.ofMillis(300), Duration.ofMillis(400)));
             long started = System.nanoTime();
 
             assertThatThrownBy(() -> fetcher.fetch(Duration.ofSeconds(5)))
-                    .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure().code()).isEqualTo("jwks_timeout"));
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("700 ms budget, wide margin").isLessThan(Duration.ofMillis(7000));
+                    .isInstanceOfSatisfying(
+                            KeySetFetchException.class,
+                            e -> assertThat(e.failure().code()).isEqualTo("jwks_timeout"));
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("700 ms budget, wide margin")
+                    .isLessThan(Duration.ofMillis(7000));
         }
     }
 
     @Test
     void shouldRefuseAnHttpsServerThatDoesNotSpeakTls() {
         assertThatThrownBy(() -> {
-            try (JwksServer.Trickler plain = JwksServer.Trickler.raw("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n" + KEY_SET)) {
-                new HttpJwksFetcher(URI.create("https://127.0.0.1:" + plain.uri().getPort() + JwksServer.PATH), POLICY).fetch(Duration.ofSeconds(3));
-            }
-        }).isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure().code()).isEqualTo("jwks_unavailable"));
+                    try (JwksServer.Trickler plain =
+                            JwksServer.Trickler.raw("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n" + KEY_SET)) {
+                        new HttpJwksFetcher(
+                                        URI.create("https://127.0.0.1:"
+                                                + plain.uri().getPort() + JwksServer.PATH),
+                                        POLICY)
+                                .fetch(Duration.ofSeconds(3));
+                    }
+                })
+                .isInstanceOfSatisfying(
+                        KeySetFetchException.class,
+                        e -> assertThat(e.failure().code()).isEqualTo("jwks_unavailable"));
     }
 
     @Test

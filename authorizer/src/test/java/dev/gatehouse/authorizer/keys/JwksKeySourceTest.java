@@ -30,8 +30,16 @@ class JwksKeySourceTest {
 
     private static final TestKeys A = TestKeys.generate("a");
     private static final TestKeys B = TestKeys.generate("b");
-    private static final KeySetPolicy POLICY = new KeySetPolicy(Duration.ofMillis(100), Duration.ofMillis(100), 64 * 1024,
-            Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofSeconds(30), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(1));
+    private static final KeySetPolicy POLICY = new KeySetPolicy(
+            Duration.ofMillis(100),
+            Duration.ofMillis(100),
+            64 * 1024,
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(60),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(1));
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
     private final AtomicReference<String> body = new AtomicReference<>(TestKeys.jwks(A));
@@ -40,13 +48,20 @@ class JwksKeySourceTest {
     private final KeySetStats stats = new KeySetStats();
     /** Refresh-ahead tasks, run only when a test says so. */
     private final List<Runnable> refreshes = new ArrayList<>();
-    private final JwksKeySource source = new JwksKeySource(TestKeys.issuer(), budget -> {
-        fetches.incrementAndGet();
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return body.get().getBytes(StandardCharsets.UTF_8);
-    }, POLICY, clock, stats, refreshes::add);
+
+    private final JwksKeySource source = new JwksKeySource(
+            TestKeys.issuer(),
+            budget -> {
+                fetches.incrementAndGet();
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                return body.get().getBytes(StandardCharsets.UTF_8);
+            },
+            POLICY,
+            clock,
+            stats,
+            refreshes::add);
 
     private void down() {
         failure.set(new KeySetFetchException(KeySetFailure.UNAVAILABLE, "connection refused", null));
@@ -68,7 +83,9 @@ class JwksKeySourceTest {
         body.set(TestKeys.jwks(A, B));
         clock.advance(Duration.ofMinutes(8));
 
-        assertThat(source.find("a").source()).as("answered from the current snapshot").isEqualTo(Source.CACHE);
+        assertThat(source.find("a").source())
+                .as("answered from the current snapshot")
+                .isEqualTo(Source.CACHE);
         assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
         assertThat(refreshes).as("one refresh started, none while it runs").hasSize(1);
         assertThat(fetches).as("the request did not fetch").hasValue(1);
@@ -102,7 +119,9 @@ class JwksKeySourceTest {
         clock.advance(Duration.ofMinutes(1));
 
         assertThatThrownBy(() -> source.find("weak"))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(Reason.UNUSABLE_KEY))
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
+                        e -> assertThat(e.rejection()).isEqualTo(Reason.UNUSABLE_KEY))
                 .hasMessageContaining("published in the issuer's key set but unusable")
                 .hasMessageContaining("2048 bits");
         assertThat(fetches).hasValue(1);
@@ -116,7 +135,9 @@ class JwksKeySourceTest {
 
         assertThat(source.find("b").source()).isEqualTo(Source.FETCH);
         assertThatThrownBy(() -> source.find("a"))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(Reason.UNKNOWN_KEY_ID));
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
+                        e -> assertThat(e.rejection()).isEqualTo(Reason.UNKNOWN_KEY_ID));
         assertThat(fetches).hasValue(2);
     }
 
@@ -127,15 +148,16 @@ class JwksKeySourceTest {
         clock.advance(Duration.ofMinutes(10));
 
         assertThat(source.find("a").source()).isEqualTo(Source.STALE);
-        assertThat(source.find("a").source()).as("no refetch during the failure back-off").isEqualTo(Source.STALE);
+        assertThat(source.find("a").source())
+                .as("no refetch during the failure back-off")
+                .isEqualTo(Source.STALE);
         assertThat(fetches).hasValue(2);
 
         clock.advance(Duration.ofMinutes(60).plusSeconds(1));
-        assertThatThrownBy(() -> source.find("a"))
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> {
-                    assertThat(e.reason()).isEqualTo("jwks_unavailable");
-                    assertThat(e.getMessage()).contains("older than the maximum stale age");
-                });
+        assertThatThrownBy(() -> source.find("a")).isInstanceOfSatisfying(KeysUnavailableException.class, e -> {
+            assertThat(e.reason()).isEqualTo("jwks_unavailable");
+            assertThat(e.getMessage()).contains("older than the maximum stale age");
+        });
     }
 
     @Test
@@ -144,8 +166,12 @@ class JwksKeySourceTest {
         assertThat(source.hydrate(Duration.ofSeconds(1))).isFalse();
 
         assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class);
-        assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class).hasMessageContaining("last fetch failed");
-        assertThat(fetches).as("init, first request; the second is inside the back-off").hasValue(2);
+        assertThatThrownBy(() -> source.find("a"))
+                .isInstanceOf(KeysUnavailableException.class)
+                .hasMessageContaining("last fetch failed");
+        assertThat(fetches)
+                .as("init, first request; the second is inside the back-off")
+                .hasValue(2);
 
         failure.set(null);
         clock.advance(Duration.ofSeconds(2));
@@ -164,7 +190,9 @@ class JwksKeySourceTest {
         assertThat(fetches).hasValue(2);
 
         clock.advance(Duration.ofSeconds(60));
-        assertThatThrownBy(() -> source.find("b")).isInstanceOf(TokenRejectedException.class).hasMessageContaining("at the last fetch");
+        assertThatThrownBy(() -> source.find("b"))
+                .isInstanceOf(TokenRejectedException.class)
+                .hasMessageContaining("at the last fetch");
         assertThat(fetches).as("negative cache: no fetch for the same kid").hasValue(2);
     }
 
@@ -178,7 +206,9 @@ class JwksKeySourceTest {
                 clock.advance(Duration.ofSeconds(3));
             }
         }
-        assertThat(fetches.get()).as("30 s of flood at one fetch per 30 s cool-down").isLessThanOrEqualTo(2);
+        assertThat(fetches.get())
+                .as("30 s of flood at one fetch per 30 s cool-down")
+                .isLessThanOrEqualTo(2);
 
         body.set(TestKeys.jwks(A, B));
         clock.advance(Duration.ofSeconds(30));
@@ -192,10 +222,15 @@ class JwksKeySourceTest {
         clock.advance(Duration.ofSeconds(31));
 
         assertThatThrownBy(() -> source.find("b"))
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.keyId()).isEqualTo("b"));
+                .isInstanceOfSatisfying(
+                        KeysUnavailableException.class,
+                        e -> assertThat(e.keyId()).isEqualTo("b"));
         assertThat(source.find("a").source()).as("known keys keep working").isEqualTo(Source.CACHE);
-        assertThatThrownBy(() -> source.find("c")).as("during the back-off the new kid cannot be judged either: 500, not 401")
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.getMessage()).contains("failed to fetch"));
+        assertThatThrownBy(() -> source.find("c"))
+                .as("during the back-off the new kid cannot be judged either: 500, not 401")
+                .isInstanceOfSatisfying(
+                        KeysUnavailableException.class,
+                        e -> assertThat(e.getMessage()).contains("failed to fetch"));
         assertThat(fetches).as("no fetch during the back-off").hasValue(2);
     }
 

@@ -61,16 +61,29 @@ class JwksParserTest {
                 Arguments.of("no modulus", jwk(j -> j.remove("n"))),
                 Arguments.of("modulus not base64url", jwk(j -> j.put("n", "!!!"))),
                 Arguments.of("even exponent", jwk(j -> j.put("e", "Ag"))),
-                Arguments.of("1024-bit modulus", TestKeys.generate("key-1", 1024).jwk()),
-                Arguments.of("EC key for an RS256 issuer", Map.of("kty", "EC", "kid", "key-1", "crv", "P-256",
-                        "x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0")),
+                Arguments.of(
+                        "1024-bit modulus", TestKeys.generate("key-1", 1024).jwk()),
+                Arguments.of(
+                        "EC key for an RS256 issuer",
+                        Map.of(
+                                "kty",
+                                "EC",
+                                "kid",
+                                "key-1",
+                                "crv",
+                                "P-256",
+                                "x",
+                                "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                                "y",
+                                "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0")),
                 Arguments.of("not an object", "key-1"));
     }
 
     @ParameterizedTest(name = "should refuse a key with {0}")
     @MethodSource("unusableKeys")
     void shouldRefuseUnusableKeys(String name, Object jwk) throws Exception {
-        JwksParser.Parsed parsed = parse(Map.of("keys", List.of(jwk, TestKeys.generate("other").jwk())), RS256);
+        JwksParser.Parsed parsed =
+                parse(Map.of("keys", List.of(jwk, TestKeys.generate("other").jwk())), RS256);
 
         assertThat(parsed.keys()).containsOnlyKeys("other");
         assertThat(parsed.refused()).isEqualTo(1);
@@ -78,8 +91,19 @@ class JwksParserTest {
 
     @Test
     void shouldAcceptAnEcKeyForAnEs256Issuer() throws Exception {
-        Map<String, Object> ec = Map.of("kty", "EC", "kid", "ec-1", "crv", "P-256", "use", "sig",
-                "x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
+        Map<String, Object> ec = Map.of(
+                "kty",
+                "EC",
+                "kid",
+                "ec-1",
+                "crv",
+                "P-256",
+                "use",
+                "sig",
+                "x",
+                "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                "y",
+                "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
 
         JwksParser.Parsed parsed = parse(Map.of("keys", List.of(ec, KEYS.jwk())), List.of("ES256"));
 
@@ -90,7 +114,8 @@ class JwksParserTest {
 
     @Test
     void shouldDropBothCopiesOfADuplicatedKid() throws Exception {
-        JwksParser.Parsed parsed = parse(Map.of("keys", List.of(KEYS.jwk(), TestKeys.generate("key-1").jwk())), RS256);
+        JwksParser.Parsed parsed = parse(
+                Map.of("keys", List.of(KEYS.jwk(), TestKeys.generate("key-1").jwk())), RS256);
 
         assertThat(parsed.keys()).isEmpty();
         assertThat(parsed.refused()).isEqualTo(2);
@@ -100,7 +125,9 @@ class JwksParserTest {
     @ValueSource(strings = {"", "<html>oops</html>", "{\"keys\":", "[]", "{}", "{\"keys\":{}}", "null", "42"})
     void shouldRejectDocumentsThatAreNotKeySets(String body) {
         assertThatThrownBy(() -> JwksParser.parse(body.getBytes(StandardCharsets.UTF_8), RS256))
-                .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure().code()).isEqualTo("jwks_invalid"));
+                .isInstanceOfSatisfying(
+                        KeySetFetchException.class,
+                        e -> assertThat(e.failure().code()).isEqualTo("jwks_invalid"));
     }
 
     /** A real EC key of {@code curve} as a JWK. */
@@ -128,31 +155,37 @@ class JwksParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"P-256,secp256r1,ES256", "P-384,secp384r1,ES384", "P-521,secp521r1,ES512"})
-    void shouldAcceptRealEcKeysAndRefuseTheirPointsMovedOffTheCurve(String curve, String jcaCurve, String algorithm) throws Exception {
+    void shouldAcceptRealEcKeysAndRefuseTheirPointsMovedOffTheCurve(String curve, String jcaCurve, String algorithm)
+            throws Exception {
         Map<String, Object> genuine = ecJwk("genuine", curve, jcaCurve);
         Map<String, Object> offCurve = new HashMap<>(genuine);
         offCurve.put("kid", "off-curve");
         BigInteger y = new BigInteger(1, Base64.getUrlDecoder().decode((String) genuine.get("y")));
         int length = Base64.getUrlDecoder().decode((String) genuine.get("y")).length;
-        offCurve.put("y", base64(y.add(java.math.BigInteger.ONE), length));
+        offCurve.put("y", base64(y.add(BigInteger.ONE), length));
         Map<String, Object> shortX = new HashMap<>(genuine);
         shortX.put("kid", "short-x");
-        shortX.put("x", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[length - 1]));
+        shortX.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[length - 1]));
         Map<String, Object> outsideField = new HashMap<>(genuine);
         outsideField.put("kid", "outside-field");
         byte[] ones = new byte[length];
         Arrays.fill(ones, (byte) 0xFF);
-        outsideField.put("x", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(ones));
+        outsideField.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(ones));
         Map<String, Object> zero = new HashMap<>(genuine);
         zero.put("kid", "zero");
-        zero.put("x", base64(java.math.BigInteger.ZERO, length));
-        zero.put("y", base64(java.math.BigInteger.ZERO, length));
+        zero.put("x", base64(BigInteger.ZERO, length));
+        zero.put("y", base64(BigInteger.ZERO, length));
 
-        JwksParser.Parsed parsed = parse(Map.of("keys", List.of(genuine, offCurve, shortX, outsideField, zero)), List.of(algorithm));
+        JwksParser.Parsed parsed =
+                parse(Map.of("keys", List.of(genuine, offCurve, shortX, outsideField, zero)), List.of(algorithm));
 
         assertThat(parsed.keys()).containsOnlyKeys("genuine");
-        assertThat(parsed.unusable()).containsOnly(Map.entry("off-curve", JwksParser.Unusable.EC_POINT), Map.entry("short-x", JwksParser.Unusable.EC_POINT),
-                Map.entry("outside-field", JwksParser.Unusable.EC_POINT), Map.entry("zero", JwksParser.Unusable.EC_POINT));
+        assertThat(parsed.unusable())
+                .containsOnly(
+                        Map.entry("off-curve", JwksParser.Unusable.EC_POINT),
+                        Map.entry("short-x", JwksParser.Unusable.EC_POINT),
+                        Map.entry("outside-field", JwksParser.Unusable.EC_POINT),
+                        Map.entry("zero", JwksParser.Unusable.EC_POINT));
     }
 
     @Test
@@ -174,18 +207,25 @@ class JwksParserTest {
         JwksParser.Parsed parsed = parse(Map.of("keys", List.of(verify, encrypt, notAnArray, notStrings)), RS256);
 
         assertThat(parsed.keys()).containsOnlyKeys("key-1");
-        assertThat(parsed.unusable()).containsOnly(Map.entry("encrypt-only", JwksParser.Unusable.KEY_OPS),
-                Map.entry("not-an-array", JwksParser.Unusable.KEY_OPS), Map.entry("not-strings", JwksParser.Unusable.KEY_OPS));
+        assertThat(parsed.unusable())
+                .containsOnly(
+                        Map.entry("encrypt-only", JwksParser.Unusable.KEY_OPS),
+                        Map.entry("not-an-array", JwksParser.Unusable.KEY_OPS),
+                        Map.entry("not-strings", JwksParser.Unusable.KEY_OPS));
     }
 
     @Test
     void shouldRememberWhyEachPublishedKidWasLeftOut() throws Exception {
-        JwksParser.Parsed parsed = parse(Map.of("keys", List.of(TestKeys.generate("short", 1024).jwk(), jwk(j -> {
-            j.put("kid", "enc");
-            j.put("use", "enc");
-        }))), RS256);
+        JwksParser.Parsed parsed = parse(
+                Map.of("keys", List.of(TestKeys.generate("short", 1024).jwk(), jwk(j -> {
+                    j.put("kid", "enc");
+                    j.put("use", "enc");
+                }))),
+                RS256);
 
-        assertThat(parsed.unusable()).containsOnly(Map.entry("short", JwksParser.Unusable.RSA_KEY), Map.entry("enc", JwksParser.Unusable.USE));
+        assertThat(parsed.unusable())
+                .containsOnly(
+                        Map.entry("short", JwksParser.Unusable.RSA_KEY), Map.entry("enc", JwksParser.Unusable.USE));
         assertThat(JwksParser.Unusable.RSA_KEY.description()).contains("2048 bits");
     }
 
@@ -193,7 +233,9 @@ class JwksParserTest {
     @ValueSource(strings = {"{\"keys\":[],\"keys\":[]}", "{\"keys\":[{\"kid\":\"a\",\"kid\":\"b\",\"kty\":\"RSA\"}]}"})
     void shouldRefuseAKeySetThatNamesAMemberTwice(String body) {
         assertThatThrownBy(() -> JwksParser.parse(body.getBytes(StandardCharsets.UTF_8), RS256))
-                .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure().code()).isEqualTo("jwks_invalid"))
+                .isInstanceOfSatisfying(
+                        KeySetFetchException.class,
+                        e -> assertThat(e.failure().code()).isEqualTo("jwks_invalid"))
                 .hasMessageContaining("names a member twice");
     }
 }

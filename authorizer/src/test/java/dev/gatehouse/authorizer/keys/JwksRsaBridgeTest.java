@@ -32,7 +32,8 @@ class JwksRsaBridgeTest {
         JwksParser.Parsed parsed = bridge(TestKeys.fetcher(KEYS)).fetch(Duration.ofSeconds(1));
 
         assertThat(parsed.keys()).containsOnlyKeys("key-1");
-        assertThat(((RSAPublicKey) parsed.keys().get("key-1").key()).getModulus()).isEqualTo(KEYS.publicKey.getModulus());
+        assertThat(((RSAPublicKey) parsed.keys().get("key-1").key()).getModulus())
+                .isEqualTo(KEYS.publicKey.getModulus());
     }
 
     @Test
@@ -44,7 +45,8 @@ class JwksRsaBridgeTest {
         });
 
         assertThatThrownBy(() -> timingOut.fetch(Duration.ofMillis(1234)))
-                .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure()).isEqualTo(KeySetFailure.TIMEOUT));
+                .isInstanceOfSatisfying(
+                        KeySetFetchException.class, e -> assertThat(e.failure()).isEqualTo(KeySetFailure.TIMEOUT));
         assertThat(asked).hasValue(Duration.ofMillis(1234));
     }
 
@@ -72,6 +74,7 @@ class JwksRsaBridgeTest {
         JwksRsaBridge duplicate = bridge(serving("{\"keys\":[],\"keys\":[]}"));
 
         assertThatThrownBy(() -> duplicate.fetch(Duration.ofSeconds(1)))
-                .isInstanceOfSatisfying(KeySetFetchException.class, e -> assertThat(e.failure()).isEqualTo(KeySetFailure.INVALID));
+                .isInstanceOfSatisfying(
+                        KeySetFetchException.class, e -> assertThat(e.failure()).isEqualTo(KeySetFailure.INVALID));
     }
 }

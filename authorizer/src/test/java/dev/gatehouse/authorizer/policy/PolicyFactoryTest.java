@@ -40,19 +40,28 @@ class PolicyFactoryTest {
         AuthorizerPolicy policy = new PolicyFactory(RouteScopes.wholeStage()).allow(principal(), REQUEST);
 
         assertThat(policy.statements()).hasSize(1);
-        assertThat(policy.statements().get(0).resources()).hasSize(RouteScopes.VERBS.size()).contains(PREFIX + "GET/*", PREFIX + "OPTIONS/*");
+        assertThat(policy.statements().get(0).resources())
+                .hasSize(RouteScopes.VERBS.size())
+                .contains(PREFIX + "GET/*", PREFIX + "OPTIONS/*");
         assertThat(policy.allows(PREFIX + "GET/")).isTrue();
         assertThat(policy.allows(PREFIX + "POST/anything/at/all")).isTrue();
-        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/prod/GET/x")).as("another API").isFalse();
-        assertThat(policy.allows(PREFIX.replace("/prod/", "/dev/") + "GET/x")).as("another stage").isFalse();
+        assertThat(policy.allows("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/prod/GET/x"))
+                .as("another API")
+                .isFalse();
+        assertThat(policy.allows(PREFIX.replace("/prod/", "/dev/") + "GET/x"))
+                .as("another stage")
+                .isFalse();
     }
 
     @Test
     void shouldGiveAReadTokenTheReadRouteAndRefuseTheWriteRouteInOneCachedPolicy() {
-        AuthorizerPolicy policy = new PolicyFactory(API).allow(principal("read:orders"), MethodArn.parse(PREFIX + "POST/orders"));
+        AuthorizerPolicy policy =
+                new PolicyFactory(API).allow(principal("read:orders"), MethodArn.parse(PREFIX + "POST/orders"));
 
         assertThat(policy.allows(PREFIX + "GET/orders")).isTrue();
-        assertThat(policy.allows(PREFIX + "GET/orders/")).as("API Gateway routes /orders/ to /orders").isTrue();
+        assertThat(policy.allows(PREFIX + "GET/orders/"))
+                .as("API Gateway routes /orders/ to /orders")
+                .isTrue();
         assertThat(policy.allows(PREFIX + "GET/orders/42")).isTrue();
         assertThat(policy.allows(PREFIX + "POST/orders")).isFalse();
         assertThat(policy.allows(PREFIX + "POST/orders/")).isFalse();
@@ -61,7 +70,9 @@ class PolicyFactoryTest {
         assertThat(policy.allows(PREFIX + "GET/hello-world")).isTrue();
         assertThat(policy.allows(PREFIX + "GET/status")).isTrue();
         assertThat(policy.allows(PREFIX + "DELETE/status")).isFalse();
-        assertThat(policy.allows(PREFIX + "GET/nowhere")).as("no route of the table").isFalse();
+        assertThat(policy.allows(PREFIX + "GET/nowhere"))
+                .as("no route of the table")
+                .isFalse();
         assertThat(policy.context()).containsEntry("scope", "read:orders");
     }
 
@@ -80,7 +91,8 @@ class PolicyFactoryTest {
             for (RouteScopes.Route route : API.routes()) {
                 boolean expected = route.permits(Set.copyOf(granted));
                 for (String sample : RouteSamples.canonical(route)) {
-                    assertThat(policy.allows(PREFIX + sample)).as("%s (%s) for a token with %s; policy %s", sample, route, granted, policy.statements())
+                    assertThat(policy.allows(PREFIX + sample))
+                            .as("%s (%s) for a token with %s; policy %s", sample, route, granted, policy.statements())
                             .isEqualTo(expected);
                 }
             }
@@ -89,9 +101,20 @@ class PolicyFactoryTest {
 
     /** Finding 1: each of these first requests got the whole stage, cached for the token. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "GET/orders/", "GET/hello-world/", "GET/orders//", "HEAD/orders", "GET/hello%2Dworld", "GET/Orders", "GET/nowhere", "get/orders",
-        "GET//orders", "GET/orders/42%2Fstatus", "GET/"})
+    @ValueSource(
+            strings = {
+                "GET/orders/",
+                "GET/hello-world/",
+                "GET/orders//",
+                "HEAD/orders",
+                "GET/hello%2Dworld",
+                "GET/Orders",
+                "GET/nowhere",
+                "get/orders",
+                "GET//orders",
+                "GET/orders/42%2Fstatus",
+                "GET/"
+            })
     void shouldGiveTheSamePolicyWhateverTheFirstRequest(String first) {
         PolicyFactory factory = new PolicyFactory(API);
         AuthorizerPolicy canonical = factory.allow(principal("read:orders"), MethodArn.parse(PREFIX + "GET/orders"));
@@ -104,15 +127,22 @@ class PolicyFactoryTest {
 
     @Test
     void shouldGiveANoScopeTokenOnlyTheOpenRoutes() {
-        AuthorizerPolicy policy = new PolicyFactory(API).allow(principal(), MethodArn.parse(PREFIX + "GET/hello-world/"));
+        AuthorizerPolicy policy =
+                new PolicyFactory(API).allow(principal(), MethodArn.parse(PREFIX + "GET/hello-world/"));
 
-        assertThat(policy.statements().get(0).resources()).containsExactlyInAnyOrder(PREFIX + "GET/hello-world", PREFIX + "GET/hello-world/",
-                PREFIX + "GET/status", PREFIX + "GET/status/", PREFIX + "GET/");
+        assertThat(policy.statements().get(0).resources())
+                .containsExactlyInAnyOrder(
+                        PREFIX + "GET/hello-world",
+                        PREFIX + "GET/hello-world/",
+                        PREFIX + "GET/status",
+                        PREFIX + "GET/status/",
+                        PREFIX + "GET/");
     }
 
     @Test
     void shouldDenyTheStageToATokenPermittedNothing() {
-        RouteScopes onlyScoped = RouteScopes.parse("{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
+        RouteScopes onlyScoped =
+                RouteScopes.parse("{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
 
         AuthorizerPolicy policy = new PolicyFactory(onlyScoped).allow(principal("other"), REQUEST);
 
@@ -137,7 +167,12 @@ class PolicyFactoryTest {
     void shouldRejectARouteTableWhosePolicyCouldExceedTheBudget() {
         StringBuilder json = new StringBuilder("{");
         for (int i = 0; i < 80; i++) {
-            json.append(i == 0 ? "" : ",").append("\"GET /service").append(i).append("/items/{id}\":[\"read:s").append(i).append("\"]");
+            json.append(i == 0 ? "" : ",")
+                    .append("\"GET /service")
+                    .append(i)
+                    .append("/items/{id}\":[\"read:s")
+                    .append(i)
+                    .append("\"]");
         }
         json.append('}');
 

@@ -41,8 +41,11 @@ class RouteModelFuzzTest {
         } catch (ConfigurationException refused) {
             return;
         }
-        List<String> scopes = lines[1] == null || lines[1].isBlank() ? List.of()
-                : Arrays.stream(lines[1].strip().split("\\s+")).filter(scope -> !scope.isEmpty()).toList();
+        List<String> scopes = lines[1] == null || lines[1].isBlank()
+                ? List.of()
+                : Arrays.stream(lines[1].strip().split("\\s+"))
+                        .filter(scope -> !scope.isEmpty())
+                        .toList();
         Principal principal;
         try {
             principal = new Principal("sub", scopes, Optional.empty(), "https://issuer.example/");
@@ -53,10 +56,14 @@ class RouteModelFuzzTest {
         AuthorizerPolicy canonical = factory.allow(principal, MethodArn.parse(PREFIX + "GET/"));
         MethodArn first = arn(lines[2]);
         if (first != null) {
-            assertThat(factory.allow(principal, first)).as("the policy depends on the first request %s", lines[2]).isEqualTo(canonical);
+            assertThat(factory.allow(principal, first))
+                    .as("the policy depends on the first request %s", lines[2])
+                    .isEqualTo(canonical);
         }
         Map<String, Set<String>> methods = new HashMap<>();
-        routes.routes().forEach(route -> methods.computeIfAbsent(route.shape(), k -> new HashSet<>()).add(route.method()));
+        routes.routes()
+                .forEach(route -> methods.computeIfAbsent(route.shape(), k -> new HashSet<>())
+                        .add(route.method()));
         Set<String> granted = Set.copyOf(scopes);
         String later = lines[3] == null ? "" : lines[3];
         int slash = later.indexOf('/');
@@ -64,16 +71,22 @@ class RouteModelFuzzTest {
             if (route.permits(granted)) {
                 for (String request : RouteSamples.canonical(route)) {
                     String verb = request.substring(0, request.indexOf('/'));
-                    if (!route.method().equals("ANY") || !methods.get(route.shape()).contains(verb)) {
-                        assertThat(canonical.allows(PREFIX + request)).as("refuses %s of permitted %s", request, route).isTrue();
+                    if (!route.method().equals("ANY")
+                            || !methods.get(route.shape()).contains(verb)) {
+                        assertThat(canonical.allows(PREFIX + request))
+                                .as("refuses %s of permitted %s", request, route)
+                                .isTrue();
                     }
                 }
             } else if (slash > 0) {
                 String verb = later.substring(0, slash);
                 String path = later.substring(slash + 1);
-                if (path.indexOf('*') < 0 && RouteLanguage.verbReaches(verb, route.method(), methods.get(route.shape()))
+                if (path.indexOf('*') < 0
+                        && RouteLanguage.verbReaches(verb, route.method(), methods.get(route.shape()))
                         && RouteSamples.contains(RouteLanguage.of(route.path()), path)) {
-                    assertThat(canonical.allows(PREFIX + later)).as("allows %s of refused %s; policy %s", later, route, canonical.statements()).isFalse();
+                    assertThat(canonical.allows(PREFIX + later))
+                            .as("allows %s of refused %s; policy %s", later, route, canonical.statements())
+                            .isFalse();
                 }
             }
         }

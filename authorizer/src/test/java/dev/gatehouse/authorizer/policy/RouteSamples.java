@@ -16,7 +16,9 @@ public final class RouteSamples {
     /** With {@code parameter} for each {@code {param}} and {@code greedy} for a {@code {proxy+}}. */
     public static List<String> canonical(RouteScopes.Route route, String parameter, String greedy) {
         String path = route.path().equals("/") ? "" : fill(route.path().substring(1), parameter, greedy);
-        return route.method().equals("ANY") ? RouteScopes.VERBS.stream().map(verb -> verb + "/" + path).toList() : List.of(route.method() + "/" + path);
+        return route.method().equals("ANY")
+                ? RouteScopes.VERBS.stream().map(verb -> verb + "/" + path).toList()
+                : List.of(route.method() + "/" + path);
     }
 
     private static String fill(String path, String parameter, String greedy) {
@@ -43,11 +45,31 @@ public final class RouteSamples {
             for (int i = 0; i < services; i++) {
                 String s = "service" + i;
                 json.append(i == 0 ? "" : ",")
-                        .append("\"GET /").append(s).append("\":[\"read:").append(s).append("\"],")
-                        .append("\"POST /").append(s).append("\":[\"write:").append(s).append("\"],")
-                        .append("\"GET /").append(s).append("/{id}\":[\"read:").append(s).append("\"],")
-                        .append("\"PUT /").append(s).append("/{id}\":[\"write:").append(s).append("\"],")
-                        .append("\"DELETE /").append(s).append("/{id}\":[\"write:").append(s).append("\"]");
+                        .append("\"GET /")
+                        .append(s)
+                        .append("\":[\"read:")
+                        .append(s)
+                        .append("\"],")
+                        .append("\"POST /")
+                        .append(s)
+                        .append("\":[\"write:")
+                        .append(s)
+                        .append("\"],")
+                        .append("\"GET /")
+                        .append(s)
+                        .append("/{id}\":[\"read:")
+                        .append(s)
+                        .append("\"],")
+                        .append("\"PUT /")
+                        .append(s)
+                        .append("/{id}\":[\"write:")
+                        .append(s)
+                        .append("\"],")
+                        .append("\"DELETE /")
+                        .append(s)
+                        .append("/{id}\":[\"write:")
+                        .append(s)
+                        .append("\"]");
             }
             try {
                 accepted = RouteScopes.parse(json.append('}').toString());

@@ -35,25 +35,32 @@ class RouteScopesTest {
 
     @Test
     void shouldReadRoutesWithTheirScopes() {
-        RouteScopes routes = RouteScopes.fromEnv(Map.of(RouteScopes.ROUTE_SCOPES,
-                "{\"GET /orders\":[\"read:orders\"],\"post /orders/{id}\":[\"write:orders\",\"admin\"],\"GET /hello-world\":[]}"));
+        RouteScopes routes = RouteScopes.fromEnv(
+                Map.of(
+                        RouteScopes.ROUTE_SCOPES,
+                        "{\"GET /orders\":[\"read:orders\"],\"post /orders/{id}\":[\"write:orders\",\"admin\"],\"GET /hello-world\":[]}"));
 
-        assertThat(routes.routes()).containsExactly(
-                new RouteScopes.Route("GET", "/orders", List.of("read:orders")),
-                new RouteScopes.Route("POST", "/orders/{id}", List.of("write:orders", "admin")),
-                new RouteScopes.Route("GET", "/hello-world", List.of()));
+        assertThat(routes.routes())
+                .containsExactly(
+                        new RouteScopes.Route("GET", "/orders", List.of("read:orders")),
+                        new RouteScopes.Route("POST", "/orders/{id}", List.of("write:orders", "admin")),
+                        new RouteScopes.Route("GET", "/hello-world", List.of()));
     }
 
     @Test
     void shouldAllowEachRouteByItsOwnPatternsWithATrailingSlashVariant() {
-        RouteScopes routes = RouteScopes.parse("{\"GET /orders\":[\"read:orders\"],\"GET /orders/{id}\":[\"read:orders\"],\"GET /\":[],"
-                + "\"ANY /files/{proxy+}\":[]}");
+        RouteScopes routes = RouteScopes.parse(
+                "{\"GET /orders\":[\"read:orders\"],\"GET /orders/{id}\":[\"read:orders\"],\"GET /\":[],"
+                        + "\"ANY /files/{proxy+}\":[]}");
 
         assertThat(routes.allowPatterns(0)).containsExactly("GET/orders", "GET/orders/");
         assertThat(routes.allowPatterns(1)).containsExactly("GET/orders/*");
         assertThat(routes.allowPatterns(2)).containsExactly("GET/");
         // ANY once per verb: '*/files/*' would also match 'GET/orders/files/x'.
-        assertThat(routes.allowPatterns(3)).hasSize(RouteScopes.VERBS.size()).contains("GET/files/*", "DELETE/files/*").doesNotContain("*/files/*");
+        assertThat(routes.allowPatterns(3))
+                .hasSize(RouteScopes.VERBS.size())
+                .contains("GET/files/*", "DELETE/files/*")
+                .doesNotContain("*/files/*");
     }
 
     @Test
@@ -67,34 +74,40 @@ class RouteScopesTest {
     void shouldReadHttpApisDefaultRouteAsAnyVerbOnAnyPath() {
         RouteScopes routes = RouteScopes.parse("{\"$default\":[\"read:all\"]}");
 
-        assertThat(routes.routes()).containsExactly(new RouteScopes.Route("ANY", "/", List.of("read:all")),
-                new RouteScopes.Route("ANY", "/{proxy+}", List.of("read:all")));
+        assertThat(routes.routes())
+                .containsExactly(
+                        new RouteScopes.Route("ANY", "/", List.of("read:all")),
+                        new RouteScopes.Route("ANY", "/{proxy+}", List.of("read:all")));
         assertThat(routes).isEqualTo(RouteScopes.parse("{\"ANY /\":[\"read:all\"],\"ANY /{proxy+}\":[\"read:all\"]}"));
     }
 
     @Test
     void shouldSpellTheExplicitWholeStageTable() {
-        assertThat(RouteScopes.wholeStage().routes()).extracting(RouteScopes.Route::toString).containsExactly("ANY /{proxy+}", "ANY /");
+        assertThat(RouteScopes.wholeStage().routes())
+                .extracting(RouteScopes.Route::toString)
+                .containsExactly("ANY /{proxy+}", "ANY /");
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "not json",
-        "[]",
-        "{\"GET\":[]}",
-        "{\"GET /orders\":\"read:orders\"}",
-        "{\"GET /orders\":[1]}",
-        "{\"FETCH /orders\":[]}",
-        "{\"GET orders\":[]}",
-        "{\"GET /orders/{id\":[]}",
-        "{\"GET /orders\":[\"\"]}",
-        // A literal '%' would let one route's template spell another's encoded path; '*' and '?' are IAM wildcards.
-        "{\"GET /hello%2Dworld\":[]}",
-        "{\"GET /orders*\":[]}",
-        "{\"GET /orders?\":[]}",
-        "{\"GET /{proxy+}/tail\":[]}",
-        "{\"GET /orders\":[],\"GET /orders\":[\"admin\"]}",
-    })
+    @ValueSource(
+            strings = {
+                "not json",
+                "[]",
+                "{\"GET\":[]}",
+                "{\"GET /orders\":\"read:orders\"}",
+                "{\"GET /orders\":[1]}",
+                "{\"FETCH /orders\":[]}",
+                "{\"GET orders\":[]}",
+                "{\"GET /orders/{id\":[]}",
+                "{\"GET /orders\":[\"\"]}",
+                // A literal '%' would let one route's template spell another's encoded path; '*' and '?' are IAM
+                // wildcards.
+                "{\"GET /hello%2Dworld\":[]}",
+                "{\"GET /orders*\":[]}",
+                "{\"GET /orders?\":[]}",
+                "{\"GET /{proxy+}/tail\":[]}",
+                "{\"GET /orders\":[],\"GET /orders\":[\"admin\"]}",
+            })
     void shouldRejectAMalformedTableNamingTheVariable(String json) {
         assertThatThrownBy(() -> RouteScopes.fromEnv(Map.of(RouteScopes.ROUTE_SCOPES, json)))
                 .isInstanceOf(ConfigurationException.class)
@@ -109,21 +122,24 @@ class RouteScopesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        // Finding 2: a reader's GET /orders/42%2Fstatus is served by /orders/{id} (id = "42/status" once decoded), and an
-        // Allow of GET/orders/*/status cannot tell it from a request of the open route.
-        "{\"GET /orders/{id}\":[\"write:orders\"],\"GET /orders/{id}/status\":[]}",
-        // The reverse: the reader may call /orders/{id}, whose pattern GET/orders/* matches every deeper path.
-        "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /orders/{id}/invoice\":[\"read:invoices\"]}",
-        "{\"GET /users/{id}\":[\"admin\"],\"GET /users/me/profile\":[]}",
-        "{\"GET /files/{proxy+}\":[\"admin\"],\"GET /files/public/readme\":[]}",
-        "{\"ANY /{proxy+}\":[],\"GET /admin\":[\"admin\"]}",
-        // GET/orders/* matches GET/orders// (a trailing slash of /orders, which needs another scope).
-        "{\"GET /orders\":[\"admin\"],\"GET /orders/{id}\":[\"read:orders\"]}",
-        // HEAD requests may reach a GET route: a HEAD allowed by the open catch-all must not reach the scoped GET.
-        "{\"HEAD /{proxy+}\":[],\"GET /orders\":[\"read:orders\"]}",
-        "{\"$default\":[],\"GET /orders\":[\"read:orders\"]}",
-    })
+    @ValueSource(
+            strings = {
+                // Finding 2: a reader's GET /orders/42%2Fstatus is served by /orders/{id} (id = "42/status" once
+                // decoded), and an
+                // Allow of GET/orders/*/status cannot tell it from a request of the open route.
+                "{\"GET /orders/{id}\":[\"write:orders\"],\"GET /orders/{id}/status\":[]}",
+                // The reverse: the reader may call /orders/{id}, whose pattern GET/orders/* matches every deeper path.
+                "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /orders/{id}/invoice\":[\"read:invoices\"]}",
+                "{\"GET /users/{id}\":[\"admin\"],\"GET /users/me/profile\":[]}",
+                "{\"GET /files/{proxy+}\":[\"admin\"],\"GET /files/public/readme\":[]}",
+                "{\"ANY /{proxy+}\":[],\"GET /admin\":[\"admin\"]}",
+                // GET/orders/* matches GET/orders// (a trailing slash of /orders, which needs another scope).
+                "{\"GET /orders\":[\"admin\"],\"GET /orders/{id}\":[\"read:orders\"]}",
+                // HEAD requests may reach a GET route: a HEAD allowed by the open catch-all must not reach the scoped
+                // GET.
+                "{\"HEAD /{proxy+}\":[],\"GET /orders\":[\"read:orders\"]}",
+                "{\"$default\":[],\"GET /orders\":[\"read:orders\"]}",
+            })
     void shouldRejectTablesThatOneCachedPolicyCannotEnforce(String table) {
         assertThatThrownBy(() -> RouteScopes.parse(table))
                 .isInstanceOf(ConfigurationException.class)
@@ -134,20 +150,22 @@ class RouteScopesTest {
 
     @Test
     void shouldNameBothRoutesAndACollidingRequest() {
-        assertThatThrownBy(() -> RouteScopes.parse("{\"GET /orders/{id}\":[\"write:orders\"],\"GET /orders/{id}/status\":[]}"))
+        assertThatThrownBy(() ->
+                        RouteScopes.parse("{\"GET /orders/{id}\":[\"write:orders\"],\"GET /orders/{id}/status\":[]}"))
                 .hasMessageContaining("'GET /orders/{id}/status' and 'GET /orders/{id}'")
                 .hasMessageContaining("'GET/orders/*/status'")
                 .hasMessageContaining("matches 'GET/orders/");
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /orders/{id}/invoice\":[\"read:orders\"]}",
-        "{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"],\"GET /orders/{id}\":[\"read:orders\"],\"DELETE /orders/{id}\":[\"admin\"]}",
-        "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /invoices/{id}\":[\"read:invoices\"],\"GET /\":[]}",
-        "{\"ANY /{proxy+}\":[],\"ANY /\":[]}",
-        "{\"$default\":[\"read:all\"]}",
-    })
+    @ValueSource(
+            strings = {
+                "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /orders/{id}/invoice\":[\"read:orders\"]}",
+                "{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"],\"GET /orders/{id}\":[\"read:orders\"],\"DELETE /orders/{id}\":[\"admin\"]}",
+                "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /invoices/{id}\":[\"read:invoices\"],\"GET /\":[]}",
+                "{\"ANY /{proxy+}\":[],\"ANY /\":[]}",
+                "{\"$default\":[\"read:all\"]}",
+            })
     void shouldAcceptTablesWhoseRoutesPatternsStayApart(String table) {
         assertThat(RouteScopes.parse(table).routes()).isNotEmpty();
     }

@@ -58,37 +58,54 @@ class RouteTablePropertyTest {
             PolicyFactory factory = new PolicyFactory(routes);
             Map<String, Set<String>> methodsByShape = new HashMap<>();
             for (RouteScopes.Route route : routes.routes()) {
-                methodsByShape.computeIfAbsent(route.shape(), k -> new HashSet<>()).add(route.method());
+                methodsByShape
+                        .computeIfAbsent(route.shape(), k -> new HashSet<>())
+                        .add(route.method());
             }
-            List<String> granted = SCOPES.stream().filter(scope -> random.nextInt(3) == 0).toList();
+            List<String> granted =
+                    SCOPES.stream().filter(scope -> random.nextInt(3) == 0).toList();
             Principal principal = new Principal("sub", granted, Optional.empty(), "https://issuer.example/");
-            RouteScopes.Route firstRoute = routes.routes().get(random.nextInt(routes.routes().size()));
-            String first = random.nextInt(4) == 0 ? "GET/" + noise(random) : request(random, firstRoute, methodsByShape);
-            String where = "seed " + seed + ", table #" + t + " " + json + ", scopes " + granted + ", first ARN " + PREFIX + first;
+            RouteScopes.Route firstRoute =
+                    routes.routes().get(random.nextInt(routes.routes().size()));
+            String first =
+                    random.nextInt(4) == 0 ? "GET/" + noise(random) : request(random, firstRoute, methodsByShape);
+            String where = "seed " + seed + ", table #" + t + " " + json + ", scopes " + granted + ", first ARN "
+                    + PREFIX + first;
             AuthorizerPolicy policy = factory.allow(principal, MethodArn.parse(PREFIX + first));
 
             AuthorizerPolicy canonicalFirst = factory.allow(principal, MethodArn.parse(PREFIX + "GET/"));
-            assertThat(policy).as("the policy depends on the first request: %s", where).isEqualTo(canonicalFirst);
+            assertThat(policy)
+                    .as("the policy depends on the first request: %s", where)
+                    .isEqualTo(canonicalFirst);
             for (RouteScopes.Route route : routes.routes()) {
                 boolean permitted = route.permits(Set.copyOf(granted));
                 if (permitted) {
                     for (String request : canonical(random, route, methodsByShape)) {
                         checks++;
-                        assertThat(policy.allows(PREFIX + request)).as("refuses %s of permitted %s: %s; policy %s", request, route, where,
-                                policy.statements()).isTrue();
+                        assertThat(policy.allows(PREFIX + request))
+                                .as(
+                                        "refuses %s of permitted %s: %s; policy %s",
+                                        request, route, where, policy.statements())
+                                .isTrue();
                     }
                 } else {
                     for (int i = 0; i < 24; i++) {
                         String request = request(random, route, methodsByShape);
                         checks++;
-                        assertThat(policy.allows(PREFIX + request)).as("allows %s of refused %s: %s; policy %s", request, route, where,
-                                policy.statements()).isFalse();
+                        assertThat(policy.allows(PREFIX + request))
+                                .as(
+                                        "allows %s of refused %s: %s; policy %s",
+                                        request, route, where, policy.statements())
+                                .isFalse();
                     }
                 }
             }
         }
-        System.out.println("RouteTablePropertyTest: " + accepted + " of " + TABLES + " tables accepted, " + checks + " requests checked");
-        assertThat(accepted).as("the generator must produce enough enforceable tables to mean something").isGreaterThan(TABLES / 4);
+        System.out.println("RouteTablePropertyTest: " + accepted + " of " + TABLES + " tables accepted, " + checks
+                + " requests checked");
+        assertThat(accepted)
+                .as("the generator must produce enough enforceable tables to mean something")
+                .isGreaterThan(TABLES / 4);
     }
 
     private static long seed() {
@@ -113,21 +130,25 @@ class RouteTablePropertyTest {
                 }
             }
             String key = METHODS.get(random.nextInt(METHODS.size())) + " " + (path.isEmpty() ? "/" : path);
-            List<String> scopes = SCOPES.stream().filter(scope -> random.nextInt(3) == 0).toList();
+            List<String> scopes =
+                    SCOPES.stream().filter(scope -> random.nextInt(3) == 0).toList();
             table.put(key, scopes);
         }
         return table.entrySet().stream()
-                .map(e -> "\"" + e.getKey() + "\":" + e.getValue().stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "[", "]")))
+                .map(e -> "\"" + e.getKey() + "\":"
+                        + e.getValue().stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "[", "]")))
                 .collect(Collectors.joining(",", "{", "}"));
     }
 
     /** Canonical requests of {@code route}: each verb it serves, parameters filled with plain values, no extra slashes. */
-    private static List<String> canonical(Random random, RouteScopes.Route route, Map<String, Set<String>> methodsByShape) {
+    private static List<String> canonical(
+            Random random, RouteScopes.Route route, Map<String, Set<String>> methodsByShape) {
         List<String> requests = new ArrayList<>();
         String value = "v" + random.nextInt(100);
         for (String sample : RouteSamples.canonical(route, value, value + "/" + value)) {
             String verb = sample.substring(0, sample.indexOf('/'));
-            if (!route.method().equals("ANY") || !methodsByShape.get(route.shape()).contains(verb)) {
+            if (!route.method().equals("ANY")
+                    || !methodsByShape.get(route.shape()).contains(verb)) {
                 requests.add(sample);
             }
         }
@@ -139,9 +160,14 @@ class RouteTablePropertyTest {
         Set<String> declared = methodsByShape.get(route.shape());
         String verb;
         if (route.method().equals("ANY")) {
-            List<String> served = RouteScopes.VERBS.stream().filter(v -> !declared.contains(v)).toList();
+            List<String> served = RouteScopes.VERBS.stream()
+                    .filter(v -> !declared.contains(v))
+                    .toList();
             verb = served.get(random.nextInt(served.size()));
-        } else if (route.method().equals("GET") && !declared.contains("HEAD") && !declared.contains("ANY") && random.nextInt(4) == 0) {
+        } else if (route.method().equals("GET")
+                && !declared.contains("HEAD")
+                && !declared.contains("ANY")
+                && random.nextInt(4) == 0) {
             verb = "HEAD";
         } else {
             verb = route.method();
@@ -189,7 +215,8 @@ class RouteTablePropertyTest {
             case 0 -> "42";
             case 1 -> "a%2Fb";
             case 2 -> "a/b";
-            case 3 -> LITERALS.get(random.nextInt(LITERALS.size())) + "/" + LITERALS.get(random.nextInt(LITERALS.size()));
+            case 3 ->
+                LITERALS.get(random.nextInt(LITERALS.size())) + "/" + LITERALS.get(random.nextInt(LITERALS.size()));
             case 4 -> "%41";
             case 5 -> LITERALS.get(random.nextInt(LITERALS.size()));
             default -> "x" + random.nextInt(1000);

@@ -23,7 +23,11 @@ public final class JwksServer implements AutoCloseable {
 
     public static final String PATH = "/.well-known/jwks.json";
 
-    private enum Mode { SERVE, HANG, TRICKLE }
+    private enum Mode {
+        SERVE,
+        HANG,
+        TRICKLE
+    }
 
     private final HttpServer server;
     private final AtomicReference<String> body = new AtomicReference<>("{\"keys\":[]}");
@@ -123,19 +127,22 @@ public final class JwksServer implements AutoCloseable {
 
         private Trickler(byte[] head, byte[] body, boolean trickleHead, long delayMillis) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket client = socket.accept();
-                        requests.incrementAndGet();
-                        Thread writer = new Thread(() -> serve(client, head, body, trickleHead, delayMillis), "jwks-trickler");
-                        writer.setDaemon(true);
-                        writer.start();
-                    } catch (IOException e) {
-                        return; // closed
-                    }
-                }
-            }, "jwks-trickler-accept");
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!socket.isClosed()) {
+                            try {
+                                Socket client = socket.accept();
+                                requests.incrementAndGet();
+                                Thread writer = new Thread(
+                                        () -> serve(client, head, body, trickleHead, delayMillis), "jwks-trickler");
+                                writer.setDaemon(true);
+                                writer.start();
+                            } catch (IOException e) {
+                                return; // closed
+                            }
+                        }
+                    },
+                    "jwks-trickler-accept");
             acceptor.setDaemon(true);
             acceptor.start();
         }
@@ -158,7 +165,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         private static byte[] paddedHead(int contentLength, int headBytes) {
-            StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n");
+            StringBuilder head = new StringBuilder(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n");
             while (head.length() < headBytes) {
                 head.append("X-Padding: ").append("p".repeat(60)).append("\r\n");
             }
@@ -166,7 +174,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         private void serve(Socket client, byte[] head, byte[] body, boolean trickleHead, long delayMillis) {
-            try (client; OutputStream out = client.getOutputStream()) {
+            try (client;
+                    OutputStream out = client.getOutputStream()) {
                 client.getInputStream().read(new byte[4096]); // the request; its content does not matter
                 if (!trickleHead) {
                     out.write(head);

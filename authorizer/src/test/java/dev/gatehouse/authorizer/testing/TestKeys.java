@@ -81,7 +81,9 @@ public final class TestKeys {
     /** The JSON Web Key Set publishing {@code keys}. */
     public static String jwks(TestKeys... keys) {
         try {
-            return new ObjectMapper().writeValueAsString(Map.of("keys", List.of(keys).stream().map(TestKeys::jwk).toList()));
+            return new ObjectMapper()
+                    .writeValueAsString(Map.of(
+                            "keys", List.of(keys).stream().map(TestKeys::jwk).toList()));
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -95,12 +97,12 @@ public final class TestKeys {
 
     /** The single test issuer (RS256) with the test audience. */
     public static IssuerConfig issuer() {
-        return IssuerConfig.of(ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(AUDIENCE));
+        return IssuerConfig.of(
+                ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(AUDIENCE));
     }
 
     /** A key source for the test issuer over {@code fetcher}, with the default policy. */
     public static JwksKeySource keySource(JwksFetcher fetcher, Clock clock) {
         return new JwksKeySource(issuer(), fetcher, KeySetPolicy.DEFAULT, clock, new KeySetStats());
     }
-
 }

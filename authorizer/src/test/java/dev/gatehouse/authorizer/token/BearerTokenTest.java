@@ -12,7 +12,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BearerTokenTest {
 
     @ParameterizedTest(name = "should extract the token from ''{0}''")
-    @ValueSource(strings = {"Bearer abc.def.ghi", "bearer abc.def.ghi", "BEARER abc.def.ghi", "Bearer  abc.def.ghi", " Bearer abc.def.ghi "})
+    @ValueSource(
+            strings = {
+                "Bearer abc.def.ghi",
+                "bearer abc.def.ghi",
+                "BEARER abc.def.ghi",
+                "Bearer  abc.def.ghi",
+                " Bearer abc.def.ghi "
+            })
     void shouldExtractTokenWithCaseInsensitiveScheme(String header) {
         assertThat(BearerToken.extract(header)).isEqualTo("abc.def.ghi");
     }
@@ -28,12 +35,26 @@ class BearerTokenTest {
     @ValueSource(strings = {"   "})
     void shouldRejectMissingAuthorization(String header) {
         assertThatThrownBy(() -> BearerToken.extract(header))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(Reason.MISSING_TOKEN));
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
+                        e -> assertThat(e.rejection()).isEqualTo(Reason.MISSING_TOKEN));
     }
 
     @ParameterizedTest(name = "should reject ''{0}''")
-    @ValueSource(strings = {"abc.def.ghi", "Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearerabc.def.ghi", "Bearer abc def",
-            "Bearer abc.def.ghi, Bearer jkl.mno.pqr", "Bearer abc\tdef", "Bearer abc=def", "Token abc.def.ghi", "Bearer \"abc\""})
+    @ValueSource(
+            strings = {
+                "abc.def.ghi",
+                "Basic dXNlcjpwYXNz",
+                "Bearer",
+                "Bearer ",
+                "Bearerabc.def.ghi",
+                "Bearer abc def",
+                "Bearer abc.def.ghi, Bearer jkl.mno.pqr",
+                "Bearer abc\tdef",
+                "Bearer abc=def",
+                "Token abc.def.ghi",
+                "Bearer \"abc\""
+            })
     void shouldRejectMalformedAuthorization(String header) {
         assertThatThrownBy(() -> BearerToken.extract(header))
                 .isInstanceOfSatisfying(TokenRejectedException.class, e -> {

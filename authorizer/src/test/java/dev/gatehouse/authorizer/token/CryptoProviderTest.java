@@ -29,18 +29,26 @@ class CryptoProviderTest {
         CryptoProvider.Resolved resolved = CryptoProvider.ACCP.resolve();
 
         assertThat(resolved.fallbackReason()).isEmpty();
-        assertThat(resolved.provider()).hasValueSatisfying(p -> assertThat(p.getName()).isEqualTo("AmazonCorrettoCryptoProvider"));
+        assertThat(resolved.provider())
+                .hasValueSatisfying(p -> assertThat(p.getName()).isEqualTo("AmazonCorrettoCryptoProvider"));
         assertThat(resolved.name()).startsWith("accp ");
     }
 
     @Test
     void shouldUseTheJdkWhenAskedTo() {
-        assertThat(CryptoProvider.JDK.resolve()).isEqualTo(new CryptoProvider.Resolved(Optional.empty(), "jdk", Optional.empty()));
+        assertThat(CryptoProvider.JDK.resolve())
+                .isEqualTo(new CryptoProvider.Resolved(Optional.empty(), "jdk", Optional.empty()));
     }
 
     @Test
     void shouldReadTheChoiceFromTheEnvironmentAndDefaultToAccp() {
-        Map<String, String> env = Map.of("TOKEN_ISSUER", TestKeys.ISSUER, "JWKS_URI", "https://x.example/jwks.json", "AUDIENCE", TestKeys.AUDIENCE);
+        Map<String, String> env = Map.of(
+                "TOKEN_ISSUER",
+                TestKeys.ISSUER,
+                "JWKS_URI",
+                "https://x.example/jwks.json",
+                "AUDIENCE",
+                TestKeys.AUDIENCE);
         assertThat(AuthorizerConfig.fromEnv(env).crypto()).isEqualTo(CryptoProvider.ACCP);
 
         Map<String, String> jdk = new HashMap<>(env);
@@ -58,22 +66,40 @@ class CryptoProviderTest {
         TestKeys keys = TestKeys.generate("key-1");
         for (CryptoProvider choice : CryptoProvider.values()) {
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-            AuthorizerConfig config = new AuthorizerConfig(List.of(TestKeys.issuer()), TokenRules.DEFAULT, KeySetPolicy.DEFAULT,
-                    AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, choice);
-            TokenVerifier verifier = new TokenVerifier(config.issuers(), config.tokens(), issuer -> TestKeys.keySource(TestKeys.fetcher(keys), clock),
-                    clock, choice.resolve().provider());
+            AuthorizerConfig config = new AuthorizerConfig(
+                    List.of(TestKeys.issuer()),
+                    TokenRules.DEFAULT,
+                    KeySetPolicy.DEFAULT,
+                    AuthorizerConfig.DEFAULT_METRICS_NAMESPACE,
+                    choice);
+            TokenVerifier verifier = new TokenVerifier(
+                    config.issuers(),
+                    config.tokens(),
+                    issuer -> TestKeys.keySource(TestKeys.fetcher(keys), clock),
+                    clock,
+                    choice.resolve().provider());
             String token = keys.sign(keys.token(NOW));
             String[] parts = token.split("\\.");
             byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
             signature[10] ^= 1;
-            String tampered = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+            String tampered = parts[0] + "." + parts[1] + "."
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
             String rs512 = keys.token(NOW).sign(Algorithm.RSA512(keys.publicKey, keys.privateKey));
 
-            assertThat(verifier.verify(token).principal().subject()).as(choice.name()).isEqualTo("m2m-client@clients");
-            assertThatThrownBy(() -> verifier.verify(tampered)).as(choice.name())
-                    .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(TokenRejectedException.Reason.INVALID_SIGNATURE));
-            assertThatThrownBy(() -> verifier.verify(rs512)).as(choice.name())
-                    .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(TokenRejectedException.Reason.ALGORITHM_NOT_ALLOWED));
+            assertThat(verifier.verify(token).principal().subject())
+                    .as(choice.name())
+                    .isEqualTo("m2m-client@clients");
+            assertThatThrownBy(() -> verifier.verify(tampered))
+                    .as(choice.name())
+                    .isInstanceOfSatisfying(
+                            TokenRejectedException.class,
+                            e -> assertThat(e.rejection()).isEqualTo(TokenRejectedException.Reason.INVALID_SIGNATURE));
+            assertThatThrownBy(() -> verifier.verify(rs512))
+                    .as(choice.name())
+                    .isInstanceOfSatisfying(
+                            TokenRejectedException.class,
+                            e -> assertThat(e.rejection())
+                                    .isEqualTo(TokenRejectedException.Reason.ALGORITHM_NOT_ALLOWED));
         }
     }
 }

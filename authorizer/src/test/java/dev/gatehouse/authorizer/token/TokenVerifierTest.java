@@ -50,7 +50,9 @@ class TokenVerifierTest {
     private static final TestKeys KEYS = TestKeys.generate("key-1");
     private static final TestKeys OTHER_KEYS = TestKeys.generate("key-1");
     private static final AuthorizerConfig CONFIG = AuthorizerConfig.of(
-            TestKeys.ISSUER, URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"), List.of(TestKeys.AUDIENCE, "https://other.api"));
+            TestKeys.ISSUER,
+            URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
+            List.of(TestKeys.AUDIENCE, "https://other.api"));
 
     private final TokenVerifier verifier = verifier(TestKeys.fetcher(KEYS));
 
@@ -59,7 +61,11 @@ class TokenVerifierTest {
     }
 
     static TokenVerifier verifier(AuthorizerConfig config, JwksFetcher jwks) {
-        return new TokenVerifier(config.issuers(), config.tokens(), issuer -> new JwksKeySource(issuer, jwks, config.keySets(), CLOCK, new KeySetStats()), CLOCK);
+        return new TokenVerifier(
+                config.issuers(),
+                config.tokens(),
+                issuer -> new JwksKeySource(issuer, jwks, config.keySets(), CLOCK, new KeySetStats()),
+                CLOCK);
     }
 
     @Test
@@ -67,8 +73,12 @@ class TokenVerifierTest {
         VerifiedToken verified = verifier.verify(KEYS.sign(KEYS.token(NOW)));
 
         assertThat(verified.keyId()).isEqualTo("key-1");
-        assertThat(verified.principal()).isEqualTo(new Principal(
-                "m2m-client@clients", List.of("read:hello", "write:hello"), Optional.of("m2m-client"), TestKeys.ISSUER));
+        assertThat(verified.principal())
+                .isEqualTo(new Principal(
+                        "m2m-client@clients",
+                        List.of("read:hello", "write:hello"),
+                        Optional.of("m2m-client"),
+                        TestKeys.ISSUER));
     }
 
     @Test
@@ -94,25 +104,35 @@ class TokenVerifierTest {
 
     @Test
     void shouldAcceptExpiryWithinLeeway() {
-        String token = KEYS.sign(KEYS.token(NOW).withIssuedAt(NOW.minusSeconds(3600)).withExpiresAt(NOW.minusSeconds(20)));
+        String token =
+                KEYS.sign(KEYS.token(NOW).withIssuedAt(NOW.minusSeconds(3600)).withExpiresAt(NOW.minusSeconds(20)));
 
         assertThat(verifier.verify(token).principal().subject()).isEqualTo("m2m-client@clients");
     }
 
     static Stream<Arguments> rejectedClaims() {
         return Stream.of(
-                rejected("expired beyond leeway", b -> b.withIssuedAt(NOW.minusSeconds(7200)).withExpiresAt(NOW.minusSeconds(31)), Reason.TOKEN_EXPIRED),
+                rejected(
+                        "expired beyond leeway",
+                        b -> b.withIssuedAt(NOW.minusSeconds(7200)).withExpiresAt(NOW.minusSeconds(31)),
+                        Reason.TOKEN_EXPIRED),
                 rejected("without exp", b -> b.withExpiresAt((Instant) null), Reason.MISSING_CLAIM),
                 rejected("not yet valid", b -> b.withNotBefore(NOW.plusSeconds(120)), Reason.TOKEN_NOT_YET_VALID),
                 rejected("issued in the future", b -> b.withIssuedAt(NOW.plusSeconds(120)), Reason.ISSUED_IN_FUTURE),
                 rejected("wrong issuer", b -> b.withIssuer("https://evil.auth0.com/"), Reason.WRONG_ISSUER),
-                rejected("issuer without trailing slash", b -> b.withIssuer("https://gatehouse-test.auth0.com"), Reason.WRONG_ISSUER),
+                rejected(
+                        "issuer without trailing slash",
+                        b -> b.withIssuer("https://gatehouse-test.auth0.com"),
+                        Reason.WRONG_ISSUER),
                 rejected("without issuer", b -> b.withIssuer(null), Reason.WRONG_ISSUER),
                 rejected("wrong audience", b -> b.withAudience("https://unrelated.api"), Reason.WRONG_AUDIENCE),
                 rejected("without audience", b -> b.withAudience((String[]) null), Reason.MISSING_CLAIM),
                 rejected("without subject", b -> b.withSubject(null), Reason.MISSING_CLAIM),
                 rejected("blank subject", b -> b.withSubject(" "), Reason.MISSING_CLAIM),
-                rejected("scope not a string", b -> b.withArrayClaim("scope", new String[] {"read:hello"}), Reason.INVALID_CLAIM),
+                rejected(
+                        "scope not a string",
+                        b -> b.withArrayClaim("scope", new String[] {"read:hello"}),
+                        Reason.INVALID_CLAIM),
                 rejected("azp not a string", b -> b.withClaim("azp", 42), Reason.INVALID_CLAIM),
                 rejected("without kid", b -> b.withKeyId(null), Reason.MISSING_KEY_ID),
                 rejected("unknown kid", b -> b.withKeyId("key-unknown"), Reason.UNKNOWN_KEY_ID));
@@ -137,16 +157,23 @@ class TokenVerifierTest {
 
     @Test
     void shouldRejectAlgNone() {
-        String token = JWT.create().withKeyId("key-1").withIssuer(TestKeys.ISSUER).withSubject("attacker")
-                .withAudience(TestKeys.AUDIENCE).withExpiresAt(NOW.plusSeconds(600)).sign(Algorithm.none());
+        String token = JWT.create()
+                .withKeyId("key-1")
+                .withIssuer(TestKeys.ISSUER)
+                .withSubject("attacker")
+                .withAudience(TestKeys.AUDIENCE)
+                .withExpiresAt(NOW.plusSeconds(600))
+                .sign(Algorithm.none());
 
         assertRejected(token, Reason.ALGORITHM_NOT_ALLOWED);
     }
 
     @Test
     void shouldRejectHs256SignedWithThePublicKeyAsSecret() {
-        byte[] pem = ("-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(KEYS.publicKey.getEncoded())
-                + "\n-----END PUBLIC KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] pem = ("-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder().encodeToString(KEYS.publicKey.getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n")
+                .getBytes(StandardCharsets.US_ASCII);
         for (byte[] secret : List.of(KEYS.publicKey.getEncoded(), pem)) {
             String token = KEYS.token(NOW).sign(Algorithm.HMAC256(secret));
 
@@ -156,7 +183,8 @@ class TokenVerifierTest {
 
     @Test
     void shouldRejectOtherRsaAlgorithms() {
-        assertRejected(KEYS.token(NOW).sign(Algorithm.RSA512(KEYS.publicKey, KEYS.privateKey)), Reason.ALGORITHM_NOT_ALLOWED);
+        assertRejected(
+                KEYS.token(NOW).sign(Algorithm.RSA512(KEYS.publicKey, KEYS.privateKey)), Reason.ALGORITHM_NOT_ALLOWED);
     }
 
     @Test
@@ -169,7 +197,9 @@ class TokenVerifierTest {
         String[] parts = KEYS.sign(KEYS.token(NOW)).split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("read:hello write:hello", "admin");
-        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String tampered = parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
 
         assertRejected(tampered, Reason.INVALID_SIGNATURE);
     }
@@ -179,7 +209,8 @@ class TokenVerifierTest {
         String[] parts = KEYS.sign(KEYS.token(NOW)).split("\\.");
         byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
         signature[signature.length / 2] ^= 0x01;
-        String tampered = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+        String tampered = parts[0] + "." + parts[1] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
 
         assertRejected(tampered, Reason.INVALID_SIGNATURE);
     }
@@ -192,7 +223,18 @@ class TokenVerifierTest {
     }
 
     @ParameterizedTest(name = "should reject malformed token ''{0}''")
-    @ValueSource(strings = {"", "abc", "a.b", "a.b.c.d", "e30.e30", "!!!.e30.sig", "bm90LWpzb24.e30.c2ln", "e30.bm90LWpzb24.c2ln", "W10.e30.c2ln"})
+    @ValueSource(
+            strings = {
+                "",
+                "abc",
+                "a.b",
+                "a.b.c.d",
+                "e30.e30",
+                "!!!.e30.sig",
+                "bm90LWpzb24.e30.c2ln",
+                "e30.bm90LWpzb24.c2ln",
+                "W10.e30.c2ln"
+            })
     void shouldRejectMalformedToken(String token) {
         assertRejected(token, Reason.MALFORMED_TOKEN);
     }
@@ -211,8 +253,10 @@ class TokenVerifierTest {
             return keys.fetch(budget);
         });
 
-        assertThatThrownBy(() -> counting.verify(KEYS.sign(KEYS.token(NOW).withIssuer("https://evil.example/")))).isInstanceOf(TokenRejectedException.class);
-        assertThatThrownBy(() -> counting.verify(KEYS.token(NOW).sign(Algorithm.HMAC256("secret")))).isInstanceOf(TokenRejectedException.class);
+        assertThatThrownBy(() -> counting.verify(KEYS.sign(KEYS.token(NOW).withIssuer("https://evil.example/"))))
+                .isInstanceOf(TokenRejectedException.class);
+        assertThatThrownBy(() -> counting.verify(KEYS.token(NOW).sign(Algorithm.HMAC256("secret"))))
+                .isInstanceOf(TokenRejectedException.class);
 
         assertThat(fetches).hasValue(0);
     }
@@ -220,7 +264,10 @@ class TokenVerifierTest {
     @Test
     void shouldReportUnreachableKeySetAsKeysUnavailable() {
         TokenVerifier down = verifier(budget -> {
-            throw new KeySetFetchException(KeySetFailure.UNAVAILABLE, "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException", new IOException("Connection refused"));
+            throw new KeySetFetchException(
+                    KeySetFailure.UNAVAILABLE,
+                    "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException",
+                    new IOException("Connection refused"));
         });
 
         assertThatThrownBy(() -> down.verify(KEYS.sign(KEYS.token(NOW))))
@@ -236,7 +283,9 @@ class TokenVerifierTest {
         TokenVerifier broken = verifier(budget -> "<html>oops</html>".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> broken.verify(KEYS.sign(KEYS.token(NOW))))
-                .isInstanceOfSatisfying(KeysUnavailableException.class, e -> assertThat(e.reason()).isEqualTo("jwks_invalid"));
+                .isInstanceOfSatisfying(
+                        KeysUnavailableException.class,
+                        e -> assertThat(e.reason()).isEqualTo("jwks_invalid"));
     }
 
     @Test
@@ -249,8 +298,17 @@ class TokenVerifierTest {
         otherAlgorithm.put("alg", "RS512");
         assertRejected(verifier(jwks(otherAlgorithm)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
 
-        Map<String, Object> ecKey = Map.of("kty", "EC", "kid", "key-1", "crv", "P-256",
-                "x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
+        Map<String, Object> ecKey = Map.of(
+                "kty",
+                "EC",
+                "kid",
+                "key-1",
+                "crv",
+                "P-256",
+                "x",
+                "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                "y",
+                "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0");
         assertRejected(verifier(jwks(ecKey)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
 
         TestKeys weak = TestKeys.generate("key-1", 1024);
@@ -259,13 +317,23 @@ class TokenVerifierTest {
 
     @Test
     void shouldRejectAKeyPinnedToAnotherAllowedAlgorithm() {
-        AuthorizerConfig both = new AuthorizerConfig(List.of(new IssuerConfig(TestKeys.ISSUER, CONFIG.issuers().get(0).jwksUri(),
-                List.of(TestKeys.AUDIENCE), List.of("RS256", "RS512"))), TokenRules.DEFAULT, KeySetPolicy.DEFAULT, "Gatehouse");
+        AuthorizerConfig both = new AuthorizerConfig(
+                List.of(new IssuerConfig(
+                        TestKeys.ISSUER,
+                        CONFIG.issuers().get(0).jwksUri(),
+                        List.of(TestKeys.AUDIENCE),
+                        List.of("RS256", "RS512"))),
+                TokenRules.DEFAULT,
+                KeySetPolicy.DEFAULT,
+                "Gatehouse");
         Map<String, Object> pinnedTo512 = new HashMap<>(KEYS.jwk());
         pinnedTo512.put("alg", "RS512");
 
         assertRejected(verifier(both, jwks(pinnedTo512)), KEYS.sign(KEYS.token(NOW)), Reason.UNUSABLE_KEY);
-        assertThat(verifier(both, jwks(pinnedTo512)).verify(KEYS.token(NOW).sign(Algorithm.RSA512(KEYS.publicKey, KEYS.privateKey))).keyId()).isEqualTo("key-1");
+        assertThat(verifier(both, jwks(pinnedTo512))
+                        .verify(KEYS.token(NOW).sign(Algorithm.RSA512(KEYS.publicKey, KEYS.privateKey)))
+                        .keyId())
+                .isEqualTo("key-1");
     }
 
     private static JwksFetcher jwks(Map<String, Object> jwk) {
@@ -282,12 +350,11 @@ class TokenVerifierTest {
     void shouldNeverPutTheTokenInTheRejectionMessage() {
         String token = KEYS.sign(KEYS.token(NOW).withAudience("https://unrelated.api"));
 
-        assertThatThrownBy(() -> verifier.verify(token))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
-                    assertThat(e.getMessage()).doesNotContain(token).doesNotContain(token.split("\\.")[1]);
-                    assertThat(e.keyId()).isEqualTo("key-1");
-                    assertThat(e.claimedIssuer()).isEqualTo(TestKeys.ISSUER);
-                });
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+            assertThat(e.getMessage()).doesNotContain(token).doesNotContain(token.split("\\.")[1]);
+            assertThat(e.keyId()).isEqualTo("key-1");
+            assertThat(e.claimedIssuer()).isEqualTo(TestKeys.ISSUER);
+        });
     }
 
     /** A header with every parameter the verifier reads. */
@@ -331,15 +398,28 @@ class TokenVerifierTest {
     void shouldAcceptTheTokenWithEveryClaimTheVerifierReads() {
         VerifiedToken verified = verifier.verify(fullTokenWith("payload", "sub", "m2m-client@clients"));
 
-        assertThat(verified.principal()).isEqualTo(new Principal(
-                "m2m-client@clients", List.of("read:hello", "write:hello"), Optional.of("m2m-client"), TestKeys.ISSUER));
+        assertThat(verified.principal())
+                .isEqualTo(new Principal(
+                        "m2m-client@clients",
+                        List.of("read:hello", "write:hello"),
+                        Optional.of("m2m-client"),
+                        TestKeys.ISSUER));
     }
 
     @Test
     void shouldAcceptNonIntegerNumericDatesAndJsonNullAsAbsent() {
-        assertThat(verifier.verify(fullTokenWith("payload", "exp", NOW.plusSeconds(600).getEpochSecond() + 0.5)).keyId()).isEqualTo("key-1");
-        assertThat(verifier.verify(fullTokenWith("payload", "client_id", null)).principal().clientId()).contains("m2m-client");
-        assertThat(verifier.verify(fullTokenWith("payload", "scope", null)).principal().scopes()).isEmpty();
+        assertThat(verifier.verify(fullTokenWith(
+                                "payload", "exp", NOW.plusSeconds(600).getEpochSecond() + 0.5))
+                        .keyId())
+                .isEqualTo("key-1");
+        assertThat(verifier.verify(fullTokenWith("payload", "client_id", null))
+                        .principal()
+                        .clientId())
+                .contains("m2m-client");
+        assertThat(verifier.verify(fullTokenWith("payload", "scope", null))
+                        .principal()
+                        .scopes())
+                .isEmpty();
     }
 
     static Stream<Arguments> wronglyTypedClaims() {
@@ -359,12 +439,19 @@ class TokenVerifierTest {
                 rows.add(Arguments.of("payload", name, value));
             }
         }
-        for (Object value : List.of(number, bool, object, List.of(TestKeys.AUDIENCE, 42), List.of(TestKeys.AUDIENCE, Map.of()),
-                List.of(TestKeys.AUDIENCE, List.of()), Arrays.asList(TestKeys.AUDIENCE, null))) {
+        for (Object value : List.of(
+                number,
+                bool,
+                object,
+                List.of(TestKeys.AUDIENCE, 42),
+                List.of(TestKeys.AUDIENCE, Map.of()),
+                List.of(TestKeys.AUDIENCE, List.of()),
+                Arrays.asList(TestKeys.AUDIENCE, null))) {
             rows.add(Arguments.of("payload", "aud", value));
         }
         for (String name : List.of("exp", "nbf", "iat")) {
-            for (Object value : List.of(String.valueOf(NOW.getEpochSecond()), bool, object, List.of(NOW.getEpochSecond()))) {
+            for (Object value :
+                    List.of(String.valueOf(NOW.getEpochSecond()), bool, object, List.of(NOW.getEpochSecond()))) {
                 rows.add(Arguments.of("payload", name, value));
             }
         }
@@ -381,26 +468,35 @@ class TokenVerifierTest {
     void shouldRejectAWronglyTypedClaimWhateverOtherClaimsArePresent(String part, String name, Object value) {
         String token = fullTokenWith(part, name, value);
 
-        assertThatThrownBy(() -> verifier.verify(token))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
-                    assertThat(e.rejection()).isEqualTo(Reason.INVALID_CLAIM);
-                    assertThat(e.getMessage()).contains("'" + name + "'").doesNotContain(token.split("\\.")[1]);
-                });
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+            assertThat(e.rejection()).isEqualTo(Reason.INVALID_CLAIM);
+            assertThat(e.getMessage()).contains("'" + name + "'").doesNotContain(token.split("\\.")[1]);
+        });
     }
 
     static Stream<Arguments> controlCharacters() {
-        List<Character> characters = List.of('\u0000', '\t', '\n', '\r', '\u001b', '\u001f', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029');
+        List<Character> characters = List.of(
+                '\u0000', '\t', '\n', '\r', '\u001b', '\u001f', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029');
         Map<String, Object> header = fullHeader();
         Map<String, Object> payload = fullPayload();
         Stream.Builder<Arguments> rows = Stream.builder();
         for (char c : characters) {
             for (String name : List.of("kid", "alg", "typ")) {
-                rows.add(Arguments.of("header", name, header.get(name) + String.valueOf(c) + "x", String.format("U+%04X", (int) c)));
+                rows.add(Arguments.of(
+                        "header", name, header.get(name) + String.valueOf(c) + "x", String.format("U+%04X", (int) c)));
             }
             for (String name : List.of("iss", "sub", "scope", "azp", "client_id")) {
-                rows.add(Arguments.of("payload", name, payload.get(name) + String.valueOf(c) + "x", String.format("U+%04X", (int) c)));
+                rows.add(Arguments.of(
+                        "payload",
+                        name,
+                        payload.get(name) + String.valueOf(c) + "x",
+                        String.format("U+%04X", (int) c)));
             }
-            rows.add(Arguments.of("payload", "aud", List.of(TestKeys.AUDIENCE, "https://evil" + c + ".api"), String.format("U+%04X", (int) c)));
+            rows.add(Arguments.of(
+                    "payload",
+                    "aud",
+                    List.of(TestKeys.AUDIENCE, "https://evil" + c + ".api"),
+                    String.format("U+%04X", (int) c)));
         }
         return rows.build();
     }
@@ -411,16 +507,16 @@ class TokenVerifierTest {
      */
     @ParameterizedTest(name = "should reject the {0}''s ''{1}'' with {3}")
     @MethodSource("controlCharacters")
-    void shouldRejectControlCharactersInEveryValueThatReachesTheContextOrTheLog(String part, String name, Object value, String character) {
+    void shouldRejectControlCharactersInEveryValueThatReachesTheContextOrTheLog(
+            String part, String name, Object value, String character) {
         String token = fullTokenWith(part, name, value);
 
-        assertThatThrownBy(() -> verifier.verify(token))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> {
-                    assertThat(e.rejection()).isEqualTo(Reason.CONTROL_CHARACTER);
-                    assertThat(e.getMessage()).contains("'" + name + "'", character).doesNotContain(token.split("\\.")[1]);
-                    assertThat(e.keyId()).isNull();
-                    assertThat(e.claimedIssuer()).isNull();
-                });
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOfSatisfying(TokenRejectedException.class, e -> {
+            assertThat(e.rejection()).isEqualTo(Reason.CONTROL_CHARACTER);
+            assertThat(e.getMessage()).contains("'" + name + "'", character).doesNotContain(token.split("\\.")[1]);
+            assertThat(e.keyId()).isNull();
+            assertThat(e.claimedIssuer()).isNull();
+        });
     }
 
     @ParameterizedTest(name = "should accept a subject with ''{0}''")
@@ -428,7 +524,10 @@ class TokenVerifierTest {
     void shouldAcceptPrintableUnicodeInClaims(String text) {
         String subject = "user-" + text + "-1";
 
-        assertThat(verifier.verify(fullTokenWith("payload", "sub", subject)).principal().subject()).isEqualTo(subject);
+        assertThat(verifier.verify(fullTokenWith("payload", "sub", subject))
+                        .principal()
+                        .subject())
+                .isEqualTo(subject);
     }
 
     private void assertRejected(String token, Reason reason) {
@@ -437,6 +536,8 @@ class TokenVerifierTest {
 
     private static void assertRejected(TokenVerifier verifier, String token, Reason reason) {
         assertThatThrownBy(() -> verifier.verify(token))
-                .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.rejection()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        TokenRejectedException.class,
+                        e -> assertThat(e.rejection()).isEqualTo(reason));
     }
 }
