@@ -15,8 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The __NAME__ service: {@code GET /__NAME__} needs {@value #READ_SCOPE}, {@code POST /__NAME__} needs {@value #WRITE_SCOPE}.
- * The authorizer's policy already refuses a token without the route's scope (403 before this function runs); the
+ * The __NAME__ service:
+ * {@code GET /__NAME__} needs {@value #READ_SCOPE},
+ * {@code POST /__NAME__} needs {@value #WRITE_SCOPE}.
+ *
+ * <p>The authorizer's policy already refuses a token without the route's scope (403 before this function runs); the
  * {@link ScopeGuard} checks here keep the function safe when it is invoked some other way. Thread-safe.
  */
 public final class __CLASS__ implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {

@@ -17,7 +17,10 @@ class __CLASS__Test {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final __CLASS__ handler = new __CLASS__();
 
-    /** events/__NAME__-proxy.json: GET /__NAME__ by a caller granted read:__NAME__. */
+    /**
+     * events/__NAME__-proxy.json:
+     * GET /__NAME__ by a caller granted read:__NAME__.
+     */
     private static APIGatewayProxyRequestEvent sampleEvent() {
         return EventLoader.loadApiGatewayRestEvent(
                 Path.of(System.getProperty("gatehouse.events.dir"), "__NAME__-proxy.json")

@@ -64,8 +64,8 @@ final class Authorizer {
     }
 
     /**
-     * Builds the verifier, one key source per issuer over HTTP, and the policy factory over {@code routes}, and hydrates
-     * the key sets within the init budget.
+     * Builds the verifier, one key source per issuer over HTTP, and the policy factory over {@code routes}, and
+     * hydrates the key sets within the init budget.
      */
     static Authorizer create(AuthorizerConfig config, RouteScopes routes, Clock clock, Consumer<String> out) {
         KeySetStats stats = new KeySetStats();

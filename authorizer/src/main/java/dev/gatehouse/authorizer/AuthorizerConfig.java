@@ -187,7 +187,8 @@ public record AuthorizerConfig(
             }
         }
         String expected = ISSUERS
-                + " must be a JSON array of objects {\"issuer\":..., \"jwksUri\":..., \"audiences\":[...], \"algorithms\":[...] (optional, default [\"RS256\"])}";
+                + " must be a JSON array of objects {\"issuer\":..., \"jwksUri\":..., \"audiences\":[...], "
+                + "\"algorithms\":[...] (optional, default [\"RS256\"])}";
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(env.get(ISSUERS));

@@ -38,7 +38,9 @@ public final class AuthorizerHandler implements RequestHandler<RestAuthorizerEve
         this(AuthorizerConfig.fromEnv(System.getenv()), RouteScopes.fromEnv(System.getenv()));
     }
 
-    /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit, nothing else. */
+    /**
+     * Used by local tools and integration tests: valid tokens may call the routes their scopes permit, nothing else.
+     */
     public AuthorizerHandler(AuthorizerConfig config, RouteScopes routes) {
         this(Authorizer.create(config, routes, Clock.systemUTC(), System.out::println));
     }

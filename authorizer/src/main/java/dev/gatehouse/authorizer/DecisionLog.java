@@ -133,7 +133,10 @@ final class DecisionLog {
     private final String namespace;
     private final Clock clock;
     private final String[] metricDirectives;
-    /** SHA-256 for the token hash, from the verification provider when there is one: the JDK's runs as plain Java under C1. */
+    /**
+     * SHA-256 for the token hash, from the verification provider when there is one: the JDK's runs as plain Java under
+     * C1.
+     */
     private final ThreadLocal<MessageDigest> sha256;
 
     /** @param fallback where lines go when the invocation has no Lambda context (local tools, tests) */

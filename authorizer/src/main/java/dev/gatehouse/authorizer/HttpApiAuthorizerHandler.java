@@ -14,10 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The HTTP API (payload format 2.0) Lambda authorizer with <b>simple responses</b> ({@code enableSimpleResponses: true}):
- * {@code {"isAuthorized": true, "context": {...}}} for a valid token, {@code {"isAuthorized": false}} for any problem
- * with the token (HTTP API answers 403), and a descriptive error when the authorizer cannot decide (500). The token is
- * read as {@link HttpApiEvents#authorization} says: always part of the identity sources the answer is cached under.
+ * The HTTP API (payload format 2.0) Lambda authorizer with <b>simple responses</b>
+ * ({@code enableSimpleResponses: true}): {@code {"isAuthorized": true, "context": {...}}} for a valid token,
+ * {@code {"isAuthorized": false}} for any problem with the token (HTTP API answers 403), and a descriptive error when
+ * the authorizer cannot decide (500). The token is read as {@link HttpApiEvents#authorization} says: always part of the
+ * identity sources the answer is cached under.
  *
  * <p>A simple response is one yes for every route of the API, so it cannot enforce per-route scopes: this handler
  * refuses to start when {@value RouteScopes#ROUTE_SCOPES} is set, rather than silently not enforcing it; use

@@ -31,7 +31,9 @@ public final class HttpApiIamAuthorizerHandler
         this(AuthorizerConfig.fromEnv(System.getenv()), RouteScopes.fromEnv(System.getenv()));
     }
 
-    /** Used by local tools and integration tests: valid tokens may call the routes their scopes permit, nothing else. */
+    /**
+     * Used by local tools and integration tests: valid tokens may call the routes their scopes permit, nothing else.
+     */
     public HttpApiIamAuthorizerHandler(AuthorizerConfig config, RouteScopes routes) {
         this(Authorizer.create(config, routes, Clock.systemUTC(), System.out::println));
     }

@@ -93,7 +93,10 @@ public final class SnapStartPriming implements Resource {
                 .prime();
     }
 
-    /** Registers the hooks with the global CRaC context. The caller must keep a reference: contexts hold resources weakly. */
+    /**
+     * Registers the hooks with the global CRaC context. The caller must keep a reference: contexts hold resources
+     * weakly.
+     */
     void register() {
         Core.getGlobalContext().register(this);
     }

@@ -204,8 +204,10 @@ class AuthorizerConfigTest {
     @Test
     void shouldReadSeveralIssuersFromIssuersJson() {
         AuthorizerConfig config = AuthorizerConfig.fromEnv(Map.of("ISSUERS", """
-                [{"issuer":"https://a.auth0.com/","jwksUri":"https://a.auth0.com/.well-known/jwks.json","audiences":["https://api"]},
-                 {"issuer":"https://b.example/","jwksUri":"https://b.example/keys","audiences":["x","y"],"algorithms":["ES256"]}]
+                [{"issuer":"https://a.auth0.com/","jwksUri":"https://a.auth0.com/.well-known/jwks.json",
+                  "audiences":["https://api"]},
+                 {"issuer":"https://b.example/","jwksUri":"https://b.example/keys","audiences":["x","y"],
+                  "algorithms":["ES256"]}]
                 """));
 
         assertThat(config.issuers())
@@ -230,8 +232,10 @@ class AuthorizerConfigTest {
                 "[]",
                 "[42]",
                 "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\"}]",
-                "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"],\"jku\":\"https://evil\"}]",
-                "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]},{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"y\"]}]"
+                "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"],"
+                        + "\"jku\":\"https://evil\"}]",
+                "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]},"
+                        + "{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"y\"]}]"
             })
     void shouldRejectMalformedIssuersJson(String json) {
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(Map.of("ISSUERS", json)))

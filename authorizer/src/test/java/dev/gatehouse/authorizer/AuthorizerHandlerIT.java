@@ -89,7 +89,9 @@ class AuthorizerHandlerIT {
         return handler.handleRequest(Events.authorizerEvent("authorizer-token.json", token), context);
     }
 
-    /** Retries {@code attempt} until it returns without throwing, for at most {@code limit}; returns how long it took. */
+    /**
+     * Retries {@code attempt} until it returns without throwing, for at most {@code limit}; returns how long it took.
+     */
     private static Duration eventually(Duration limit, Runnable attempt) {
         long started = System.nanoTime();
         while (true) {

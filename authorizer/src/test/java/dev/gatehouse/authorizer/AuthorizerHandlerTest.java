@@ -117,10 +117,10 @@ class AuthorizerHandlerTest {
                 CONFIG.tokens(),
                 issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()),
                 clock);
-        RouteScopes routes = RouteScopes.fromEnv(
-                Map.of(
-                        RouteScopes.ROUTE_SCOPES,
-                        "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\",\"read:hello\"],\"POST /orders\":[\"write:orders\"]}"));
+        RouteScopes routes = RouteScopes.fromEnv(Map.of(
+                RouteScopes.ROUTE_SCOPES,
+                "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\",\"read:hello\"],\"POST "
+                        + "/orders\":[\"write:orders\"]}"));
         AuthorizerHandler scoped = new AuthorizerHandler(
                 new Authorizer(verifier, new PolicyFactory(routes), new DecisionLog(fallbackLog::add)));
 
@@ -158,14 +158,15 @@ class AuthorizerHandlerTest {
                 {"principalId": "m2m-client@clients",
                  "policyDocument": {"Version": "2012-10-17",
                    "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow",
-                                  "Resource": ["arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/*",
-                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/*",
-                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PUT/*",
-                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PATCH/*",
-                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/DELETE/*",
-                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/HEAD/*",
-                                               "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/OPTIONS/*"]}]},
-                 "context": {"scope": "read:hello write:hello", "clientId": "m2m-client", "issuer": "https://gatehouse-test.auth0.com/"}}
+                     "Resource": ["arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/POST/*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PUT/*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/PATCH/*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/DELETE/*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/HEAD/*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/OPTIONS/*"]}]},
+                 "context": {"scope": "read:hello write:hello", "clientId": "m2m-client",
+                             "issuer": "https://gatehouse-test.auth0.com/"}}
                 """);
         assertThat(json).isEqualTo(expected);
     }
@@ -232,7 +233,8 @@ class AuthorizerHandlerTest {
         AuthorizerHandler down = handler(budget -> {
             throw new KeySetFetchException(
                     KeySetFailure.UNAVAILABLE,
-                    "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException",
+                    "Cannot fetch the JSON Web Key Set from "
+                            + "https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException",
                     new IOException("Connection refused"));
         });
 

@@ -60,7 +60,10 @@ final class Events {
                 .fromJson(json);
     }
 
-    /** Loads an HTTP API (payload 2.0) authorizer event from {@code events/}, {@code ACCESS_TOKEN} replaced by {@code token}. */
+    /**
+     * Loads an HTTP API (payload 2.0) authorizer event from {@code events/}, {@code ACCESS_TOKEN} replaced by
+     * {@code token}.
+     */
     static APIGatewayV2CustomAuthorizerEvent httpApiAuthorizerEvent(String name, String token) {
         try {
             String json = Files.readString(dir().resolve(name), StandardCharsets.UTF_8)

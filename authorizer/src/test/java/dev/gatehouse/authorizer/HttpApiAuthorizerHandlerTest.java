@@ -137,7 +137,9 @@ class HttpApiAuthorizerHandlerTest {
         assertThat(response.getPrincipalId()).isEqualTo("cache-key-owner@clients");
     }
 
-    /** Finding 3: with several identity sources, the Authorization header was verified even when it was none of them. */
+    /**
+     * Finding 3: with several identity sources, the Authorization header was verified even when it was none of them.
+     */
     @Test
     void shouldRefuseAnAuthorizationHeaderThatIsNoneOfSeveralIdentitySources() {
         String cached = KEYS.sign(KEYS.token(NOW).withSubject("cache-key-owner@clients"));

@@ -85,7 +85,9 @@ class TokenFuzzTest {
                 new Authorizer(verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(LOG::add)));
     }
 
-    /** The handler's policy for {@code authorization}, or empty for exactly {@code Unauthorized}; anything else fails. */
+    /**
+     * The handler's policy for {@code authorization}, or empty for exactly {@code Unauthorized}; anything else fails.
+     */
     private static Optional<IamPolicyResponseV1> decide(String authorization) {
         APIGatewayCustomAuthorizerEvent event = new APIGatewayCustomAuthorizerEvent();
         event.setType("TOKEN");
@@ -145,8 +147,8 @@ class TokenFuzzTest {
     /**
      * Input: a program of edits to the genuine token, 4 bytes each ({@code op, position high, position low, char});
      * op mod 5: 0 replace, 1 insert, 2 delete, 3 truncate at the position, 4 permute the segments (position mod 6). The
-     * char is the byte itself below 0x80, else one of the base64url alphabet and {@code +/= }. Any other string than the
-     * genuine token is {@code Unauthorized}.
+     * char is the byte itself below 0x80, else one of the base64url alphabet and {@code +/= }. Any other string than
+     * the genuine token is {@code Unauthorized}.
      */
     @FuzzTest(maxDuration = "5m")
     void mutatedToken(byte[] input) {

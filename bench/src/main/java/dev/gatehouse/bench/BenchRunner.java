@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class BenchRunner {
 
-    /** What AWS Lambda's java21/java25 runtimes start the JVM with unless SnapStart or provisioned concurrency is on. */
+    /**
+     * What AWS Lambda's java21/java25 runtimes start the JVM with unless SnapStart or provisioned concurrency is on.
+     */
     static final List<String> LAMBDA_DEFAULT_FLAGS =
             List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
@@ -185,7 +187,9 @@ public final class BenchRunner {
         return JSON.readTree(warm.stdout);
     }
 
-    /** Start → JWKS fetched → one token verified → policy printed → exit, interleaved so machine noise hits all alike. */
+    /**
+     * Start → JWKS fetched → one token verified → policy printed → exit, interleaved so machine noise hits all alike.
+     */
     private Map<String, Object> coldStarts(Fixture fixture, String token) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = root.resolve("authorizer/target/authorizer.jar") + ":" + benchJar();

@@ -86,7 +86,9 @@ final class Fixture implements AutoCloseable {
         return tls.javaTrustOptions();
     }
 
-    /** Environment that makes a Node process trust the endpoint's certificate (and anything else trusted by default). */
+    /**
+     * Environment that makes a Node process trust the endpoint's certificate (and anything else trusted by default).
+     */
     Map<String, String> nodeTrustEnv() {
         return Map.of("NODE_EXTRA_CA_CERTS", tls.certificatePem().toString());
     }

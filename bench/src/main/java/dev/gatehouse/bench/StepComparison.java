@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * default flags, in a shuffled order per round so machine noise hits both alike. Writes its section of
  * BENCHMARKS.md (between the step markers, the rest of the file untouched).
  *
- * <p>Args: {@code <repository root> <baseline authorizer.jar> <baseline label> [rounds]}. Run through {@code bench/compare}.
+ * <p>Args: {@code <repository root> <baseline authorizer.jar> <baseline label> [rounds]}. Run through
+ * {@code bench/compare}.
  */
 public final class StepComparison {
 
@@ -93,8 +94,8 @@ public final class StepComparison {
                 .append("warm-up decisions, 30,000 timed (")
                 .append(p50.values().iterator().next().size())
                 .append(" processes each).\n\n")
-                .append(
-                        "| authorizer.jar | jar KiB | cold start median (min–max) ms | warm p50 µs (median of processes) | warm p99 µs |\n")
+                .append("| authorizer.jar | jar KiB | cold start median (min–max) ms | warm p50 µs (median of "
+                        + "processes) | warm p99 µs |\n")
                 .append("| --- | ---: | ---: | ---: | ---: |\n");
         for (String name : jars.keySet()) {
             List<Double> c = cold.get(name).stream().sorted().toList();

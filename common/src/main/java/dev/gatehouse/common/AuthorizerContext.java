@@ -27,7 +27,9 @@ public final class AuthorizerContext {
 
     private AuthorizerContext() {}
 
-    /** The context the authorizer returns for {@code principal}: string values only, so every service reads the same. */
+    /**
+     * The context the authorizer returns for {@code principal}: string values only, so every service reads the same.
+     */
     public static Map<String, Object> of(Principal principal) {
         requireNonNull(principal, "principal is null");
         Map<String, Object> context = new LinkedHashMap<>();

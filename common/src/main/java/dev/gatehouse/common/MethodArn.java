@@ -36,19 +36,20 @@ public record MethodArn(
     /**
      * Parses a method ARN.
      *
-     * @throws IllegalArgumentException if {@code arn} is not an {@code execute-api} method ARN with API id, stage and verb;
+     * @throws IllegalArgumentException if {@code arn} is not an {@code execute-api} method ARN with API id, stage and
+     * verb;
      *     the resource path after the verb is taken as it is, whatever its form or length
      */
     public static MethodArn parse(String arn) {
         if (arn == null || arn.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "methodArn is missing; expected arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
+            throw new IllegalArgumentException("methodArn is missing; expected "
+                    + "arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
         }
         String[] parts = arn.split(":", 6);
         if (parts.length != 6 || !parts[0].equals("arn") || !parts[2].equals(SERVICE)) {
-            throw new IllegalArgumentException(
-                    "methodArn '" + arn
-                            + "' is not an execute-api ARN; expected arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
+            throw new IllegalArgumentException("methodArn '" + arn
+                    + "' is not an execute-api ARN; expected "
+                    + "arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}/{path}");
         }
         String[] method = parts[5].split("/", 4);
         if (method.length < 3) {
@@ -72,7 +73,9 @@ public record MethodArn(
         return apiPrefix() + stage + "/*/*";
     }
 
-    /** The ARN of {@code verb} on {@code resourcePath} (without leading slash; may contain {@code *}) in this API stage. */
+    /**
+     * The ARN of {@code verb} on {@code resourcePath} (without leading slash; may contain {@code *}) in this API stage.
+     */
     public String forMethod(String verb, String resourcePath) {
         requireSegment(verb, "verb");
         requireNonNull(resourcePath, "resourcePath is null");

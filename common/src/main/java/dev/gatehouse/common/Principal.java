@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * @param subject the token's {@code sub}; never blank
  * @param scopes the scopes granted by the token's {@code scope} claim, in token order, without duplicates
- * @param clientId the OAuth2 client the token was issued to ({@code azp} or {@code client_id}), when the token names one
+ * @param clientId the OAuth2 client the token was issued to ({@code azp} or {@code client_id}), when the token names
+ * one
  * @param issuer the token's {@code iss}; never blank
  */
 public record Principal(String subject, List<String> scopes, Optional<String> clientId, String issuer) {

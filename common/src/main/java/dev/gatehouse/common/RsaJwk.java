@@ -31,7 +31,10 @@ public final class RsaJwk {
         return jwk;
     }
 
-    /** A non-negative integer as unpadded base64url of its minimal unsigned big-endian bytes (RFC 7518 §2, Base64urlUInt). */
+    /**
+     * A non-negative integer as unpadded base64url of its minimal unsigned big-endian bytes (RFC 7518 §2,
+     * Base64urlUInt).
+     */
     public static String base64Url(BigInteger value) {
         if (value.signum() < 0) {
             throw new IllegalArgumentException("a JWK integer must not be negative");

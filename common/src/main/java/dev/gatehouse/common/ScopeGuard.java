@@ -53,7 +53,8 @@ public final class ScopeGuard {
         return response(
                 401,
                 "Unauthorized",
-                "The request carries no verified caller (requestContext.authorizer.principalId); this function must be deployed behind the Gatehouse authorizer.",
+                "The request carries no verified caller (requestContext.authorizer.principalId); this function "
+                        + "must be deployed behind the Gatehouse authorizer.",
                 "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
     }
 

@@ -46,8 +46,8 @@ class ScopeGuardTest {
                         "WWW-Authenticate",
                         "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"write:orders admin\"");
         assertThat(response.getBody())
-                .isEqualTo(
-                        "{\"message\":\"Forbidden\",\"detail\":\"The access token grants none of the scopes this operation requires: write:orders, admin.\"}");
+                .isEqualTo("{\"message\":\"Forbidden\",\"detail\":\"The access token grants none of the scopes "
+                        + "this operation requires: write:orders, admin.\"}");
     }
 
     @Test

@@ -35,7 +35,8 @@ class HelloWorldHandlerTest {
                 .containsEntry("Content-Type", "application/json")
                 .containsEntry("Access-Control-Allow-Origin", "*");
         assertThat(JSON.readTree(response.getBody())).isEqualTo(JSON.readTree("""
-                {"message": "Hello, m2m-client@clients!", "subject": "m2m-client@clients", "clientId": "m2m-client", "scopes": ["read:hello"]}
+                {"message": "Hello, m2m-client@clients!", "subject": "m2m-client@clients", "clientId": "m2m-client",
+                 "scopes": ["read:hello"]}
                 """));
     }
 

@@ -71,11 +71,11 @@ class BrokenConfigurationIT {
 
     @Test
     void shouldReportARouteWithoutTheAuthorizer() throws IOException {
-        PackagedService service = packageCopy(
-                yml -> replace(
-                        yml,
-                        "    events:\n      - http:\n",
-                        "    events:\n      - http:\n          path: forgot-the-authorizer\n          method: get\n      - http:\n"));
+        PackagedService service = packageCopy(yml -> replace(
+                yml,
+                "    events:\n      - http:\n",
+                "    events:\n      - http:\n          path: forgot-the-authorizer\n          method: "
+                        + "get\n      - http:\n"));
 
         assertThat(TemplateRules.unprotectedMethods(service))
                 .singleElement()
@@ -153,7 +153,8 @@ class BrokenConfigurationIT {
                 yml -> yml.replaceAll("(?m)^            name: authorizer$", "            name: someOtherAuthorizer")
                         .replace(
                                 "functions:\n",
-                                "functions:\n  someOtherAuthorizer:\n    handler: dev.gatehouse.authorizer.AuthorizerHandler\n"
+                                "functions:\n  someOtherAuthorizer:\n    handler: "
+                                        + "dev.gatehouse.authorizer.AuthorizerHandler\n"
                                         + "    package:\n      artifact: "
                                         + Infra.repoDir().toAbsolutePath() + "/authorizer/target/authorizer.jar\n"));
 
@@ -165,11 +166,11 @@ class BrokenConfigurationIT {
 
     @Test
     void shouldRefuseAHandWrittenRouteScopesThatMissesARoute() throws IOException {
-        Path service = copyService(
-                yml -> replace(
-                        yml,
-                        "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n",
-                        "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n      ROUTE_SCOPES: '{\"GET /hello-world\":[]}'\n"));
+        Path service = copyService(yml -> replace(
+                yml,
+                "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n",
+                "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n      ROUTE_SCOPES: '{\"GET "
+                        + "/hello-world\":[]}'\n"));
 
         Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", DEV_PARAMS);
 
@@ -196,7 +197,10 @@ class BrokenConfigurationIT {
         return PackagedService.load(out, service);
     }
 
-    /** serverless.yml, changed by {@code breakIt}, and route-scopes.js in a temporary service directory whose artifacts are the real jars. */
+    /**
+     * serverless.yml, changed by {@code breakIt}, and route-scopes.js in a temporary service directory whose artifacts
+     * are the real jars.
+     */
     private Path copyService(UnaryOperator<String> breakIt) throws IOException {
         Path service = Files.createDirectories(temp.resolve("service"));
         String yml = Files.readString(Infra.infraDir().resolve("serverless.yml"))

@@ -18,7 +18,10 @@ final class Infra {
         return directory("gatehouse.infra.dir");
     }
 
-    /** The output of {@code osls package --package <dir>} for one packaging run of the build ({@code dev}, {@code prod}, …). */
+    /**
+     * The output of {@code osls package --package <dir>} for one packaging run of the build ({@code dev}, {@code prod},
+     * …).
+     */
     static PackagedService packaged(String name) {
         return PackagedService.load(directory("gatehouse.infra.templates.dir").resolve(name), infraDir());
     }

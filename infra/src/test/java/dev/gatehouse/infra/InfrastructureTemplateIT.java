@@ -30,9 +30,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class InfrastructureTemplateIT {
 
     private static final String AUTHORIZER_ALIAS = "AuthorizerSnapStartLambdaAlias";
-    /** RFC 6750 §3: {@code Bearer} followed by comma-separated auth-params; ours always name the realm and the error. */
-    private static final Pattern BEARER_CHALLENGE = Pattern.compile(
-            "^'Bearer realm=\"[^\"]+\", error=\"(invalid_token|insufficient_scope)\", error_description=\"[^\"\\\\]+\"'$");
+    /**
+     * RFC 6750 §3: {@code Bearer} followed by comma-separated auth-params; ours always name the realm and the error.
+     */
+    private static final Pattern BEARER_CHALLENGE =
+            Pattern.compile("^'Bearer realm=\"[^\"]+\", error=\"(invalid_token|insufficient_scope)\", "
+                    + "error_description=\"[^\"\\\\]+\"'$");
 
     @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod", "local"})

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * scripts/new-service on a copy of the repository: the generated module builds and its tests pass as generated, and
@@ -78,6 +81,35 @@ class NewServiceIT {
         Processes.Result again = Processes.run(copy, Map.of(), List.of("bash", "scripts/new-service", NAME));
         assertThat(again.exitCode()).isNotZero();
         assertThat(again.output()).contains("already exists");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Orders-Archive | lower case letters and digits",
+                "order--history | lower case letters and digits",
+                "abcdefghij-klmnopqrst-uvwxyzabcd-efghijkl | at most 40 characters",
+                "local | taken by the repository itself",
+                "new | is a Java keyword"
+            })
+    void shouldRefuseANameItCannotUseAndChangeNothing(String name, String expected) throws IOException {
+        List<String> touched = List.of("pom.xml", "infra/serverless.yml", "local/idp.yml");
+        List<String> before = contents(touched);
+
+        Processes.Result refused = Processes.run(copy, Map.of(), List.of("bash", "scripts/new-service", name));
+
+        assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+        assertThat(refused.output()).contains(expected);
+        assertThat(contents(touched)).isEqualTo(before);
+    }
+
+    private static List<String> contents(List<String> files) throws IOException {
+        List<String> contents = new ArrayList<>();
+        for (String file : files) {
+            contents.add(Files.readString(copy.resolve(file)));
+        }
+        return contents;
     }
 
     @Test

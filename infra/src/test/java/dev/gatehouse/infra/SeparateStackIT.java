@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * infra/examples/separate-stack: a service deployed as its own stack, behind its own authorizer function built from the
- * same jar, whose ROUTE_SCOPES lists exactly this stack's routes (a shared authorizer deployed earlier cannot know them,
- * and refuses requests no route of its table describes).
+ * same jar, whose ROUTE_SCOPES lists exactly this stack's routes (a shared authorizer deployed earlier cannot know
+ * them, and refuses requests no route of its table describes).
  */
 class SeparateStackIT {
 

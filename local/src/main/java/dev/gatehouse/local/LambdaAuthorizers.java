@@ -36,7 +36,9 @@ final class LambdaAuthorizers {
     private final Consumer<String> log;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    /** An authorizer's decision as API Gateway keeps it in its cache. {@code policy} is null when no statement applies. */
+    /**
+     * An authorizer's decision as API Gateway keeps it in its cache. {@code policy} is null when no statement applies.
+     */
     private record Decision(String principalId, AuthorizerPolicy policy, Map<String, Object> context) {
         boolean allows(String methodArn) {
             return policy != null && policy.allows(methodArn);

@@ -41,7 +41,10 @@ import java.util.stream.Stream;
 final class LambdaFunction implements AutoCloseable {
 
     private static final String API = "/2018-06-01/runtime";
-    /** How long a fresh JVM may take to initialise before its first invocation (Lambda allows 10 s; this machine is shared). */
+    /**
+     * How long a fresh JVM may take to initialise before its first invocation (Lambda allows 10 s; this machine is
+     * shared).
+     */
     private static final Duration INIT_ALLOWANCE = Duration.ofSeconds(60);
 
     /** The outcome of one invocation: the function's JSON result, or its error as the Runtime API received it. */
@@ -92,7 +95,10 @@ final class LambdaFunction implements AutoCloseable {
         }
     }
 
-    /** Invokes the function with {@code event} (JSON) and waits for its result, at most the function's timeout once it started. */
+    /**
+     * Invokes the function with {@code event} (JSON) and waits for its result, at most the function's timeout once it
+     * started.
+     */
     Result invoke(byte[] event) {
         lock.lock();
         try {
@@ -128,7 +134,9 @@ final class LambdaFunction implements AutoCloseable {
         }
     }
 
-    /** Unpacks the deployment jar into its task root now, so a timed first invocation measures the JVM, not the unzip. */
+    /**
+     * Unpacks the deployment jar into its task root now, so a timed first invocation measures the JVM, not the unzip.
+     */
     void prepare() {
         lock.lock();
         try {
@@ -209,7 +217,10 @@ final class LambdaFunction implements AutoCloseable {
         }
     }
 
-    /** One JVM and the Runtime API server it talks to. A replacement JVM gets a new server, so a dead JVM's poll takes nothing. */
+    /**
+     * One JVM and the Runtime API server it talks to. A replacement JVM gets a new server, so a dead JVM's poll takes
+     * nothing.
+     */
     private final class Instance {
         final LinkedBlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
         final Http.Server server;
@@ -317,7 +328,8 @@ final class LambdaFunction implements AutoCloseable {
                                 payload == null
                                         ? Result.error(
                                                 "Function.ResponseSizeTooLarge",
-                                                "Response payload size exceeded maximum allowed payload size (6291556 bytes).")
+                                                "Response payload size exceeded maximum allowed payload size "
+                                                        + "(6291556 bytes).")
                                         : new Result(payload, null, null));
                         accepted(exchange);
                     } else if (parts[1].equals("error")) {
@@ -384,7 +396,9 @@ final class LambdaFunction implements AutoCloseable {
         }
     }
 
-    /** Lambda's environment for this function: the yml environment, then the variables Lambda itself sets (they win). */
+    /**
+     * Lambda's environment for this function: the yml environment, then the variables Lambda itself sets (they win).
+     */
     private Map<String, String> environment(int runtimeApiPort) {
         Map<String, String> env = new LinkedHashMap<>(definition.environment());
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin");

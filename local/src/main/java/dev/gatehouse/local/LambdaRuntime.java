@@ -24,7 +24,9 @@ import java.util.zip.ZipFile;
 record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
 
     static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    /** What Lambda passes to java21 functions (JAVA_TOOL_OPTIONS aside) without SnapStart or provisioned concurrency. */
+    /**
+     * What Lambda passes to java21 functions (JAVA_TOOL_OPTIONS aside) without SnapStart or provisioned concurrency.
+     */
     static final List<String> JVM_FLAGS = List.of(
             "-XX:+TieredCompilation",
             "-XX:TieredStopAtLevel=1",
@@ -97,7 +99,9 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
         }
     }
 
-    /** Unpacks a deployment jar into a fresh directory under the work directory, as Lambda unpacks it into /var/task. */
+    /**
+     * Unpacks a deployment jar into a fresh directory under the work directory, as Lambda unpacks it into /var/task.
+     */
     Path unpack(String functionName, Path artifact) {
         if (!Files.isRegularFile(artifact)) {
             throw new IllegalStateException("The artifact of function '" + functionName + "' does not exist: "

@@ -151,7 +151,9 @@ public final class Main {
         }
     }
 
-    /** The repository around {@code dir}: the nearest directory upwards holding infra/serverless.yml (else {@code dir}). */
+    /**
+     * The repository around {@code dir}: the nearest directory upwards holding infra/serverless.yml (else {@code dir}).
+     */
     static Path repoRoot(Path dir) {
         for (Path candidate = dir; candidate != null; candidate = candidate.getParent()) {
             if (Files.isRegularFile(candidate.resolve("infra/serverless.yml"))
@@ -192,8 +194,9 @@ public final class Main {
 
     static String usage() {
         return """
-                usage: ./local/run [start] [--gateway-port 3000] [--idp-port 9000] [--stage local] [--config infra/serverless.yml]
-                                   [--idp-config local/idp.yml] [--param key=value]...
-                       ./local/run invoke FUNCTION EVENT_FILE [--stage local] [--config infra/serverless.yml] [--param key=value]...""";
+                usage: ./local/run [start] [--gateway-port 3000] [--idp-port 9000] [--stage local]
+                                   [--config infra/serverless.yml] [--idp-config local/idp.yml] [--param key=value]...
+                       ./local/run invoke FUNCTION EVENT_FILE [--stage local] [--config infra/serverless.yml]
+                                   [--param key=value]...""";
     }
 }

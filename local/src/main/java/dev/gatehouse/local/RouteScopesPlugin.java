@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The Java twin of the osls plugin {@code infra/route-scopes.js}: when a service lists it ({@code plugins:
- * [./route-scopes]}, or as a module under {@code plugins.localPath}), the authorizer function gets {@code ROUTE_SCOPES},
- * the scopes of every route behind it. {@code RouteScopesIT} checks that both compute the same table.
+ * [./route-scopes]}, or as a module under {@code plugins.localPath}), the authorizer function gets
+ * {@code ROUTE_SCOPES}, the scopes of every route behind it. {@code RouteScopesIT} checks that both compute the same
+ * table.
  */
 final class RouteScopesPlugin {
 
@@ -25,7 +26,9 @@ final class RouteScopesPlugin {
 
     private RouteScopesPlugin() {}
 
-    /** Whether {@code plugins} (the yml's {@code plugins} value: a list, or a mapping with {@code modules}) lists it. */
+    /**
+     * Whether {@code plugins} (the yml's {@code plugins} value: a list, or a mapping with {@code modules}) lists it.
+     */
     static boolean listedIn(Object plugins) {
         Object modules = plugins instanceof Map<?, ?> map ? map.get("modules") : plugins;
         return modules instanceof List<?> names
@@ -78,13 +81,15 @@ final class RouteScopesPlugin {
                     && !written.isBlank()
                     && !Http.JSON.readValue(written, ROUTE_TABLE).equals(table)) {
                 throw new IllegalArgumentException(
-                        "route-scopes: the ROUTE_SCOPES written in serverless.yml differs from the http events behind the authorizer; "
+                        "route-scopes: the ROUTE_SCOPES written in serverless.yml differs from the http events "
+                                + "behind the authorizer; "
                                 + "remove it (the plugin computes it)");
             }
             return Http.JSON.writeValueAsString(table);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(
-                    "route-scopes: the ROUTE_SCOPES written in serverless.yml is not a route table; remove it (the plugin computes it)",
+                    "route-scopes: the ROUTE_SCOPES written in serverless.yml is not a route table; remove it "
+                            + "(the plugin computes it)",
                     e);
         }
     }

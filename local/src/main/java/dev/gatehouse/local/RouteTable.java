@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Matches a request to an {@code http} event as API Gateway (REST) matches resources: literal segments before
- * {@code {param}} segments before a greedy {@code {proxy+}}; an explicit method before {@code ANY}. Immutable, thread-safe.
+ * {@code {param}} segments before a greedy {@code {proxy+}}; an explicit method before {@code ANY}. Immutable,
+ * thread-safe.
  */
 final class RouteTable {
 

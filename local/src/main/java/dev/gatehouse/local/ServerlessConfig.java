@@ -66,7 +66,9 @@ public final class ServerlessConfig {
         }
     }
 
-    /** An {@code http} event: {@code method} in upper case ({@code ANY} for any), {@code path} without leading slash. */
+    /**
+     * An {@code http} event: {@code method} in upper case ({@code ANY} for any), {@code path} without leading slash.
+     */
     public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
 
     /** The service for one stage. */

@@ -70,11 +70,16 @@ class CachedPolicyIT {
                     timeout: 3
                     package: {artifact: %2$s}
                     events:
-                      - http: {path: method-only/a, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 300}}
-                      - http: {path: method-only/b, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 300}}
-                      - http: {path: no-cache/a, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
-                      - http: {path: no-cache/b, method: get, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
-                      - http: {path: 'items/{id}', method: post, authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
+                      - http: {path: method-only/a, method: get,
+                               authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 300}}
+                      - http: {path: method-only/b, method: get,
+                               authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 300}}
+                      - http: {path: no-cache/a, method: get,
+                               authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
+                      - http: {path: no-cache/b, method: get,
+                               authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
+                      - http: {path: 'items/{id}', method: post,
+                               authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
                       - http: 'ANY open/{proxy+}'
                 """.formatted(root.toString(), fixtures.toString()));
         stack = LocalStack.start(TestStacks.options(work.resolve("work")).withServerlessYml(yml));

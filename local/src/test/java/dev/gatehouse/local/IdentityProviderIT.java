@@ -45,7 +45,8 @@ class IdentityProviderIT {
                 idp,
                 "application/json",
                 "{\"client_id\":\"gatehouse-local-client\","
-                        + "\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}");
+                        + "\"client_secret\":\"gatehouse-local-secret\","
+                        + "\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = json(response.body());
@@ -95,13 +96,30 @@ class IdentityProviderIT {
     @CsvSource(
             delimiter = '|',
             value = {
-                "wrong secret|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"nope\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|401|invalid_client",
-                "unknown client|{\"client_id\":\"who\",\"client_secret\":\"x\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|401|invalid_client",
-                "unknown audience|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://other\",\"grant_type\":\"client_credentials\"}|403|access_denied",
-                "no grant|{\"client_id\":\"gatehouse-no-grant-client\",\"client_secret\":\"gatehouse-no-grant-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}|403|access_denied",
-                "scope not granted|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\",\"scope\":\"write:hello\"}|403|access_denied",
-                "no audience|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"grant_type\":\"client_credentials\"}|403|access_denied",
-                "password grant|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\",\"grant_type\":\"password\"}|400|unsupported_grant_type",
+                "wrong secret|{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"nope\","
+                        + "\"audience\":\"https://api.gatehouse.local\","
+                        + "\"grant_type\":\"client_credentials\"}|401|invalid_client",
+                "unknown client|{\"client_id\":\"who\",\"client_secret\":\"x\","
+                        + "\"audience\":\"https://api.gatehouse.local\","
+                        + "\"grant_type\":\"client_credentials\"}|401|invalid_client",
+                "unknown audience|{\"client_id\":\"gatehouse-local-client\","
+                        + "\"client_secret\":\"gatehouse-local-secret\",\"audience\":\"https://other\","
+                        + "\"grant_type\":\"client_credentials\"}|403|access_denied",
+                "no grant|{\"client_id\":\"gatehouse-no-grant-client\","
+                        + "\"client_secret\":\"gatehouse-no-grant-secret\","
+                        + "\"audience\":\"https://api.gatehouse.local\","
+                        + "\"grant_type\":\"client_credentials\"}|403|access_denied",
+                "scope not "
+                        + "granted|{\"client_id\":\"gatehouse-local-client\","
+                        + "\"client_secret\":\"gatehouse-local-secret\","
+                        + "\"audience\":\"https://api.gatehouse.local\","
+                        + "\"grant_type\":\"client_credentials\",\"scope\":\"write:hello\"}|403|access_denied",
+                "no audience|{\"client_id\":\"gatehouse-local-client\","
+                        + "\"client_secret\":\"gatehouse-local-secret\","
+                        + "\"grant_type\":\"client_credentials\"}|403|access_denied",
+                "password grant|{\"client_id\":\"gatehouse-local-client\","
+                        + "\"client_secret\":\"gatehouse-local-secret\","
+                        + "\"grant_type\":\"password\"}|400|unsupported_grant_type",
                 "no grant type|{\"client_id\":\"gatehouse-local-client\"}|400|invalid_request",
                 "malformed JSON|{\"client_id\":|400|invalid_request",
                 "non-string value|{\"client_id\":42,\"grant_type\":\"client_credentials\"}|400|invalid_request",

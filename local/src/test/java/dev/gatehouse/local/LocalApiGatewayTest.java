@@ -15,7 +15,8 @@ class LocalApiGatewayTest {
                 "/dev/orders            | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders",
                 "/dev/orders/           | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders/",
                 "/dev/hello%2Dworld     | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/hello%2Dworld",
-                "/dev/orders/42%2Fstatus | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders/42%2Fstatus",
+                "/dev/orders/42%2Fstatus | "
+                        + "arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders/42%2Fstatus",
                 "/dev/orders//          | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders//",
                 "/dev                   | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/",
                 "/dev/                  | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/",

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The stack of infra/serverless.yml as ./local/run starts it (free ports): the README's calls and their failure modes. */
+/**
+ * The stack of infra/serverless.yml as ./local/run starts it (free ports): the README's calls and their failure modes.
+ */
 class LocalStackIT {
 
     @TempDir
@@ -106,9 +108,8 @@ class LocalStackIT {
         assertThat(raw("BREW /local/hello-world HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 403")
                 .endsWith("{\"message\":\"Missing Authentication Token\"}");
-        assertThat(
-                        raw(
-                                "GET /local/hello-world HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u00ff\u00fe..\r\nConnection: close\r\n\r\n"))
+        assertThat(raw("GET /local/hello-world HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + "\u00ff\u00fe..\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 401")
                 .endsWith("{\"message\":\"Unauthorized\"}");
         HttpResponse<String> garbage = get(base + "/local/hello-world", Map.of("Authorization", "Bearer not.a.jwt"));

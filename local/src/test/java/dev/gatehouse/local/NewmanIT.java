@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Postman collection of events/ passes against the local stack, run by newman (pinned by local/package-lock.json). */
+/**
+ * The Postman collection of events/ passes against the local stack, run by newman (pinned by local/package-lock.json).
+ */
 class NewmanIT {
 
     @TempDir

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Per-route scopes on the repository's own stack (infra/serverless.yml, local/idp.yml): the orders service's
  * GET /orders needs read:orders and POST /orders needs write:orders. A read-only token gets 200 and 403 from one cached
- * policy, whichever route it calls first, and the 403 comes from the gateway (the authorizer's policy), not the service.
+ * policy, whichever route it calls first, and the 403 comes from the gateway (the authorizer's policy), not the
+ * service.
  */
 class RouteScopesIT {
 

@@ -66,7 +66,8 @@ class ServerlessConfigTest {
                     package: {artifact: o.jar}
                     events:
                       - http: {path: /orders, method: get, authorizer: {name: authorizer, scopes: [read:orders, admin]}}
-                      - http: {path: 'orders/{id}', method: post, authorizer: {name: authorizer, scopes: ['${param:writeScope}']}}
+                      - http: {path: 'orders/{id}', method: post,
+                               authorizer: {name: authorizer, scopes: ['${param:writeScope}']}}
                       - http: {path: status, method: any, authorizer: authorizer}
                       - http: {path: public, method: get}
                 params:
@@ -76,8 +77,8 @@ class ServerlessConfigTest {
         Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
 
         assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
-                .isEqualTo(
-                        "{\"GET /orders\":[\"read:orders\",\"admin\"],\"POST /orders/{id}\":[\"write:orders\"],\"ANY /status\":[]}");
+                .isEqualTo("{\"GET /orders\":[\"read:orders\",\"admin\"],\"POST "
+                        + "/orders/{id}\":[\"write:orders\"],\"ANY /status\":[]}");
         assertThat(service.routes().get(0).authorizer().scopes()).containsExactly("read:orders", "admin");
     }
 
@@ -126,8 +127,8 @@ class ServerlessConfigTest {
                 TestStacks.repoRoot().resolve("infra/serverless.yml"), "local", Map.of(), name -> null);
 
         assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
-                .isEqualTo(
-                        "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
+                .isEqualTo("{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST "
+                        + "/orders\":[\"write:orders\"]}");
     }
 
     @Test
@@ -199,7 +200,8 @@ class ServerlessConfigTest {
         Path yml = write("""
                 service: svc
                 functions:
-                  f: {handler: a.B, package: {artifact: f.jar}, events: [{http: {path: x, method: get, authorizer: {name: nope}}}]}
+                  f: {handler: a.B, package: {artifact: f.jar},
+                      events: [{http: {path: x, method: get, authorizer: {name: nope}}}]}
                 """);
 
         assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), n -> null))

@@ -17,7 +17,10 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
-/** Shared set-up of the local module's integration tests: paths, stack options on free ports, the fixture jar, HTTP calls. */
+/**
+ * Shared set-up of the local module's integration tests: paths, stack options on free ports, the fixture jar, HTTP
+ * calls.
+ */
 final class TestStacks {
 
     static final String CLIENT_ID = "gatehouse-local-client";
@@ -45,7 +48,10 @@ final class TestStacks {
                 .withLog(line -> System.out.println(line));
     }
 
-    /** A deployment jar holding the classes of the fixtures package (they need only aws-lambda-java-core, which the runtime provides). */
+    /**
+     * A deployment jar holding the classes of the fixtures package (they need only aws-lambda-java-core, which the
+     * runtime provides).
+     */
     static Path fixtureJar(Path dir) throws IOException, URISyntaxException {
         Path classes = Path.of(FixtureAuthorizer.class
                 .getProtectionDomain()

@@ -2,8 +2,8 @@ package dev.gatehouse.authorizer.exceptions;
 
 /**
  * Why the authorizer did not allow a request. Every failure is one of these, caught in exactly one place
- * (the authorizer's {@code Authorizer.decide}) and mapped to one outcome: {@link TokenRejectedException} becomes API Gateway's
- * 401, everything else a 500. Messages never contain the token.
+ * (the authorizer's {@code Authorizer.decide}) and mapped to one outcome: {@link TokenRejectedException} becomes API
+ * Gateway's 401, everything else a 500. Messages never contain the token.
  */
 public abstract sealed class AuthorizerException extends RuntimeException
         permits TokenRejectedException, KeysUnavailableException, InvalidEventException {

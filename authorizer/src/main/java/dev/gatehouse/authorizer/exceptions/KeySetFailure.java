@@ -17,7 +17,10 @@ public enum KeySetFailure {
 
     private final String code = "jwks_" + name().toLowerCase(Locale.ROOT);
 
-    /** {@code jwks_unavailable}, {@code jwks_timeout}, {@code jwks_http_status}, {@code jwks_too_large} or {@code jwks_invalid}. */
+    /**
+     * {@code jwks_unavailable}, {@code jwks_timeout}, {@code jwks_http_status}, {@code jwks_too_large} or
+     * {@code jwks_invalid}.
+     */
     public String code() {
         return code;
     }

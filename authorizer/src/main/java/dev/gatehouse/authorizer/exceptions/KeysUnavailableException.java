@@ -2,8 +2,8 @@ package dev.gatehouse.authorizer.exceptions;
 
 /**
  * The authorizer could not obtain the issuer's signing keys (key set unreachable, unreadable or refused by the
- * size cap, past its time budget) and has no usable cached key for the token: it cannot decide, so it must not answer {@code Unauthorized}
- * (the caller did nothing wrong) and must never allow. API Gateway answers 500.
+ * size cap, past its time budget) and has no usable cached key for the token: it cannot decide, so it must not answer
+ * {@code Unauthorized} (the caller did nothing wrong) and must never allow. API Gateway answers 500.
  */
 public final class KeysUnavailableException extends AuthorizerException {
 

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param issuer the exact {@code iss} (Auth0: {@code https://YOUR_TENANT.auth0.com/}, trailing slash included)
  * @param jwksUri the full URL of the issuer's JSON Web Key Set; https, or http for a loopback host
  * @param audiences the accepted audiences; a token must carry at least one of them in {@code aud}
- * @param algorithms the accepted {@code alg} values, never taken from the token; a subset of {@link #SUPPORTED_ALGORITHMS}
+ * @param algorithms the accepted {@code alg} values, never taken from the token; a subset of
+ * {@link #SUPPORTED_ALGORITHMS}
  */
 public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, List<String> algorithms) {
 
@@ -30,8 +31,9 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
     public static final String ISSUERS = "ISSUERS";
 
     /**
-     * The algorithms the authorizer verifies: RS* and ES* through java-jwt (RS* with the token package's {@code RsaVerification}), PS*
-     * (RSASSA-PSS, RFC 7518 §3.5, which java-jwt lacks) through {@code RsaVerification} with the JCA's RSASSA-PSS.
+     * The algorithms the authorizer verifies: RS* and ES* through java-jwt (RS* with the token package's
+     * {@code RsaVerification}), PS* (RSASSA-PSS, RFC 7518 §3.5, which java-jwt lacks) through {@code RsaVerification}
+     * with the JCA's RSASSA-PSS.
      */
     public static final Set<String> SUPPORTED_ALGORITHMS =
             Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
@@ -79,7 +81,8 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
                 || uri.getRawPath() == null
                 || uri.getRawPath().isEmpty()) {
             throw new ConfigurationException(JWKS_URI
-                    + " must be the full URL of the key set, e.g. https://YOUR_TENANT.auth0.com/.well-known/jwks.json, got '"
+                    + " must be the full URL of the key set, e.g. "
+                    + "https://YOUR_TENANT.auth0.com/.well-known/jwks.json, got '"
                     + uri + "'");
         }
         if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {

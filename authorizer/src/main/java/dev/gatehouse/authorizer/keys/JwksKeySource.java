@@ -137,8 +137,8 @@ public final class JwksKeySource {
     }
 
     /**
-     * The key {@code keyId} from the current snapshot, never fetching: for java-jwt's key-provider callback, right after
-     * {@link #find(String)} looked the key up (and fetched if needed).
+     * The key {@code keyId} from the current snapshot, never fetching: for java-jwt's key-provider callback, right
+     * after {@link #find(String)} looked the key up (and fetched if needed).
      */
     public SigningKey cached(String keyId) {
         Snapshot current = snapshot;
@@ -150,7 +150,8 @@ public final class JwksKeySource {
     }
 
     /**
-     * @throws TokenRejectedException with {@link Reason#UNKNOWN_KEY_ID} if the issuer's set has no usable key {@code keyId}
+     * @throws TokenRejectedException with {@link Reason#UNKNOWN_KEY_ID} if the issuer's set has no usable key
+     * {@code keyId}
      * @throws KeysUnavailableException if no usable key set can be obtained
      */
     public KeyLookup find(String keyId) {
@@ -365,8 +366,8 @@ public final class JwksKeySource {
     }
 
     /**
-     * A kid the set publishes but the parser left out is no unknown kid: refetching will not help until the issuer fixes
-     * the key (the TTL refresh picks that up), and the log must say why it was refused, not that it is missing.
+     * A kid the set publishes but the parser left out is no unknown kid: refetching will not help until the issuer
+     * fixes the key (the TTL refresh picks that up), and the log must say why it was refused, not that it is missing.
      */
     private static void requirePublishedKeyUsable(Snapshot snapshot, String keyId) {
         JwksParser.Unusable why = snapshot.unusable().get(keyId);

@@ -105,7 +105,10 @@ final class JwksParser {
 
     private JwksParser() {}
 
-    /** Parses {@code body} and converts its keys with jwks-rsa's {@link Jwk}, as {@link JwksRsaBridge} does after a fetch. */
+    /**
+     * Parses {@code body} and converts its keys with jwks-rsa's {@link Jwk}, as {@link JwksRsaBridge} does after a
+     * fetch.
+     */
     static Parsed parse(byte[] body, Collection<String> algorithms) throws KeySetFetchException {
         return convert(screen(body, algorithms), algorithms, node -> Jwk.fromValues(JSON.convertValue(node, MAP)));
     }
@@ -253,7 +256,10 @@ final class JwksParser {
         return verify;
     }
 
-    /** The RSA numbers, or null unless the modulus has at least {@value #MIN_RSA_BITS} bits and the exponent is odd and at least 3. */
+    /**
+     * The RSA numbers, or null unless the modulus has at least {@value #MIN_RSA_BITS} bits and the exponent is odd and
+     * at least 3.
+     */
     private static RSAPublicKeySpec rsa(JsonNode jwk) {
         BigInteger modulus = unsigned(jwk, "n");
         BigInteger exponent = unsigned(jwk, "e");

@@ -112,7 +112,10 @@ final class JwksRsaBridge {
         }
     }
 
-    /** Carries our failure through jwks-rsa, which wraps every {@link IOException} of its client in a {@link NetworkException}. */
+    /**
+     * Carries our failure through jwks-rsa, which wraps every {@link IOException} of its client in a
+     * {@link NetworkException}.
+     */
     private static final class Failed extends IOException {
 
         @Serial

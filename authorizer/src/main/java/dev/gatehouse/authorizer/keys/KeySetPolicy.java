@@ -41,7 +41,9 @@ public record KeySetPolicy(
     public static final String JWKS_NEGATIVE_CACHE_SECONDS = "JWKS_NEGATIVE_CACHE_SECONDS";
     public static final String JWKS_INIT_BUDGET_MILLIS = "JWKS_INIT_BUDGET_MILLIS";
 
-    /** API Gateway's own JWT authorizer gives a key-set fetch 1.5 s; ours stays well inside the authorizer's deadline. */
+    /**
+     * API Gateway's own JWT authorizer gives a key-set fetch 1.5 s; ours stays well inside the authorizer's deadline.
+     */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(1000);
 
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMillis(1500);

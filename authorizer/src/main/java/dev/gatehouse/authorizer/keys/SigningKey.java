@@ -19,7 +19,10 @@ public record SigningKey(String keyId, PublicKey key, Optional<String> algorithm
         requireNonNull(algorithm, "algorithm is null");
     }
 
-    /** Whether this key may verify a token signed with {@code tokenAlgorithm} (key type, curve and pinned alg all match). */
+    /**
+     * Whether this key may verify a token signed with {@code tokenAlgorithm} (key type, curve and pinned alg all
+     * match).
+     */
     public boolean fits(String tokenAlgorithm) {
         if (algorithm.isPresent() && !algorithm.get().equals(tokenAlgorithm)) {
             return false;

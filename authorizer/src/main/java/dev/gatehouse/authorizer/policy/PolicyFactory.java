@@ -102,7 +102,9 @@ public final class PolicyFactory {
         return new Patterns(withoutCovered(allow));
     }
 
-    /** Drops a pattern that a {@code prefix*} pattern of the same set also matches ({@code GET/} beside {@code GET/*}). */
+    /**
+     * Drops a pattern that a {@code prefix*} pattern of the same set also matches ({@code GET/} beside {@code GET/*}).
+     */
     private static List<String> withoutCovered(Set<String> patterns) {
         List<String> kept = new ArrayList<>();
         for (String pattern : patterns) {

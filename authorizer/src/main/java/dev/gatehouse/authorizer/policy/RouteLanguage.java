@@ -16,9 +16,12 @@ import java.util.Set;
  * <p>What AWS documents and what it leaves open:
  * <ul>
  *   <li>The method ARN carries the request's own path, not the resource template
- *       (<a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html">
- *       Input to an API Gateway Lambda authorizer</a>: {@code "methodArn": "arn:aws:execute-api:...:/test/GET/request"}),
- *       without its leading slash, and REST APIs route {@code /orders/} to the {@code /orders} resource, so the raw path
+ *
+ * (<a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html">
+ *       Input to an API Gateway Lambda authorizer</a>:
+ * {@code "methodArn": "arn:aws:execute-api:...:/test/GET/request"}),
+ *       without its leading slash, and REST APIs route {@code /orders/} to the {@code /orders} resource, so the raw
+ * path
  *       with its trailing slash reaches the authorizer.
  *   <li>API Gateway decodes percent-encoded path parameters before they reach the integration
  *       (<a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html">known

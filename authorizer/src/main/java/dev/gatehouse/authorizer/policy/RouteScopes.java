@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * route with no scopes is open to every valid token. The table is <b>required</b>: a request no route describes is
  * refused, and a whole-stage grant is the explicit table {@value #WHOLE_STAGE_JSON} ({@link #wholeStage()}).
  *
- * <p>At construction every route gets the IAM resource patterns ({@link #allowPatterns}) a token permitted that route is
- * allowed, and the table is rejected when one of them could match a request of another route that some token may be
+ * <p>At construction every route gets the IAM resource patterns ({@link #allowPatterns}) a token permitted that route
+ * is allowed, and the table is rejected when one of them could match a request of another route that some token may be
  * refused ({@link RouteLanguage} says which requests those are, whatever the gateway does with slashes and
  * percent-encodings): IAM's {@code *} also matches {@code /}, so such tables cannot be enforced by one cached policy.
  *
@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  */
 public final class RouteScopes {
 
-    /** JSON object {@code {"GET /orders": ["read:orders"], "POST /orders": ["write:orders"], "GET /hello-world": []}}. */
+    /**
+     * JSON object {@code {"GET /orders": ["read:orders"], "POST /orders": ["write:orders"], "GET /hello-world": []}}.
+     */
     public static final String ROUTE_SCOPES = "ROUTE_SCOPES";
 
     /** The explicit table for "every valid token may call every route of the stage". */
@@ -92,7 +94,8 @@ public final class RouteScopes {
                         throw new ConfigurationException(
                                 ROUTE_SCOPES + ": route '" + method + " " + path + "' has an invalid path segment '"
                                         + segment
-                                        + "'; expected literal segments (no '%', '*' or '?') and {param} or {proxy+} path parameters");
+                                        + "'; expected literal segments (no '%', '*' or '?') and {param} or "
+                                        + "{proxy+} path parameters");
                     }
                     if (segment.endsWith("+}") && i != segments.length - 1) {
                         throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path
@@ -109,7 +112,9 @@ public final class RouteScopes {
             }
         }
 
-        /** Whether a token granting {@code granted} may call this route: no scopes required, or any one of them granted. */
+        /**
+         * Whether a token granting {@code granted} may call this route: no scopes required, or any one of them granted.
+         */
         boolean permits(Set<String> granted) {
             if (scopes.isEmpty()) {
                 return true;
@@ -127,7 +132,10 @@ public final class RouteScopes {
             return (method.equals("ANY") ? "*" : method) + "/" + resourcePattern();
         }
 
-        /** The resource path after {@code VERB/}, path parameters as {@code *}: {@code orders/*}, or empty for {@code /}. */
+        /**
+         * The resource path after {@code VERB/}, path parameters as {@code *}: {@code orders/*}, or empty for
+         * {@code /}.
+         */
         String resourcePattern() {
             if (path.equals("/")) {
                 return "";
@@ -139,7 +147,10 @@ public final class RouteScopes {
             return String.join("/", segments);
         }
 
-        /** The path with parameter names erased ({@code /orders/{}}): two routes with the same shape are the same resource. */
+        /**
+         * The path with parameter names erased ({@code /orders/{}}): two routes with the same shape are the same
+         * resource.
+         */
         String shape() {
             return path.replaceAll("\\{[^}]*}", "{}");
         }
@@ -196,7 +207,10 @@ public final class RouteScopes {
         return routes;
     }
 
-    /** The IAM resource tails (after {@code {apiId}/{stage}/}) that a token permitted {@code routes().get(index)} is allowed. */
+    /**
+     * The IAM resource tails (after {@code {apiId}/{stage}/}) that a token permitted {@code routes().get(index)} is
+     * allowed.
+     */
     List<String> allowPatterns(int index) {
         return allowPatterns.get(index);
     }
@@ -227,7 +241,8 @@ public final class RouteScopes {
                 Optional<String> collision = collision(route, verb, resource, routes, languages, explicitVerbs);
                 if (collision.isPresent()) {
                     throw new ConfigurationException(ROUTE_SCOPES + ": route '" + route + "' and " + collision.get()
-                            + "; IAM's '*' also matches '/', so one cached policy cannot tell them apart: give both the same scopes, "
+                            + "; IAM's '*' also matches '/', so one cached policy cannot tell them apart: give "
+                            + "both the same scopes, "
                             + "or distinct literal path segments");
                 }
                 patterns.add(verb + "/" + resource);
@@ -245,7 +260,10 @@ public final class RouteScopes {
         return List.copyOf(all);
     }
 
-    /** A description of the first route some token permitted {@code route} is refused whose requests {@code verb/resource} matches. */
+    /**
+     * A description of the first route some token permitted {@code route} is refused whose requests
+     * {@code verb/resource} matches.
+     */
     private static Optional<String> collision(
             Route route,
             String verb,
@@ -271,7 +289,10 @@ public final class RouteScopes {
         return Optional.empty();
     }
 
-    /** Whether some token may call {@code permitted} but not {@code refused}: {@code refused} needs scopes, and not only ones {@code permitted} also accepts. */
+    /**
+     * Whether some token may call {@code permitted} but not {@code refused}: {@code refused} needs scopes, and not only
+     * ones {@code permitted} also accepts.
+     */
     private static boolean refusableWhilePermitted(Route refused, Route permitted) {
         return !refused.scopes().isEmpty()
                 && (permitted.scopes().isEmpty() || !refused.scopes().containsAll(permitted.scopes()));
@@ -310,10 +331,14 @@ public final class RouteScopes {
         return parse(value);
     }
 
-    /** Parses the JSON form of {@value #ROUTE_SCOPES}; the key {@value #DEFAULT_ROUTE} (HTTP API's catch-all) means any verb on any path. */
+    /**
+     * Parses the JSON form of {@value #ROUTE_SCOPES}; the key {@value #DEFAULT_ROUTE} (HTTP API's catch-all) means any
+     * verb on any path.
+     */
     public static RouteScopes parse(String json) {
         String expected = ROUTE_SCOPES
-                + " must be a JSON object of \"VERB /path\": [\"scope\", ...] entries, e.g. {\"GET /orders\":[\"read:orders\"]}";
+                + " must be a JSON object of \"VERB /path\": [\"scope\", ...] entries, e.g. {\"GET "
+                + "/orders\":[\"read:orders\"]}";
         JsonNode root;
         try {
             root = new ObjectMapper()

@@ -164,7 +164,9 @@ final class TokenSyntax {
         return c == '-' ? 62 : 63;
     }
 
-    /** The segment {@code token[from, to)} is one JSON object and nothing else; its {@code schema} members are typed. */
+    /**
+     * The segment {@code token[from, to)} is one JSON object and nothing else; its {@code schema} members are typed.
+     */
     private static void object(String token, int from, int to, String part, Map<String, Type> schema, String member) {
         CharBuffer json;
         try {

@@ -48,12 +48,12 @@ import java.util.function.Function;
  *
  * <p>Checks, in order, all before any key lookup: length; the syntax ({@link TokenSyntax}: three strictly base64url
  * segments, a header and a payload that are each exactly one JSON object without duplicate members, every parameter and
- * claim read here of its JSON type and free of control characters); a known issuer (so tokens of foreign issuers never cause a key-set fetch); an
- * algorithm that issuer accepts (never taken from the token alone); no {@code crit} header; a {@code kid}; the optional
- * {@code typ}; {@code exp} present; the optional lifetime and required claims. Then the key for {@code kid} from the
- * issuer's own key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are never used), which must
- * fit the algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of) and {@code sub} through
- * java-jwt.
+ * claim read here of its JSON type and free of control characters); a known issuer (so tokens of foreign issuers never
+ * cause a key-set fetch); an algorithm that issuer accepts (never taken from the token alone); no {@code crit} header;
+ * a {@code kid}; the optional {@code typ}; {@code exp} present; the optional lifetime and required claims. Then the key
+ * for {@code kid} from the issuer's own key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are
+ * never used), which must fit the algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of)
+ * and {@code sub} through java-jwt.
  */
 public final class TokenVerifier {
 
@@ -286,7 +286,8 @@ public final class TokenVerifier {
 
     /**
      * The key java-jwt asks for while verifying. It was looked up (fetching if needed, and checked to fit) just before,
-     * so this reads the cache only; our exceptions are not IllegalArgument/IllegalState, so java-jwt lets them through unchanged.
+     * so this reads the cache only; our exceptions are not IllegalArgument/IllegalState, so java-jwt lets them through
+     * unchanged.
      */
     private static <K extends PublicKey> K keyOf(JwksKeySource keys, String keyId, String algorithm, Class<K> type) {
         SigningKey signingKey = keys.cached(keyId);

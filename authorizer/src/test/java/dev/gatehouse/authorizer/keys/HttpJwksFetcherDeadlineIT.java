@@ -79,7 +79,9 @@ class HttpJwksFetcherDeadlineIT {
         }
     }
 
-    /** Answers every connection with {@code response}: the first {@code prompt} bytes at once, then one byte per 100 ms. */
+    /**
+     * Answers every connection with {@code response}: the first {@code prompt} bytes at once, then one byte per 100 ms.
+     */
     private static final class TricklingServer implements AutoCloseable {
         private final ServerSocket socket;
         private final Thread thread;

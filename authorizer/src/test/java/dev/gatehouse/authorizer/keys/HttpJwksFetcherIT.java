@@ -57,17 +57,26 @@ class HttpJwksFetcherIT {
     @CsvSource(
             delimiter = '|',
             value = {
-                "two different Content-Length headers | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 11\\r\\nContent-Length: 5\\r\\n\\r\\n{\"keys\":[]}",
-                "a body shorter than its Content-Length | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 50\\r\\n\\r\\n{\"keys\":[]}",
-                "a non-numeric Content-Length | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: 1e3\\r\\n\\r\\n{\"keys\":[]}",
-                "a gzip transfer encoding | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n{\"keys\":[]}",
-                "a chunked body that ends early | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5\\r\\n{\"ke",
-                "a chunk size that is not hexadecimal | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n{\"keys\":[]}\\r\\n0\\r\\n\\r\\n",
+                "two different Content-Length headers | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: "
+                        + "11\\r\\nContent-Length: 5\\r\\n\\r\\n{\"keys\":[]}",
+                "a body shorter than its Content-Length | jwks_unavailable | HTTP/1.1 200 "
+                        + "OK\\r\\nContent-Length: 50\\r\\n\\r\\n{\"keys\":[]}",
+                "a non-numeric Content-Length | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Length: "
+                        + "1e3\\r\\n\\r\\n{\"keys\":[]}",
+                "a gzip transfer encoding | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: "
+                        + "gzip\\r\\n\\r\\n{\"keys\":[]}",
+                "a chunked body that ends early | jwks_unavailable | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: "
+                        + "chunked\\r\\n\\r\\n5\\r\\n{\"ke",
+                "a chunk size that is not hexadecimal | jwks_unavailable | HTTP/1.1 200 "
+                        + "OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n{\"keys\":[]}\\r\\n0\\r\\n\\r\\n",
                 "a head that never ends | jwks_unavailable | HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n",
                 "no HTTP at all | jwks_unavailable | SSH-2.0-OpenSSH_9.6\\r\\n\\r\\n",
-                "a redirect | jwks_http_status | HTTP/1.1 301 Moved Permanently\\r\\nLocation: http://169.254.169.254/\\r\\nContent-Length: 0\\r\\n\\r\\n",
-                "a declared length over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nContent-Length: 99999999\\r\\n\\r\\n{\"keys\":[]}",
-                "a chunk over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5F5E0FF\\r\\n{\"keys\":[]}"
+                "a redirect | jwks_http_status | HTTP/1.1 301 Moved Permanently\\r\\nLocation: "
+                        + "http://169.254.169.254/\\r\\nContent-Length: 0\\r\\n\\r\\n",
+                "a declared length over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nContent-Length: "
+                        + "99999999\\r\\n\\r\\n{\"keys\":[]}",
+                "a chunk over the cap | jwks_too_large | HTTP/1.1 200 OK\\r\\nTransfer-Encoding: "
+                        + "chunked\\r\\n\\r\\n5F5E0FF\\r\\n{\"keys\":[]}"
             })
     void shouldFailOnResponsesThatAreNotOneClearKeySetAnswer(String name, String reason, String response) {
         String unescaped = response.replace("\\r", "\r").replace("\\n", "\n");

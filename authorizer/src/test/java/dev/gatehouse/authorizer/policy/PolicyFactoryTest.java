@@ -24,10 +24,12 @@ class PolicyFactoryTest {
     private static final RouteScopes API = RouteScopes.parse("""
             {"GET /hello-world": [],
              "GET /orders": ["read:orders"], "POST /orders": ["write:orders"],
-             "GET /orders/{id}": ["read:orders"], "PUT /orders/{id}": ["write:orders"], "DELETE /orders/{id}": ["write:orders", "admin"],
+             "GET /orders/{id}": ["read:orders"], "PUT /orders/{id}": ["write:orders"],
+             "DELETE /orders/{id}": ["write:orders", "admin"],
              "GET /orders/{id}/items": ["read:orders"],
              "GET /invoices/{id}": ["read:invoices"],
-             "GET /customers": ["read:customers"], "GET /customers/{id}": ["read:customers"], "PATCH /customers/{id}": ["write:customers"],
+             "GET /customers": ["read:customers"], "GET /customers/{id}": ["read:customers"],
+             "PATCH /customers/{id}": ["write:customers"],
              "GET /status": [], "GET /": []}
             """);
 

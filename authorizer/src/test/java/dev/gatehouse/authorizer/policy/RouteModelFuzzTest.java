@@ -23,10 +23,11 @@ import java.util.Set;
  * {@link RouteLanguage} says API Gateway may route to a refused route.
  *
  * <p>An input is UTF-8 text of four lines, so a person can read and add one: the table JSON; the token's scopes
- * (space separated); the first request's ARN tail ({@code VERB/path}); a later request's ARN tail. {@code ./mvnw verify}
- * replays the committed inputs under {@code src/test/resources/dev/gatehouse/authorizer/RouteModelFuzzTestInputs/};
- * {@code JAZZER_FUZZ=1} fuzzes (authorizer/README.md has the command). {@link RouteTablePropertyTest} covers the same
- * invariant with thousands of seeded random tables per run.
+ * (space separated); the first request's ARN tail ({@code VERB/path}); a later request's ARN tail.
+ * {@code ./mvnw verify} replays the committed inputs under
+ * {@code src/test/resources/dev/gatehouse/authorizer/RouteModelFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes
+ * (authorizer/README.md has the command). {@link RouteTablePropertyTest} covers the same invariant with thousands of
+ * seeded random tables per run.
  */
 class RouteModelFuzzTest {
 

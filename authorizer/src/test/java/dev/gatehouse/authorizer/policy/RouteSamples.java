@@ -4,7 +4,10 @@ import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Method-ARN tails of canonical requests of a route (one per verb, path parameters filled in): what tests expect allowed. */
+/**
+ * Method-ARN tails of canonical requests of a route (one per verb, path parameters filled in): what tests expect
+ * allowed.
+ */
 public final class RouteSamples {
 
     private RouteSamples() {}
@@ -29,7 +32,10 @@ public final class RouteSamples {
         return String.join("/", segments);
     }
 
-    /** Whether {@code path} (after {@code VERB/}) is in {@code language}: by the same search, with a glob that is a literal. */
+    /**
+     * Whether {@code path} (after {@code VERB/}) is in {@code language}: by the same search, with a glob that is a
+     * literal.
+     */
     static boolean contains(RouteLanguage language, String path) {
         if (path.indexOf('*') >= 0) {
             throw new IllegalArgumentException("a path holds no '*'");

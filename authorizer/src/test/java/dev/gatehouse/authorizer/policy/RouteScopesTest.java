@@ -35,10 +35,10 @@ class RouteScopesTest {
 
     @Test
     void shouldReadRoutesWithTheirScopes() {
-        RouteScopes routes = RouteScopes.fromEnv(
-                Map.of(
-                        RouteScopes.ROUTE_SCOPES,
-                        "{\"GET /orders\":[\"read:orders\"],\"post /orders/{id}\":[\"write:orders\",\"admin\"],\"GET /hello-world\":[]}"));
+        RouteScopes routes = RouteScopes.fromEnv(Map.of(
+                RouteScopes.ROUTE_SCOPES,
+                "{\"GET /orders\":[\"read:orders\"],\"post "
+                        + "/orders/{id}\":[\"write:orders\",\"admin\"],\"GET /hello-world\":[]}"));
 
         assertThat(routes.routes())
                 .containsExactly(
@@ -161,7 +161,8 @@ class RouteScopesTest {
     @ValueSource(
             strings = {
                 "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /orders/{id}/invoice\":[\"read:orders\"]}",
-                "{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"],\"GET /orders/{id}\":[\"read:orders\"],\"DELETE /orders/{id}\":[\"admin\"]}",
+                "{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"],\"GET "
+                        + "/orders/{id}\":[\"read:orders\"],\"DELETE /orders/{id}\":[\"admin\"]}",
                 "{\"GET /orders/{id}\":[\"read:orders\"],\"GET /invoices/{id}\":[\"read:invoices\"],\"GET /\":[]}",
                 "{\"ANY /{proxy+}\":[],\"ANY /\":[]}",
                 "{\"$default\":[\"read:all\"]}",

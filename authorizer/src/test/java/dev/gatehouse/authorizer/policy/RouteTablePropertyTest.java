@@ -140,7 +140,9 @@ class RouteTablePropertyTest {
                 .collect(Collectors.joining(",", "{", "}"));
     }
 
-    /** Canonical requests of {@code route}: each verb it serves, parameters filled with plain values, no extra slashes. */
+    /**
+     * Canonical requests of {@code route}: each verb it serves, parameters filled with plain values, no extra slashes.
+     */
     private static List<String> canonical(
             Random random, RouteScopes.Route route, Map<String, Set<String>> methodsByShape) {
         List<String> requests = new ArrayList<>();
@@ -209,7 +211,9 @@ class RouteTablePropertyTest {
         return out.toString();
     }
 
-    /** A parameter value as it may appear: plain, with encoded or decoded slashes, encoded characters, a table literal. */
+    /**
+     * A parameter value as it may appear: plain, with encoded or decoded slashes, encoded characters, a table literal.
+     */
     private static String parameter(Random random) {
         return switch (random.nextInt(7)) {
             case 0 -> "42";

@@ -115,9 +115,10 @@ public final class JwksServer implements AutoCloseable {
     }
 
     /**
-     * A raw HTTP server on 127.0.0.1 that writes its answer slowly, one byte every {@code delayMillis}: either the whole
-     * answer (status line and headers included, which {@link HttpServer} cannot do) or the head at once and then the body.
-     * Each byte comes well within any read timeout, so only a deadline over the whole fetch ends it. Serves until closed.
+     * A raw HTTP server on 127.0.0.1 that writes its answer slowly, one byte every {@code delayMillis}: either the
+     * whole answer (status line and headers included, which {@link HttpServer} cannot do) or the head at once and then
+     * the body. Each byte comes well within any read timeout, so only a deadline over the whole fetch ends it. Serves
+     * until closed.
      */
     public static final class Trickler implements AutoCloseable {
 

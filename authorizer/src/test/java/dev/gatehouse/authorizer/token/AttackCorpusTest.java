@@ -81,9 +81,9 @@ class AttackCorpusTest {
     }
 
     /**
-     * Each validly signed, so only the syntax can refuse them. java-jwt reads the first JSON value of a segment and keeps
-     * the last of two members with one name: {@code {..}xyz}, {@code {..}{..}} and duplicated {@code sub}/{@code exp}
-     * passed before, and a reader that took the other copy would see another token.
+     * Each validly signed, so only the syntax can refuse them. java-jwt reads the first JSON value of a segment and
+     * keeps the last of two members with one name: {@code {..}xyz}, {@code {..}{..}} and duplicated
+     * {@code sub}/{@code exp} passed before, and a reader that took the other copy would see another token.
      */
     static Stream<Arguments> notExactlyOneObject() {
         String body = PAYLOAD.substring(0, PAYLOAD.length() - 1);
@@ -395,8 +395,8 @@ class AttackCorpusTest {
             assertThat(e.getMessage()).doesNotContain(token);
         });
         assertThat(fetches)
-                .as(
-                        "no attack may make the authorizer fetch from a URL the token names, or at all within the cool-down")
+                .as("no attack may make the authorizer fetch from a URL the token names, or at all within "
+                        + "the cool-down")
                 .hasValue(0);
     }
 

@@ -266,7 +266,8 @@ class TokenVerifierTest {
         TokenVerifier down = verifier(budget -> {
             throw new KeySetFetchException(
                     KeySetFailure.UNAVAILABLE,
-                    "Cannot fetch the JSON Web Key Set from https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException",
+                    "Cannot fetch the JSON Web Key Set from "
+                            + "https://gatehouse-test.auth0.com/.well-known/jwks.json: ConnectException",
                     new IOException("Connection refused"));
         });
 
@@ -381,7 +382,9 @@ class TokenVerifierTest {
         return payload;
     }
 
-    /** The full header and payload, with {@code name} in {@code part} set to {@code value}, signed by the trusted key. */
+    /**
+     * The full header and payload, with {@code name} in {@code part} set to {@code value}, signed by the trusted key.
+     */
     private static String fullTokenWith(String part, String name, Object value) {
         Map<String, Object> header = fullHeader();
         Map<String, Object> payload = fullPayload();
@@ -459,8 +462,8 @@ class TokenVerifierTest {
     }
 
     /**
-     * Every header parameter and claim the authorizer reads, given a wrong JSON type while all the others are present and
-     * valid: always a 401 with {@code invalid_claim}. Before, {@code client_id} went unchecked when {@code azp} was
+     * Every header parameter and claim the authorizer reads, given a wrong JSON type while all the others are present
+     * and valid: always a 401 with {@code invalid_claim}. Before, {@code client_id} went unchecked when {@code azp} was
      * present, {@code typ} unless TOKEN_TYPE was set, and an {@code aud} array element 42 was read as "42".
      */
     @ParameterizedTest(name = "should reject the {0}''s ''{1}'' = {2}")
