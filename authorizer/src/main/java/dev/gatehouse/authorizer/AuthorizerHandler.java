@@ -52,18 +52,19 @@ public final class AuthorizerHandler implements RequestHandler<RestAuthorizerEve
     /** The runtime's entry point: the event with its {@code multiValueHeaders}. */
     @Override
     public IamPolicyResponseV1 handleRequest(RestAuthorizerEvent event, Context context) {
-        return respond(authorizer.decide(
-                RestAuthorizerEvents.read(event, event == null ? null : event.getMultiValueHeaders()), context));
+        return answer(RestAuthorizerEvents.read(event, event == null ? null : event.getMultiValueHeaders()), context);
     }
 
     /** For callers holding the library's event type, which has no {@code multiValueHeaders}. */
     public IamPolicyResponseV1 handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
         Map<String, List<String>> multiValueHeaders =
                 event instanceof RestAuthorizerEvent rest ? rest.getMultiValueHeaders() : null;
-        return respond(authorizer.decide(RestAuthorizerEvents.read(event, multiValueHeaders), context));
+        return answer(RestAuthorizerEvents.read(event, multiValueHeaders), context);
     }
 
-    private static IamPolicyResponseV1 respond(Decision decision) {
+    /** The answer to a request however its event was read (this class or {@link AuthorizerStreamHandler}). */
+    IamPolicyResponseV1 answer(AuthorizationRequest request, Context context) {
+        Decision decision = authorizer.decide(request, context);
         if (decision instanceof Decision.Allowed allowed) {
             return IamPolicyResponses.v1(allowed.policy());
         }

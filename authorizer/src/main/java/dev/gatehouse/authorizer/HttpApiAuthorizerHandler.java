@@ -65,7 +65,12 @@ public final class HttpApiAuthorizerHandler
 
     @Override
     public SimpleIAMPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
-        Decision decision = authorizer.decide(HttpApiEvents.read(event), context);
+        return answer(HttpApiEvents.read(event), context);
+    }
+
+    /** The answer to a request however its event was read (this class or {@link HttpApiAuthorizerStreamHandler}). */
+    SimpleIAMPolicyResponse answer(AuthorizationRequest request, Context context) {
+        Decision decision = authorizer.decide(request, context);
         if (decision instanceof Decision.Allowed allowed) {
             Map<String, String> values = new LinkedHashMap<>();
             AuthorizerContext.of(allowed.token().principal()).forEach((k, v) -> values.put(k, String.valueOf(v)));

@@ -44,7 +44,12 @@ public final class HttpApiIamAuthorizerHandler
 
     @Override
     public IamPolicyResponse handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
-        Decision decision = authorizer.decide(HttpApiEvents.read(event), context);
+        return answer(HttpApiEvents.read(event), context);
+    }
+
+    /** The answer to a request however its event was read (this class or {@link HttpApiIamAuthorizerStreamHandler}). */
+    IamPolicyResponse answer(AuthorizationRequest request, Context context) {
+        Decision decision = authorizer.decide(request, context);
         if (decision instanceof Decision.Allowed allowed) {
             return IamPolicyResponses.v2(allowed.policy());
         }

@@ -440,7 +440,7 @@ class InfrastructureTemplateIT {
                         .path("Properties")
                         .path("Handler")
                         .asText())
-                .isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
+                .isEqualTo("dev.gatehouse.authorizer.AuthorizerStreamHandler");
         assertThat(HandlerCheck.problems(service)).isEmpty();
     }
 

@@ -28,7 +28,7 @@ class SeparateStackIT {
                 .contains("AuthorizerLambdaFunction")
                 .doesNotContain("Fn::ImportValue");
         JsonNode function = example.lambda("authorizer").path("Properties");
-        assertThat(function.path("Handler").asText()).isEqualTo("dev.gatehouse.authorizer.AuthorizerHandler");
+        assertThat(function.path("Handler").asText()).isEqualTo("dev.gatehouse.authorizer.AuthorizerStreamHandler");
         String routeScopes = function.path("Environment")
                 .path("Variables")
                 .path("ROUTE_SCOPES")

@@ -1,0 +1,34 @@
+package dev.gatehouse.authorizer;
+
+import static java.util.Objects.requireNonNull;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The REST API (TOKEN and REQUEST events) authorizer as a {@link RequestStreamHandler}: the same decisions and the same
+ * JSON as {@link AuthorizerHandler}, which it delegates to, but the event is read and the answer written by
+ * {@link StreamEvents} with the Jackson the authorizer already loads, so the Lambda runtime client builds no serializer
+ * of its own at the first invocation. The handler to deploy ({@code infra/serverless.yml}); {@link AuthorizerHandler}
+ * stays for callers that hold event objects.
+ */
+public final class AuthorizerStreamHandler implements RequestStreamHandler {
+
+    private final AuthorizerHandler handler;
+
+    /** Used by the Lambda runtime: as {@link AuthorizerHandler#AuthorizerHandler()}, once per container. */
+    public AuthorizerStreamHandler() {
+        this(new AuthorizerHandler());
+    }
+
+    AuthorizerStreamHandler(AuthorizerHandler handler) {
+        this.handler = requireNonNull(handler, "handler is null");
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        StreamEvents.write(handler.answer(StreamEvents.readRest(input), context), output);
+    }
+}
