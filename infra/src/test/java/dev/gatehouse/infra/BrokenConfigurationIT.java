@@ -48,7 +48,7 @@ class BrokenConfigurationIT {
     void shouldReportAHandlerClassThatIsNotALambdaHandler() throws IOException {
         PackagedService service = packageCopy(yml -> replace(
                 yml,
-                "handler: dev.gatehouse.authorizer.AuthorizerHandler",
+                "handler: dev.gatehouse.authorizer.AuthorizerStreamHandler",
                 "handler: dev.gatehouse.authorizer.AuthorizerConfig"));
 
         assertThat(HandlerCheck.problems(service))
