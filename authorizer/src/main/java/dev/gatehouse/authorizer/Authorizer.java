@@ -20,12 +20,12 @@ import dev.gatehouse.authorizer.token.VerifiedToken;
 import dev.gatehouse.common.AuthorizerPolicy;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +40,8 @@ final class Authorizer {
     static final int PRIMING_DECISIONS = 12_000;
     /** Bounds the priming before a SnapStart snapshot, whatever the CPU share of the function's memory size. */
     static final Duration PRIMING_BUDGET = Duration.ofSeconds(4);
+    /** How long init waits past its budget for a key-set fetch to notice the deadline and return. */
+    private static final Duration JOIN_GRACE = Duration.ofMillis(200);
 
     private final TokenVerifier verifier;
     private final PolicyFactory policies;
@@ -66,47 +68,81 @@ final class Authorizer {
     /**
      * Builds the verifier, one key source per issuer over HTTP, and the policy factory over {@code routes}, and
      * hydrates the key sets within the init budget.
+     *
+     * <p>The key-set fetches (TLS set-up and handshake included, the longest step of a cold start) start first, one
+     * platform thread per issuer, and the crypto provider, the decision log and the verifier are built while they are
+     * in flight; init then waits for the fetches, within the same budget as before.
      */
     static Authorizer create(AuthorizerConfig config, RouteScopes routes, Clock clock, Consumer<String> out) {
         KeySetStats stats = new KeySetStats();
+        Map<String, JwksKeySource> sources = new LinkedHashMap<>();
+        for (IssuerConfig issuer : config.issuers()) {
+            sources.put(
+                    issuer.issuer(),
+                    new JwksKeySource(
+                            issuer,
+                            new HttpJwksFetcher(issuer.jwksUri(), config.keySets()),
+                            config.keySets(),
+                            clock,
+                            stats));
+        }
+        Hydration hydration = Hydration.start(sources, config.keySets().initBudget());
+
         CryptoProvider.Resolved crypto = config.crypto().resolve();
         DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock, crypto.provider());
-        Map<String, JwksKeySource> sources = new HashMap<>();
         Map<String, Object> cryptoFields = new LinkedHashMap<>();
         cryptoFields.put("requested", config.crypto().name().toLowerCase(Locale.ROOT));
         cryptoFields.put("provider", crypto.name());
         crypto.fallbackReason().ifPresent(reason -> cryptoFields.put("fallbackReason", reason));
         log.note(null, "crypto_provider", cryptoFields);
         TokenVerifier verifier = new TokenVerifier(
-                config.issuers(),
-                config.tokens(),
-                issuer -> sources.computeIfAbsent(
-                        issuer.issuer(),
-                        i -> new JwksKeySource(
-                                issuer,
-                                new HttpJwksFetcher(issuer.jwksUri(), config.keySets()),
-                                config.keySets(),
-                                clock,
-                                stats)),
-                clock,
-                crypto.provider());
-        hydrate(config, sources, log);
+                config.issuers(), config.tokens(), issuer -> sources.get(issuer.issuer()), clock, crypto.provider());
+        hydration.await(config, log);
         SnapStartPriming priming = new SnapStartPriming(
                 List.copyOf(sources.values()), crypto.provider(), config.keySets(), PRIMING_DECISIONS, PRIMING_BUDGET);
         priming.register();
         return new Authorizer(verifier, new PolicyFactory(routes), log, priming);
     }
 
-    private static void hydrate(AuthorizerConfig config, Map<String, JwksKeySource> sources, DecisionLog log) {
-        long deadline = System.nanoTime() + config.keySets().initBudget().toNanos();
-        for (IssuerConfig issuer : config.issuers()) {
-            long left = deadline - System.nanoTime();
-            boolean ok = left > 0 && sources.get(issuer.issuer()).hydrate(Duration.ofNanos(left));
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("issuer", issuer.issuer());
-            fields.put("jwksUri", issuer.jwksUri().toString());
-            fields.put("hydrated", ok);
-            log.note(null, "jwks_init", fields);
+    /** The init-time key-set fetches, one platform thread per issuer (a blocking socket read; no virtual thread). */
+    private record Hydration(long deadline, Map<String, Thread> threads, Map<String, AtomicBoolean> hydrated) {
+
+        static Hydration start(Map<String, JwksKeySource> sources, Duration budget) {
+            long deadline = System.nanoTime() + budget.toNanos();
+            Map<String, Thread> threads = new LinkedHashMap<>();
+            Map<String, AtomicBoolean> hydrated = new LinkedHashMap<>();
+            sources.forEach((issuer, source) -> {
+                AtomicBoolean ok = new AtomicBoolean();
+                hydrated.put(issuer, ok);
+                threads.put(
+                        issuer,
+                        Thread.ofPlatform()
+                                .daemon()
+                                .name("gatehouse-jwks-init")
+                                .start(() -> ok.set(source.hydrate(Duration.ofNanos(deadline - System.nanoTime())))));
+            });
+            return new Hydration(deadline, threads, hydrated);
+        }
+
+        /** Waits for each fetch until the budget's end (a fetch is bounded by it), and logs the outcome. */
+        void await(AuthorizerConfig config, DecisionLog log) {
+            for (IssuerConfig issuer : config.issuers()) {
+                Thread thread = threads.get(issuer.issuer());
+                try {
+                    // A little grace past the deadline: the fetch itself stops at the deadline.
+                    long left = Math.max(0, deadline - System.nanoTime()) + JOIN_GRACE.toNanos();
+                    thread.join(Duration.ofNanos(left));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("issuer", issuer.issuer());
+                fields.put("jwksUri", issuer.jwksUri().toString());
+                fields.put(
+                        "hydrated",
+                        !thread.isAlive() && hydrated.get(issuer.issuer()).get());
+                log.note(null, "jwks_init", fields);
+            }
         }
     }
 
