@@ -13,11 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +46,10 @@ public final class BenchRunner {
      * What AWS Lambda's java21/java25 runtimes start the JVM with unless SnapStart or provisioned concurrency is on.
      */
     static final List<String> LAMBDA_DEFAULT_FLAGS =
-            List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+            List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+
+    /** The prefix of the rows whose command runs pinned to CPU 0 ({@code taskset -c 0}). */
+    static final String ONE_CPU = "1 CPU: ";
 
     private static final String JDK_CRYPTO = "gatehouse, CRYPTO_PROVIDER=jdk (java, Lambda default flags)";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -146,7 +151,8 @@ public final class BenchRunner {
                 .warmupTime(TimeValue.seconds(quick ? 1 : 2))
                 .measurementIterations(quick ? 1 : 5)
                 .measurementTime(TimeValue.seconds(quick ? 1 : 2))
-                .forks(1)
+                // Two forks at least: one JVM's layout and JIT decisions are one sample, not a figure.
+                .forks(quick ? 1 : 2)
                 .jvmArgsAppend(flags.toArray(String[]::new))
                 .addProfiler(GCProfiler.class)
                 .build();
@@ -162,7 +168,8 @@ public final class BenchRunner {
             row.put("meanMicros", stats.getMean());
             row.put("p50Micros", stats.getPercentile(50));
             row.put("p99Micros", stats.getPercentile(99));
-            row.put("opsPerSecond", 1_000_000 / stats.getMean());
+            // From the median: the mean of a latency distribution is pulled by its GC and safepoint tail.
+            row.put("opsPerSecond", 1_000_000 / stats.getPercentile(50));
             Result<?> alloc = run.getSecondaryResults().get("gc.alloc.rate.norm");
             row.put("bytesAllocatedPerOp", alloc == null ? null : alloc.getScore());
             byBenchmark.put(name, row);
@@ -205,6 +212,7 @@ public final class BenchRunner {
         Path aotCache = work.resolve("authorizer.aot");
         Files.deleteIfExists(aotCache);
         List<String> training = new ArrayList<>(ours);
+        training.remove("-Xshare:auto");
         training.add(1, "-XX:AOTCacheOutput=" + aotCache);
         Map<String, String> trainingEnv = new HashMap<>(nodeEnv(fixture));
         trainingEnv.put("TOKEN", token);
@@ -214,7 +222,9 @@ public final class BenchRunner {
         }
         List<String> withAot = new ArrayList<>(ours);
         withAot.add(1, "-XX:AOTCache=" + aotCache);
-        commands.put("gatehouse + JDK 25 AOT cache (java, Lambda default flags)", withAot);
+        // Not a Lambda shape: Lambda starts the JVM with -Xshare:auto, which a JVM refuses beside -XX:AOTCache.
+        withAot.remove("-Xshare:auto");
+        commands.put("gatehouse + JDK 25 AOT cache (java, C1, no -Xshare:auto: cannot run on Lambda)", withAot);
         List<String> jvmDefaults = new ArrayList<>(List.of(java));
         jvmDefaults.addAll(fixture.javaTrustOptions());
         jvmDefaults.addAll(List.of("-cp", classpath, ColdStartMain.class.getName()));
@@ -222,14 +232,22 @@ public final class BenchRunner {
         String bench = root.resolve("bench/node/bench.js").toString();
         commands.put("auth0-sample (node)", List.of("node", bench, "cold", "auth0-sample"));
         commands.put("aws-jwt-verify (node)", List.of("node", bench, "cold", "aws-jwt-verify"));
+        // Lambda at 1024 MB gets well under one vCPU: the same starts pinned to one CPU.
+        commands.put(ONE_CPU + "gatehouse (java, Lambda default flags)", pinned(ours));
+        commands.put(ONE_CPU + "auth0-sample (node)", pinned(List.of("node", bench, "cold", "auth0-sample")));
+        commands.put(ONE_CPU + "aws-jwt-verify (node)", pinned(List.of("node", bench, "cold", "aws-jwt-verify")));
 
         Map<String, String> env = new HashMap<>(nodeEnv(fixture));
         env.put("TOKEN", token);
         int runs = quick ? 3 : 15;
         Map<String, List<Double>> millis = new LinkedHashMap<>();
         Map<String, List<Long>> rss = new LinkedHashMap<>();
+        List<Map.Entry<String, List<String>>> order = new ArrayList<>(commands.entrySet());
+        Random shuffle = new Random(20261207L);
         for (int i = 0; i < runs; i++) {
-            for (Map.Entry<String, List<String>> command : commands.entrySet()) {
+            // A new order each round: in a fixed order the first command pays for the machine's idle state.
+            Collections.shuffle(order, shuffle);
+            for (Map.Entry<String, List<String>> command : order) {
                 List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "maxrss_kb=%M"));
                 timed.addAll(command.getValue());
                 Map<String, String> commandEnv = env;
@@ -266,55 +284,68 @@ public final class BenchRunner {
         return cold;
     }
 
+    private static List<String> pinned(List<String> command) {
+        List<String> pinned = new ArrayList<>(List.of("taskset", "-c", "0"));
+        pinned.addAll(command);
+        return pinned;
+    }
+
     /** JVM start → first decision posted, under AWS's runtime interface client with Lambda's default flags. */
     private Map<String, Object> runtimeClientColdStart(Fixture fixture, String token) throws IOException {
         ColdStartProbe probe = new ColdStartProbe(
                 root.resolve("local/target/lambda-runtime"), Files.createDirectories(work.resolve("ric")));
         String event = JSON.writeValueAsString(
                 Map.of("type", "TOKEN", "authorizationToken", "Bearer " + token, "methodArn", Fixture.METHOD_ARN));
-        Map<String, Object> rows = new LinkedHashMap<>();
         // The deployed entry point (stream) with each provider, and the event-object handler it replaced, for the
         // runtime client's own serializer's share of the cold start.
-        List<List<String>> variants = List.of(
+        Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
+        for (List<String> variant : List.of(
                 List.of("accp", "AuthorizerStreamHandler"),
                 List.of("jdk", "AuthorizerStreamHandler"),
-                List.of("accp", "AuthorizerHandler"));
-        for (List<String> variant : variants) {
-            String crypto = variant.get(0);
-            String handler = variant.get(1);
+                List.of("accp", "AuthorizerHandler"))) {
             Map<String, String> env = new HashMap<>(fixture.env());
             env.remove("METHOD_ARN");
-            env.put("CRYPTO_PROVIDER", crypto);
+            env.put("CRYPTO_PROVIDER", variant.get(0));
             // How a deployed function gets JVM options; here only to trust the benchmark's self-signed JWKS
             // certificate.
             env.put("JAVA_TOOL_OPTIONS", String.join(" ", fixture.javaTrustOptions()));
-            FunctionDefinition function = new FunctionDefinition(
-                    "authorizer",
-                    "dev.gatehouse.authorizer." + handler,
-                    root.resolve("authorizer/target/authorizer.jar"),
-                    env,
-                    10,
-                    1024);
-            List<Double> millis = new ArrayList<>();
-            long peakRss = -1;
-            for (int i = 0; i < (quick ? 3 : 12); i++) {
-                ColdStartProbe.Measurement m = probe.measure(function, event);
+            functions.put(
+                    "gatehouse " + variant.get(1) + ", CRYPTO_PROVIDER=" + variant.get(0)
+                            + " (RIC, Lambda default flags)",
+                    new FunctionDefinition(
+                            "authorizer",
+                            "dev.gatehouse.authorizer." + variant.get(1),
+                            root.resolve("authorizer/target/authorizer.jar"),
+                            env,
+                            10,
+                            1024));
+        }
+        Map<String, List<Double>> millis = new LinkedHashMap<>();
+        Map<String, Long> peakRss = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>(functions.keySet());
+        Random shuffle = new Random(20261208L);
+        for (int i = 0; i < (quick ? 3 : 12); i++) {
+            Collections.shuffle(order, shuffle);
+            for (String name : order) {
+                ColdStartProbe.Measurement m = probe.measure(functions.get(name), event);
                 if (m.result() == null || !m.result().contains("\"Allow\"")) {
                     throw new IllegalStateException(
-                            "the authorizer under the runtime interface client did not allow: " + m.error());
+                            name + " under the runtime interface client did not allow: " + m.error());
                 }
-                millis.add(m.millis());
-                peakRss = Math.max(peakRss, m.peakRssKib());
+                millis.computeIfAbsent(name, k -> new ArrayList<>()).add(m.millis());
+                peakRss.merge(name, m.peakRssKib(), Math::max);
             }
-            List<Double> sorted = millis.stream().sorted().toList();
+        }
+        Map<String, Object> rows = new LinkedHashMap<>();
+        for (String name : functions.keySet()) {
+            List<Double> sorted = millis.get(name).stream().sorted().toList();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("runs", sorted.size());
             row.put("medianMillis", sorted.get(sorted.size() / 2));
             row.put("minMillis", sorted.get(0));
             row.put("maxMillis", sorted.get(sorted.size() - 1));
-            row.put("peakRssMiB", peakRss / 1024.0);
-            rows.put(
-                    "gatehouse " + handler + ", CRYPTO_PROVIDER=" + crypto + " (RIC, Lambda default flags)", row);
+            row.put("peakRssMiB", peakRss.get(name) / 1024.0);
+            rows.put(name, row);
         }
         return rows;
     }
