@@ -14,8 +14,8 @@ import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.token.BearerToken;
-import dev.gatehouse.authorizer.token.CryptoProvider;
 import dev.gatehouse.authorizer.token.TokenVerifier;
+import dev.gatehouse.authorizer.token.VerificationProvider;
 import dev.gatehouse.authorizer.token.VerifiedToken;
 import dev.gatehouse.common.AuthorizerPolicy;
 import java.time.Clock;
@@ -88,18 +88,21 @@ final class Authorizer {
         }
         Hydration hydration = Hydration.start(sources, config.keySets().initBudget());
 
-        CryptoProvider.Resolved crypto = config.crypto().resolve();
-        DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock, crypto.provider());
-        Map<String, Object> cryptoFields = new LinkedHashMap<>();
-        cryptoFields.put("requested", config.crypto().name().toLowerCase(Locale.ROOT));
-        cryptoFields.put("provider", crypto.name());
-        crypto.fallbackReason().ifPresent(reason -> cryptoFields.put("fallbackReason", reason));
-        log.note(null, "crypto_provider", cryptoFields);
+        // ACCP loads on its own thread too; the JDK's provider verifies until it has passed its self-tests.
+        VerificationProvider crypto = VerificationProvider.loading(config.crypto());
+        DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock, crypto);
+        crypto.whenResolved(resolved -> {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("requested", config.crypto().name().toLowerCase(Locale.ROOT));
+            fields.put("provider", resolved.name());
+            resolved.fallbackReason().ifPresent(reason -> fields.put("fallbackReason", reason));
+            log.note(null, "crypto_provider", fields);
+        });
         TokenVerifier verifier = new TokenVerifier(
-                config.issuers(), config.tokens(), issuer -> sources.get(issuer.issuer()), clock, crypto.provider());
+                config.issuers(), config.tokens(), issuer -> sources.get(issuer.issuer()), clock, crypto);
         hydration.await(config, log);
         SnapStartPriming priming = new SnapStartPriming(
-                List.copyOf(sources.values()), crypto.provider(), config.keySets(), PRIMING_DECISIONS, PRIMING_BUDGET);
+                List.copyOf(sources.values()), crypto, config.keySets(), PRIMING_DECISIONS, PRIMING_BUDGET);
         priming.register();
         return new Authorizer(verifier, new PolicyFactory(routes), log, priming);
     }

@@ -10,6 +10,7 @@ import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.keys.JwksKeySource;
 import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.token.VerificationProvider;
 import dev.gatehouse.authorizer.token.VerifiedToken;
 import dev.gatehouse.common.JsonStrings;
 import dev.gatehouse.common.Principal;
@@ -122,10 +123,6 @@ final class DecisionLog {
     }
 
     private static final int MAX_VALUE_LENGTH = 256;
-    /** One digest per thread: looking the algorithm up among the providers on every request costs more than hashing. */
-    private static final ThreadLocal<MessageDigest> JDK_SHA_256 =
-            ThreadLocal.withInitial(() -> sha256(Optional.empty()));
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<String> fallback;
@@ -134,25 +131,29 @@ final class DecisionLog {
     private final Clock clock;
     private final String[] metricDirectives;
     /**
-     * SHA-256 for the token hash, from the verification provider when there is one: the JDK's runs as plain Java under
-     * C1.
+     * SHA-256 for the token hash, from the verification provider when there is one (one digest per thread: a lookup
+     * among the providers per request costs more than hashing; the JDK's runs as plain Java under C1).
      */
-    private final ThreadLocal<MessageDigest> sha256;
+    private final VerificationProvider digests;
+    /** This thread's SHA-256, with the provider choice it came from (replaced once, when ACCP takes over). */
+    private final ThreadLocal<Held> sha256 = new ThreadLocal<>();
+
+    private record Held(Optional<Provider> from, MessageDigest digest) {}
 
     /** @param fallback where lines go when the invocation has no Lambda context (local tools, tests) */
     DecisionLog(Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock) {
-        this(fallback, stats, namespace, clock, Optional.empty());
+        this(fallback, stats, namespace, clock, VerificationProvider.fixed(Optional.empty()));
     }
 
-    /** @param digests the provider of the token hash's SHA-256, or empty for the JDK's */
+    /** @param digests the provider of the token hash's SHA-256, read per line (empty: the JDK's) */
     DecisionLog(
-            Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock, Optional<Provider> digests) {
+            Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock, VerificationProvider digests) {
         this.fallback = requireNonNull(fallback, "fallback is null");
         this.stats = requireNonNull(stats, "stats is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metricDirectives = metricDirectives(namespace);
-        this.sha256 = digests.isPresent() ? ThreadLocal.withInitial(() -> sha256(digests)) : JDK_SHA_256;
+        this.digests = requireNonNull(digests, "digests is null");
     }
 
     /** A log with its own statistics, for tests and local tools. */
@@ -181,7 +182,7 @@ final class DecisionLog {
                 entry.keySource() == null ? null : entry.keySource().code());
         field(line, "resource", truncate(entry.resource()));
         field(line, "requestId", context == null ? null : context.getAwsRequestId());
-        safeField(line, "tokenHash", tokenHash(entry.token(), sha256.get()));
+        safeField(line, "tokenHash", tokenHash(entry.token(), sha256()));
         field(line, "detail", entry.detail());
 
         KeySetStats.Drained fetches = stats.drain();
@@ -285,7 +286,7 @@ final class DecisionLog {
 
     /** The first 8 bytes of the token's SHA-256, hex: enough to correlate lines, useless to replay. */
     static String tokenHash(String token) {
-        return tokenHash(token, JDK_SHA_256.get());
+        return tokenHash(token, sha256(Optional.empty()));
     }
 
     private static String tokenHash(String token, MessageDigest digest) {
@@ -293,6 +294,16 @@ final class DecisionLog {
             return null;
         }
         return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.ISO_8859_1)), 0, 8);
+    }
+
+    private MessageDigest sha256() {
+        Optional<Provider> now = digests.current();
+        Held held = sha256.get();
+        if (held == null || held.from() != now) {
+            held = new Held(now, sha256(now));
+            sha256.set(held);
+        }
+        return held.digest();
     }
 
     private static MessageDigest sha256(Optional<Provider> provider) {

@@ -15,13 +15,13 @@ import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.token.CryptoProvider;
 import dev.gatehouse.authorizer.token.TokenRules;
 import dev.gatehouse.authorizer.token.TokenVerifier;
+import dev.gatehouse.authorizer.token.VerificationProvider;
 import dev.gatehouse.common.MethodArn;
 import dev.gatehouse.common.RsaJwk;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Provider;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.crac.Context;
 import org.crac.Core;
@@ -58,7 +57,7 @@ public final class SnapStartPriming implements Resource {
     private static final String METHOD_ARN = "arn:aws:execute-api:us-east-1:000000000000:priming/snapshot/GET/prime";
 
     private final Collection<JwksKeySource> keySources;
-    private final Optional<Provider> crypto;
+    private final VerificationProvider crypto;
     private final KeySetPolicy keySets;
     private final int decisions;
     private final Duration budget;
@@ -67,7 +66,7 @@ public final class SnapStartPriming implements Resource {
 
     SnapStartPriming(
             Collection<JwksKeySource> keySources,
-            Optional<Provider> crypto,
+            VerificationProvider crypto,
             KeySetPolicy keySets,
             int decisions,
             Duration budget) {
@@ -86,7 +85,7 @@ public final class SnapStartPriming implements Resource {
     public static int primeWithoutCheckpoint(CryptoProvider crypto) {
         return new SnapStartPriming(
                         List.of(),
-                        crypto.resolve().provider(),
+                        VerificationProvider.fixed(crypto.resolve().provider()),
                         KeySetPolicy.DEFAULT,
                         Authorizer.PRIMING_DECISIONS,
                         Authorizer.PRIMING_BUDGET)
@@ -103,6 +102,8 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
+        // The snapshot should hold the provider requests will use: ACCP, if it is still loading in the background.
+        crypto.awaitResolved(budget);
         primed = prime();
     }
 

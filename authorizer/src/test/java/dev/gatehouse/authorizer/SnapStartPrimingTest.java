@@ -9,6 +9,7 @@ import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.MutableClock;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import dev.gatehouse.authorizer.token.CryptoProvider;
+import dev.gatehouse.authorizer.token.VerificationProvider;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,7 +26,11 @@ class SnapStartPrimingTest {
     void shouldRunAllowedSyntheticDecisionsBeforeTheCheckpointWithoutNetworkOrLogs() {
         for (CryptoProvider crypto : CryptoProvider.values()) {
             SnapStartPriming priming = new SnapStartPriming(
-                    List.of(), crypto.resolve().provider(), KeySetPolicy.DEFAULT, 300, Duration.ofSeconds(60));
+                    List.of(),
+                    VerificationProvider.fixed(crypto.resolve().provider()),
+                    KeySetPolicy.DEFAULT,
+                    300,
+                    Duration.ofSeconds(60));
 
             priming.beforeCheckpoint(null);
 
@@ -36,7 +41,11 @@ class SnapStartPrimingTest {
     @Test
     void shouldStopPrimingAtItsTimeBudget() {
         SnapStartPriming priming = new SnapStartPriming(
-                List.of(), Optional.empty(), KeySetPolicy.DEFAULT, Integer.MAX_VALUE, Duration.ofMillis(200));
+                List.of(),
+                VerificationProvider.fixed(Optional.empty()),
+                KeySetPolicy.DEFAULT,
+                Integer.MAX_VALUE,
+                Duration.ofMillis(200));
 
         long started = System.nanoTime();
         int done = priming.prime();
@@ -61,8 +70,8 @@ class SnapStartPrimingTest {
                 clock,
                 new KeySetStats());
         keys.hydrate(Duration.ofSeconds(1));
-        SnapStartPriming priming =
-                new SnapStartPriming(List.of(keys), Optional.empty(), KeySetPolicy.DEFAULT, 0, Duration.ZERO);
+        SnapStartPriming priming = new SnapStartPriming(
+                List.of(keys), VerificationProvider.fixed(Optional.empty()), KeySetPolicy.DEFAULT, 0, Duration.ZERO);
 
         priming.afterRestore(null);
         assertThat(priming.refreshed()).as("fresh keys are kept").isZero();

@@ -36,7 +36,10 @@ public enum CryptoProvider {
     /** The provider in effect and, when ACCP was asked for but is not used, why. */
     public record Resolved(Optional<Provider> provider, String name, Optional<String> fallbackReason) {}
 
-    /** Resolves the choice once per container: loads ACCP's native library if asked to (an init-time cost). */
+    /**
+     * Resolves the choice: loads ACCP's native library if asked to and runs its self-tests (a cost of a few hundred
+     * ms, which {@link VerificationProvider#loading} keeps off the critical path).
+     */
     public Resolved resolve() {
         if (this == JDK) {
             return new Resolved(Optional.empty(), "jdk", Optional.empty());

@@ -35,39 +35,61 @@ final class RsaVerification extends Algorithm {
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
     private final RSAKeyProvider keys;
-    private final ThreadLocal<Signature> signatures;
+    private final String jcaName;
+    private final Optional<PSSParameterSpec> pss;
+    private final VerificationProvider provider;
+    /** This thread's {@link Signature}, with the provider choice it came from. */
+    private final ThreadLocal<Held> signatures = new ThreadLocal<>();
+
+    private record Held(Optional<Provider> from, Signature signature) {}
 
     private RsaVerification(
             String name,
             String jcaName,
             Optional<PSSParameterSpec> pss,
             RSAKeyProvider keys,
-            Optional<Provider> provider) {
+            VerificationProvider provider) {
         super(name, jcaName);
         this.keys = requireNonNull(keys, "keys is null");
-        requireNonNull(provider, "provider is null");
-        signatures = ThreadLocal.withInitial(() -> {
-            try {
-                Signature signature = provider.isPresent()
-                        ? Signature.getInstance(jcaName, provider.get())
-                        : Signature.getInstance(jcaName);
-                if (pss.isPresent()) {
-                    signature.setParameter(pss.get());
-                }
-                return signature;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(
-                        name + " (" + jcaName + ") is not available from "
-                                + provider.map(Provider::getName).orElse("the JDK"),
-                        e);
-            }
-        });
+        this.jcaName = jcaName;
+        this.pss = pss;
+        this.provider = requireNonNull(provider, "provider is null");
         // Fail at initialisation, not on the first token, if the algorithm is missing.
-        signatures.get();
+        signature();
+    }
+
+    /**
+     * This thread's {@link Signature} from the provider in effect now: one volatile read and an identity check on the
+     * warm path; a new one once, when ACCP takes over from the JDK's provider.
+     */
+    private Signature signature() {
+        Optional<Provider> now = provider.current();
+        Held held = signatures.get();
+        if (held == null || held.from() != now) {
+            held = new Held(now, newSignature(now));
+            signatures.set(held);
+        }
+        return held.signature();
+    }
+
+    private Signature newSignature(Optional<Provider> from) {
+        try {
+            Signature signature =
+                    from.isPresent() ? Signature.getInstance(jcaName, from.get()) : Signature.getInstance(jcaName);
+            if (pss.isPresent()) {
+                signature.setParameter(pss.get());
+            }
+            return signature;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    getName() + " (" + jcaName + ") is not available from "
+                            + from.map(Provider::getName).orElse("the JDK"),
+                    e);
+        }
     }
 
     /** The verifier for {@code name} (RS256/384/512 or PS256/384/512), or empty for any other algorithm. */
-    static Optional<Algorithm> of(String name, RSAKeyProvider keys, Optional<Provider> provider) {
+    static Optional<Algorithm> of(String name, RSAKeyProvider keys, VerificationProvider provider) {
         return switch (name) {
             case "RS256" -> Optional.of(new RsaVerification(name, "SHA256withRSA", Optional.empty(), keys, provider));
             case "RS384" -> Optional.of(new RsaVerification(name, "SHA384withRSA", Optional.empty(), keys, provider));
@@ -98,7 +120,7 @@ final class RsaVerification extends Algorithm {
             if (key == null) {
                 throw new IllegalStateException("The given Public Key is null.");
             }
-            Signature signature = signatures.get();
+            Signature signature = signature();
             signature.initVerify(key);
             signature.update(jwt.getHeader().getBytes(StandardCharsets.US_ASCII));
             signature.update((byte) '.');

@@ -89,6 +89,20 @@ public final class TokenVerifier {
             Function<IssuerConfig, JwksKeySource> keySources,
             Clock clock,
             Optional<Provider> crypto) {
+        this(issuers, rules, keySources, clock, VerificationProvider.fixed(crypto));
+    }
+
+    /**
+     * @param issuers the trusted issuers, at least one
+     * @param keySources the key source of each configured issuer, by issuer
+     * @param crypto the provider of RSA signature verification, read per token (see {@link VerificationProvider})
+     */
+    public TokenVerifier(
+            List<IssuerConfig> issuers,
+            TokenRules rules,
+            Function<IssuerConfig, JwksKeySource> keySources,
+            Clock clock,
+            VerificationProvider crypto) {
         requireNonNull(issuers, "issuers is null");
         this.rules = requireNonNull(rules, "rules is null");
         requireNonNull(keySources, "keySources is null");
@@ -239,7 +253,7 @@ public final class TokenVerifier {
         return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;
     }
 
-    private static Algorithm algorithm(String name, JwksKeySource keys, Optional<Provider> crypto) {
+    private static Algorithm algorithm(String name, JwksKeySource keys, VerificationProvider crypto) {
         RSAKeyProvider rsa = new RSAKeyProvider() {
             @Override
             public RSAPublicKey getPublicKeyById(String keyId) {
