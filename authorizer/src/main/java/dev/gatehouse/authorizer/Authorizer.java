@@ -70,8 +70,9 @@ final class Authorizer {
      * hydrates the key sets within the init budget.
      *
      * <p>The key-set fetches (TLS set-up and handshake included, the longest step of a cold start) start first, one
-     * platform thread per issuer, and the crypto provider, the decision log and the verifier are built while they are
-     * in flight; init then waits for the fetches, within the same budget as before.
+     * platform thread per issuer; ACCP loads on a thread of its own ({@link VerificationProvider}); the decision log
+     * and the verifier are built while they are in flight. Init then waits for the fetches, within the same budget as
+     * before, but not for ACCP: the JDK's provider verifies until ACCP has passed its self-tests.
      */
     static Authorizer create(AuthorizerConfig config, RouteScopes routes, Clock clock, Consumer<String> out) {
         KeySetStats stats = new KeySetStats();

@@ -259,7 +259,7 @@ final class Report {
                 .append("× on one CPU).\n\n");
 
         md.append("## Regenerate\n\n")
-                .append("```bash\nbench/run                # full run, about 10 minutes on 2 cores; rewrites "
+                .append("```bash\nbench/run                # full run, about 16 minutes on 2 cores; rewrites "
                         + "this file\nbench/run --quick        # short iterations, to check the "
                         + "harness\nbench/run --report-only  # re-render this file from "
                         + "bench/target/results.json\n```\n\n")
