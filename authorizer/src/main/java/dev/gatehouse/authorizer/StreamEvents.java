@@ -43,6 +43,8 @@ final class StreamEvents {
     /** Null members and null map values left out, as the runtime's serializer does ({@code "Condition": null}). */
     private static final ObjectMapper JSON = new ObjectMapper()
             .setDefaultPropertyInclusion(JsonInclude.Value.construct(Include.NON_NULL, Include.NON_NULL))
+            // API Gateway never repeats a member; an event that does is not one to guess about (500).
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 

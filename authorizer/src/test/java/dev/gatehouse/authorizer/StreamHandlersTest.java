@@ -192,6 +192,8 @@ class StreamHandlersTest {
                 "{\"type\": \"REQUEST\", \"methodArn\": \"arn:aws:execute-api:us-east-1:1:a/dev/GET/x\", "
                         + "\"multiValueHeaders\": {\"Authorization\": \"Bearer SECRET-TOKEN\"}}",
                 "{\"type\": \"TOKEN\", \"authorizationToken\": \"Bearer SECRET-TOKEN\" SECRET-TOKEN}",
+                "{\"type\": \"TOKEN\", \"methodArn\": \"arn:aws:execute-api:us-east-1:1:a/dev/GET/x\", "
+                        + "\"authorizationToken\": \"Bearer SECRET-TOKEN\", \"authorizationToken\": \"Bearer x\"}",
                 "{\"type\": \"TOKEN\", \"methodArn\": \"not-an-arn\", \"authorizationToken\": \"Bearer SECRET-TOKEN\"}"
             })
     void shouldRefuseAnEventItCannotReadWithoutQuotingIt(String event) {
