@@ -75,8 +75,12 @@ public final class VerificationProvider {
             waiting = List.copyOf(listeners);
             listeners.clear();
         }
-        resolved.countDown();
-        waiting.forEach(listener -> listener.accept(resolution));
+        try {
+            waiting.forEach(listener -> listener.accept(resolution));
+        } finally {
+            // After the listeners: whoever awaits the resolution also sees what they did.
+            resolved.countDown();
+        }
     }
 
     /**
