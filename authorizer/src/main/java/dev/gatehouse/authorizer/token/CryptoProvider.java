@@ -51,6 +51,12 @@ public enum CryptoProvider {
                         Optional.empty(), "jdk", Optional.of("ACCP's native library did not load: " + loadingError));
             }
             AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+            // Every algorithm the authorizer will ask ACCP for, built now: a provider that lacks one is not used at
+            // all, rather than failing on the first token that needs it.
+            Optional<String> missing = RsaVerification.missingFrom(AmazonCorrettoCryptoProvider.INSTANCE);
+            if (missing.isPresent()) {
+                return new Resolved(Optional.empty(), "jdk", Optional.of("ACCP lacks " + missing.get()));
+            }
             return new Resolved(
                     Optional.of(AmazonCorrettoCryptoProvider.INSTANCE),
                     "accp " + AmazonCorrettoCryptoProvider.INSTANCE.getVersionStr(),

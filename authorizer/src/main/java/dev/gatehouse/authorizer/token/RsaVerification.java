@@ -10,13 +10,17 @@ import com.auth0.jwt.interfaces.RSAKeyProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -54,7 +58,8 @@ final class RsaVerification extends Algorithm {
         this.jcaName = jcaName;
         this.pss = pss;
         this.provider = requireNonNull(provider, "provider is null");
-        // Fail at initialisation, not on the first token, if the algorithm is missing.
+        // Fail at initialisation, not on the first token, if the JDK lacks the algorithm (a provider that resolves
+        // later has been checked by missingFrom before it is handed out).
         signature();
     }
 
@@ -107,6 +112,48 @@ final class RsaVerification extends Algorithm {
             default -> Optional.empty();
         };
     }
+
+    /**
+     * The first algorithm (with its parameters) that {@code provider} cannot supply, or empty when it supplies every
+     * one this class uses, together with the token hash's SHA-256.
+     */
+    static Optional<String> missingFrom(Provider provider) {
+        for (String name : ALGORITHMS) {
+            RsaVerification probe = (RsaVerification) of(name, ANY_KEY, VerificationProvider.fixed(Optional.empty()))
+                    .orElseThrow();
+            try {
+                probe.newSignature(Optional.of(provider));
+            } catch (IllegalStateException e) {
+                return Optional.of(name + " (" + probe.jcaName + ")");
+            }
+        }
+        try {
+            MessageDigest.getInstance("SHA-256", provider);
+        } catch (NoSuchAlgorithmException e) {
+            return Optional.of("SHA-256");
+        }
+        return Optional.empty();
+    }
+
+    /** The algorithms {@link #of} supports. */
+    static final List<String> ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512");
+
+    private static final RSAKeyProvider ANY_KEY = new RSAKeyProvider() {
+        @Override
+        public RSAPublicKey getPublicKeyById(String keyId) {
+            return null;
+        }
+
+        @Override
+        public RSAPrivateKey getPrivateKey() {
+            return null;
+        }
+
+        @Override
+        public String getPrivateKeyId() {
+            return null;
+        }
+    };
 
     private static PSSParameterSpec pss(String hash, MGF1ParameterSpec mgf, int saltLength) {
         return new PSSParameterSpec(hash, "MGF1", mgf, saltLength, PSSParameterSpec.TRAILER_FIELD_BC);

@@ -3,12 +3,15 @@ package dev.gatehouse.authorizer.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.gatehouse.authorizer.AuthorizerConfig;
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.testing.TestKeys;
+import java.security.Provider;
+import java.security.Security;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,6 +35,22 @@ class CryptoProviderTest {
         assertThat(resolved.provider())
                 .hasValueSatisfying(p -> assertThat(p.getName()).isEqualTo("AmazonCorrettoCryptoProvider"));
         assertThat(resolved.name()).startsWith("accp ");
+    }
+
+    @Test
+    void shouldCheckThatAProviderSuppliesEveryAlgorithmBeforeItIsUsed() {
+        // ACCP supplies all six (PSS with its parameters) and SHA-256: resolve() above hands it out.
+        assertThat(RsaVerification.missingFrom(AmazonCorrettoCryptoProvider.INSTANCE))
+                .isEmpty();
+        // A provider with RSA signatures but no digests (the JDK's SunRsaSign) is refused, naming what it lacks.
+        assertThat(RsaVerification.missingFrom(Security.getProvider("SunRsaSign")))
+                .hasValue("SHA-256");
+        // One with RS256 only: the first missing algorithm, with its JCA name.
+        Provider rs256Only = new Provider("RS256Only", "1", "test") {};
+        rs256Only.put("Signature.SHA256withRSA", "sun.security.rsa.RSASignature$SHA256withRSA");
+        assertThat(RsaVerification.missingFrom(rs256Only)).hasValue("RS384 (SHA384withRSA)");
+        assertThat(RsaVerification.missingFrom(new Provider("Empty", "1", "test") {}))
+                .hasValue("RS256 (SHA256withRSA)");
     }
 
     @Test
