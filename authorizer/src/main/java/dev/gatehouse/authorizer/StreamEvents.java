@@ -8,8 +8,10 @@ import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +47,8 @@ final class StreamEvents {
             .setDefaultPropertyInclusion(JsonInclude.Value.construct(Include.NON_NULL, Include.NON_NULL))
             // API Gateway never repeats a member; an event that does is not one to guess about (500).
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // One event per invocation: anything after the object (a second object, stray text) is refused too.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
@@ -116,16 +120,28 @@ final class StreamEvents {
         }
     }
 
+    /**
+     * Where parsing stopped, for the error message: the event arrives as bytes, so Jackson knows the byte offset (its
+     * character offset is -1); limits errors such as a too-long string carry no location at all.
+     */
+    static String position(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        if (at == null) {
+            return "";
+        }
+        if (at.getByteOffset() >= 0) {
+            return " (at byte " + at.getByteOffset() + ")";
+        }
+        return at.getCharOffset() >= 0 ? " (at character " + at.getCharOffset() + ")" : "";
+    }
+
     private static ObjectNode object(InputStream in) {
         JsonNode tree;
         try {
             tree = JSON.readTree(in);
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the input it stumbled on, which may be a token: only the position is kept.
-            throw new InvalidEventException(
-                    "The authorizer event is not valid JSON (at character "
-                            + e.getLocation().getCharOffset() + ").",
-                    null);
+            throw new InvalidEventException("The authorizer event is not valid JSON" + position(e) + ".", null);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the authorizer event from the runtime", e);
         }
