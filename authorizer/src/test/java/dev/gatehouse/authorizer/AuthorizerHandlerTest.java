@@ -14,8 +14,6 @@ import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
 import dev.gatehouse.authorizer.keys.JwksFetcher;
-import dev.gatehouse.authorizer.keys.JwksKeySource;
-import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.RuntimeSerialization;
@@ -25,11 +23,8 @@ import dev.gatehouse.common.AuthorizerPolicy;
 import dev.gatehouse.common.Effect;
 import dev.gatehouse.common.PolicyStatement;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,10 +37,6 @@ class AuthorizerHandlerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     private static final TestKeys KEYS = TestKeys.generate("key-1");
-    private static final AuthorizerConfig CONFIG = AuthorizerConfig.of(
-            TestKeys.ISSUER,
-            URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
-            List.of(TestKeys.AUDIENCE));
     private static final String METHOD_ARN =
             "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello-world";
 
@@ -54,12 +45,7 @@ class AuthorizerHandlerTest {
     private final AuthorizerHandler handler = handler(TestKeys.fetcher(KEYS));
 
     private AuthorizerHandler handler(JwksFetcher keys) {
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(
-                CONFIG.issuers(),
-                CONFIG.tokens(),
-                issuer -> new JwksKeySource(issuer, keys, CONFIG.keySets(), clock, new KeySetStats()),
-                clock);
+        TokenVerifier verifier = TestAuthorizers.verifier(keys, NOW);
         return new AuthorizerHandler(new Authorizer(
                 verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(fallbackLog::add)));
     }
@@ -111,12 +97,7 @@ class AuthorizerHandlerTest {
     void shouldAllowOnlyTheRoutesTheTokensScopesPermitWithARouteTable() throws IOException {
         // The token grants read:hello and write:hello; POST /orders needs write:orders, GET /orders read:orders or
         // read:hello.
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(
-                CONFIG.issuers(),
-                CONFIG.tokens(),
-                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()),
-                clock);
+        TokenVerifier verifier = TestAuthorizers.verifier(TestKeys.fetcher(KEYS), NOW);
         RouteScopes routes = RouteScopes.fromEnv(Map.of(
                 RouteScopes.ROUTE_SCOPES,
                 "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\",\"read:hello\"],\"POST "
@@ -382,12 +363,7 @@ class AuthorizerHandlerTest {
     /** Finding 1: a first request the table does not describe got the whole stage, cached for the token. */
     @Test
     void shouldNotWidenTheCachedPolicyForAFirstRequestWithATrailingSlash() {
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        TokenVerifier verifier = new TokenVerifier(
-                CONFIG.issuers(),
-                CONFIG.tokens(),
-                issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), CONFIG.keySets(), clock, new KeySetStats()),
-                clock);
+        TokenVerifier verifier = TestAuthorizers.verifier(TestKeys.fetcher(KEYS), NOW);
         RouteScopes routes = RouteScopes.parse(
                 "{\"GET /hello-world\":[],\"GET /orders\":[\"read:hello\"],\"POST /orders\":[\"write:orders\"]}");
         AuthorizerHandler scoped = new AuthorizerHandler(

@@ -15,18 +15,12 @@ import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
 import dev.gatehouse.authorizer.keys.JwksFetcher;
-import dev.gatehouse.authorizer.keys.JwksKeySource;
-import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.RuntimeSerialization;
 import dev.gatehouse.authorizer.testing.TestKeys;
-import dev.gatehouse.authorizer.token.TokenVerifier;
 import java.io.IOException;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,19 +39,7 @@ class HttpApiAuthorizerHandlerTest {
     }
 
     private static Authorizer authorizer(JwksFetcher keys, PolicyFactory policies) {
-        AuthorizerConfig config = AuthorizerConfig.of(
-                TestKeys.ISSUER,
-                URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
-                List.of(TestKeys.AUDIENCE));
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new Authorizer(
-                new TokenVerifier(
-                        config.issuers(),
-                        config.tokens(),
-                        issuer -> new JwksKeySource(issuer, keys, config.keySets(), clock, new KeySetStats()),
-                        clock),
-                policies,
-                new DecisionLog(line -> {}));
+        return TestAuthorizers.authorizer(keys, NOW, policies, line -> {});
     }
 
     private final HttpApiAuthorizerHandler simple = new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS)));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.authorizer.exceptions.InvalidEventException;
@@ -14,23 +15,17 @@ import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
 import dev.gatehouse.authorizer.keys.JwksFetcher;
-import dev.gatehouse.authorizer.keys.JwksKeySource;
-import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.RuntimeSerialization;
 import dev.gatehouse.authorizer.testing.TestKeys;
-import dev.gatehouse.authorizer.token.TokenVerifier;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,19 +45,7 @@ class StreamHandlersTest {
     private final FakeContext context = new FakeContext();
 
     private static Authorizer authorizer(JwksFetcher keys, RouteScopes routes) {
-        AuthorizerConfig config = AuthorizerConfig.of(
-                TestKeys.ISSUER,
-                URI.create("https://gatehouse-test.auth0.com/.well-known/jwks.json"),
-                List.of(TestKeys.AUDIENCE));
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new Authorizer(
-                new TokenVerifier(
-                        config.issuers(),
-                        config.tokens(),
-                        issuer -> new JwksKeySource(issuer, keys, config.keySets(), clock, new KeySetStats()),
-                        clock),
-                new PolicyFactory(routes),
-                new DecisionLog(line -> {}));
+        return TestAuthorizers.authorizer(keys, NOW, new PolicyFactory(routes), line -> {});
     }
 
     private static JwksFetcher down() {
@@ -194,7 +177,10 @@ class StreamHandlersTest {
                 "{\"type\": \"TOKEN\", \"authorizationToken\": \"Bearer SECRET-TOKEN\" SECRET-TOKEN}",
                 "{\"type\": \"TOKEN\", \"methodArn\": \"arn:aws:execute-api:us-east-1:1:a/dev/GET/x\", "
                         + "\"authorizationToken\": \"Bearer SECRET-TOKEN\", \"authorizationToken\": \"Bearer x\"}",
-                "{\"type\": \"TOKEN\", \"methodArn\": \"not-an-arn\", \"authorizationToken\": \"Bearer SECRET-TOKEN\"}"
+                "{\"type\": \"TOKEN\", \"methodArn\": \"not-an-arn\", \"authorizationToken\": \"Bearer SECRET-TOKEN\"}",
+                // A readable event followed by a second one: refused as a whole, not read up to the first.
+                "{\"type\": \"TOKEN\", \"methodArn\": \"arn:aws:execute-api:us-east-1:1:a/dev/GET/x\", "
+                        + "\"authorizationToken\": \"Bearer SECRET-TOKEN\"} {\"type\": \"TOKEN\"}"
             })
     void shouldRefuseAnEventItCannotReadWithoutQuotingIt(String event) {
         AuthorizerStreamHandler streams =
@@ -204,6 +190,20 @@ class StreamHandlersTest {
                 .isInstanceOf(InvalidEventException.class)
                 .message()
                 .doesNotContain("SECRET-TOKEN");
+    }
+
+    @Test
+    void shouldSayWhereAnEventStoppedParsingWhenJacksonKnows() {
+        AuthorizerStreamHandler streams =
+                new AuthorizerStreamHandler(new AuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), ROUTES)));
+
+        // The runtime hands the event over as bytes: Jackson knows the byte offset, not a character offset.
+        assertThatThrownBy(() -> stream((in, out) -> streams.handleRequest(in, out, context), "{\"type\": }"))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("The authorizer event is not valid JSON (at byte 9).");
+        // Limit errors (a string too long, nesting too deep) carry no location: the message says nothing of it.
+        assertThat(StreamEvents.position(new StreamConstraintsException("too long")))
+                .isEmpty();
     }
 
     @ParameterizedTest
