@@ -91,7 +91,8 @@ final class Authorizer {
 
         // ACCP loads on its own thread too; the JDK's provider verifies until it has passed its self-tests.
         VerificationProvider crypto = VerificationProvider.loading(config.crypto());
-        DecisionLog log = new DecisionLog(out, stats, config.metricsNamespace(), clock, crypto);
+        DecisionLog log =
+                new DecisionLog(out, stats, config.metricsNamespace(), config.metricDimensions(), clock, crypto);
         crypto.whenResolved(resolved -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("requested", config.crypto().name().toLowerCase(Locale.ROOT));

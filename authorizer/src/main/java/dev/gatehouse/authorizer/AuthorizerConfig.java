@@ -34,8 +34,10 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,15 +54,24 @@ import java.util.Set;
  * @param keySets fetching and caching of the key sets
  * @param metricsNamespace the CloudWatch namespace of the Embedded Metric Format lines
  * @param crypto which provider verifies RSA signatures (ACCP by default, with a fallback to the JDK)
+ * @param metricDimensions the dimensions every metric is recorded under, in order ({@code Service}, {@code Stage}),
+ *     or none
  */
 public record AuthorizerConfig(
         List<IssuerConfig> issuers,
         TokenRules tokens,
         KeySetPolicy keySets,
         String metricsNamespace,
-        CryptoProvider crypto) {
+        CryptoProvider crypto,
+        Map<String, String> metricDimensions) {
 
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+
+    /** The {@code Service} dimension of every metric (set with {@link #METRICS_STAGE}, or neither). */
+    public static final String METRICS_SERVICE = "METRICS_SERVICE";
+
+    /** The {@code Stage} dimension of every metric, so stages sharing an account do not mix. */
+    public static final String METRICS_STAGE = "METRICS_STAGE";
 
     public static final String DEFAULT_METRICS_NAMESPACE = "Gatehouse";
 
@@ -70,6 +81,8 @@ public record AuthorizerConfig(
         requireNonNull(keySets, "keySets is null");
         requireNonNull(metricsNamespace, "metricsNamespace is null");
         requireNonNull(crypto, "crypto is null");
+        metricDimensions = Collections.unmodifiableMap(
+                new LinkedHashMap<>(requireNonNull(metricDimensions, "metricDimensions is null")));
         if (issuers.isEmpty()) {
             throw new ConfigurationException("At least one issuer is required: set " + TOKEN_ISSUER + ", " + JWKS_URI
                     + " and " + AUDIENCE + ", or " + ISSUERS);
@@ -84,12 +97,30 @@ public record AuthorizerConfig(
             throw new ConfigurationException(
                     METRICS_NAMESPACE + " must be a non-blank CloudWatch namespace of at most 255 characters");
         }
+        metricDimensions.forEach((name, value) -> {
+            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html: 1 to 1024
+            // characters, at least one that is not whitespace.
+            if (value.isBlank() || value.length() > 1024) {
+                throw new ConfigurationException(
+                        "The metric dimension " + name + " must be a non-blank value of at most 1024 characters");
+            }
+        });
+    }
+
+    /** A configuration with the default crypto provider and no metric dimensions. */
+    public AuthorizerConfig(
+            List<IssuerConfig> issuers,
+            TokenRules tokens,
+            KeySetPolicy keySets,
+            String metricsNamespace,
+            CryptoProvider crypto) {
+        this(issuers, tokens, keySets, metricsNamespace, crypto, Map.of());
     }
 
     /** A configuration with the default crypto provider (ACCP, falling back to the JDK). */
     public AuthorizerConfig(
             List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace) {
-        this(issuers, tokens, keySets, metricsNamespace, CryptoProvider.ACCP);
+        this(issuers, tokens, keySets, metricsNamespace, CryptoProvider.ACCP, Map.of());
     }
 
     /** One RS256 issuer with default checks, key-set policy, metrics namespace and crypto provider. */
@@ -103,17 +134,17 @@ public record AuthorizerConfig(
 
     /** The same configuration with other key-set settings. */
     public AuthorizerConfig withKeySets(KeySetPolicy value) {
-        return new AuthorizerConfig(issuers, tokens, value, metricsNamespace, crypto);
+        return new AuthorizerConfig(issuers, tokens, value, metricsNamespace, crypto, metricDimensions);
     }
 
     /** The same configuration with other token checks. */
     public AuthorizerConfig withTokens(TokenRules value) {
-        return new AuthorizerConfig(issuers, value, keySets, metricsNamespace, crypto);
+        return new AuthorizerConfig(issuers, value, keySets, metricsNamespace, crypto, metricDimensions);
     }
 
     /** The same configuration with another crypto provider. */
     public AuthorizerConfig withCrypto(CryptoProvider value) {
-        return new AuthorizerConfig(issuers, tokens, keySets, metricsNamespace, value);
+        return new AuthorizerConfig(issuers, tokens, keySets, metricsNamespace, value, metricDimensions);
     }
 
     /**
@@ -157,7 +188,28 @@ public record AuthorizerConfig(
         CryptoProvider crypto = present(env, CRYPTO_PROVIDER)
                 ? CryptoProvider.parse(env.get(CRYPTO_PROVIDER), CRYPTO_PROVIDER)
                 : CryptoProvider.ACCP;
-        return new AuthorizerConfig(issuers, tokens, keySets, namespace, crypto);
+        return new AuthorizerConfig(issuers, tokens, keySets, namespace, crypto, metricDimensions(env));
+    }
+
+    /**
+     * {@code Service} and {@code Stage} from {@value #METRICS_SERVICE} and {@value #METRICS_STAGE}: both or neither,
+     * since alarms and dashboards select a metric by its whole dimension set and half of one matches nothing.
+     */
+    private static Map<String, String> metricDimensions(Map<String, String> env) {
+        boolean service = present(env, METRICS_SERVICE);
+        boolean stage = present(env, METRICS_STAGE);
+        if (service != stage) {
+            throw new ConfigurationException((service ? METRICS_STAGE : METRICS_SERVICE) + " must be set with "
+                    + (service ? METRICS_SERVICE : METRICS_STAGE)
+                    + " (the metrics' Service and Stage dimensions), or neither");
+        }
+        if (!service) {
+            return Map.of();
+        }
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        dimensions.put("Service", env.get(METRICS_SERVICE).strip());
+        dimensions.put("Stage", env.get(METRICS_STAGE).strip());
+        return dimensions;
     }
 
     private static IssuerConfig singleIssuer(Map<String, String> env) {

@@ -130,6 +130,8 @@ final class DecisionLog {
     private final String namespace;
     private final Clock clock;
     private final String[] metricDirectives;
+    /** The dimension members of every line, written once: {@code ,"Service":"…","Stage":"…"} (or nothing). */
+    private final String dimensionFields;
     /**
      * SHA-256 for the token hash, from the verification provider when there is one (one digest per thread: a lookup
      * among the providers per request costs more than hashing; the JDK's runs as plain Java under C1).
@@ -142,17 +144,28 @@ final class DecisionLog {
 
     /** @param fallback where lines go when the invocation has no Lambda context (local tools, tests) */
     DecisionLog(Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock) {
-        this(fallback, stats, namespace, clock, VerificationProvider.fixed(Optional.empty()));
+        this(fallback, stats, namespace, Map.of(), clock, VerificationProvider.fixed(Optional.empty()));
     }
 
-    /** @param digests the provider of the token hash's SHA-256, read per line (empty: the JDK's) */
+    /**
+     * @param dimensions the dimensions every metric is recorded under, in order (none: the namespace alone)
+     * @param digests the provider of the token hash's SHA-256, read per line (empty: the JDK's)
+     */
     DecisionLog(
-            Consumer<String> fallback, KeySetStats stats, String namespace, Clock clock, VerificationProvider digests) {
+            Consumer<String> fallback,
+            KeySetStats stats,
+            String namespace,
+            Map<String, String> dimensions,
+            Clock clock,
+            VerificationProvider digests) {
         this.fallback = requireNonNull(fallback, "fallback is null");
         this.stats = requireNonNull(stats, "stats is null");
         this.namespace = requireNonNull(namespace, "namespace is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.metricDirectives = metricDirectives(namespace);
+        this.metricDirectives = metricDirectives(namespace, List.copyOf(dimensions.keySet()));
+        StringBuilder fields = new StringBuilder();
+        dimensions.forEach((name, value) -> field(fields, name, value));
+        this.dimensionFields = fields.toString();
         this.digests = requireNonNull(digests, "digests is null");
     }
 
@@ -185,6 +198,8 @@ final class DecisionLog {
         safeField(line, "tokenHash", tokenHash(entry.token(), sha256()));
         field(line, "detail", entry.detail());
 
+        line.append(dimensionFields);
+
         KeySetStats.Drained fetches = stats.drain();
         line.append(",\"DecisionLatency\":").append(entry.latencyNanos() / 1_000_000.0);
         for (Outcome outcome : Outcome.values()) {
@@ -212,7 +227,7 @@ final class DecisionLog {
     }
 
     /** The {@code CloudWatchMetrics} part of {@code _aws}, for each combination of the two optional metrics. */
-    private static String[] metricDirectives(String namespace) {
+    private static String[] metricDirectives(String namespace, List<String> dimensions) {
         String[] directives = new String[4];
         for (int variant = 0; variant < 4; variant++) {
             List<Map<String, String>> metrics = new ArrayList<>(List.of(
@@ -231,7 +246,7 @@ final class DecisionLog {
             try {
                 directives[variant] = ",\"CloudWatchMetrics\":"
                         + JSON.writeValueAsString(List.of(
-                                Map.of("Namespace", namespace, "Dimensions", List.of(List.of()), "Metrics", metrics)));
+                                Map.of("Namespace", namespace, "Dimensions", List.of(dimensions), "Metrics", metrics)));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write the EMF metric directives", e);
             }

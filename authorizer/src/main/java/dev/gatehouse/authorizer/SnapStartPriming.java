@@ -141,7 +141,8 @@ public final class SnapStartPriming implements Resource {
         Authorizer authorizer = new Authorizer(
                 new TokenVerifier(List.of(issuer), TokenRules.DEFAULT, i -> keys, clock, crypto),
                 new PolicyFactory(RouteScopes.wholeStage()),
-                new DecisionLog(line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, clock, crypto));
+                new DecisionLog(
+                        line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, Map.of(), clock, crypto));
         MethodArn arn = MethodArn.parse(METHOD_ARN);
         List<String> tokens = tokens(pair, 32);
 

@@ -167,6 +167,33 @@ class AuthorizerConfigTest {
     }
 
     @Test
+    void shouldRecordMetricsUnderServiceAndStageOnlyWhenBothAreSet() {
+        assertThat(AuthorizerConfig.fromEnv(env()).metricDimensions()).isEmpty();
+
+        Map<String, String> both = env();
+        both.put("METRICS_SERVICE", " gatehouse ");
+        both.put("METRICS_STAGE", "prod");
+        assertThat(AuthorizerConfig.fromEnv(both).metricDimensions())
+                .containsExactly(Map.entry("Service", "gatehouse"), Map.entry("Stage", "prod"));
+
+        Map<String, String> serviceOnly = env();
+        serviceOnly.put("METRICS_SERVICE", "gatehouse");
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(serviceOnly))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("METRICS_STAGE must be set with METRICS_SERVICE (the metrics' Service and Stage "
+                        + "dimensions), or neither");
+        Map<String, String> stageOnly = env();
+        stageOnly.put("METRICS_STAGE", "prod");
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(stageOnly))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("METRICS_SERVICE must be set with METRICS_STAGE");
+        both.put("METRICS_STAGE", "x".repeat(1025));
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(both))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("The metric dimension Stage must be a non-blank value of at most 1024 characters");
+    }
+
+    @Test
     void shouldReadTheOptionalTokenChecksAndKeySetPolicy() {
         Map<String, String> env = env("TOKEN_ALGORITHMS", "RS256,ES256");
         env.put("TOKEN_TYPE", "application/AT+JWT");

@@ -11,6 +11,7 @@ import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException.Reason;
 import dev.gatehouse.authorizer.keys.JwksKeySource;
 import dev.gatehouse.authorizer.keys.KeySetStats;
+import dev.gatehouse.authorizer.token.VerificationProvider;
 import dev.gatehouse.authorizer.token.VerifiedToken;
 import dev.gatehouse.common.Principal;
 import java.time.Clock;
@@ -18,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +90,34 @@ class DecisionLogTest {
                         "JwksFetchLatency",
                         "KeyAge");
         assertThat(context.lines.getFirst()).doesNotContain("header.payload.signature");
+    }
+
+    @Test
+    void shouldRecordEveryMetricUnderTheConfiguredDimensions() throws Exception {
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        dimensions.put("Service", "gatehouse");
+        dimensions.put("Stage", "prod \"eu\"");
+        DecisionLog dimensioned = new DecisionLog(
+                lines::add,
+                stats,
+                "Gatehouse/Test",
+                dimensions,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                VerificationProvider.fixed(Optional.empty()));
+
+        dimensioned.write(
+                null, Entry.rejected(null, new TokenRejectedException(Reason.UNKNOWN_KEY_ID, "unknown"), null, 0));
+
+        JsonNode line = new ObjectMapper().readTree(lines.getFirst());
+        // EMF reads each dimension's value from the member of that name.
+        assertThat(line.get("Service").asText()).isEqualTo("gatehouse");
+        assertThat(line.get("Stage").asText()).isEqualTo("prod \"eu\"");
+        assertThat(line.get("_aws")
+                        .get("CloudWatchMetrics")
+                        .get(0)
+                        .get("Dimensions")
+                        .toString())
+                .isEqualTo("[[\"Service\",\"Stage\"]]");
     }
 
     @Test
