@@ -10,6 +10,7 @@ import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.keys.HttpJwksFetcher;
 import dev.gatehouse.authorizer.keys.IssuerConfig;
 import dev.gatehouse.authorizer.keys.JwksKeySource;
+import dev.gatehouse.authorizer.keys.JwksSnapshot;
 import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
 import dev.gatehouse.authorizer.policy.RouteScopes;
@@ -20,12 +21,18 @@ import dev.gatehouse.authorizer.token.VerifiedToken;
 import dev.gatehouse.common.AuthorizerPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -75,6 +82,7 @@ final class Authorizer {
      * before, but not for ACCP: the JDK's provider verifies until ACCP has passed its self-tests.
      */
     static Authorizer create(AuthorizerConfig config, RouteScopes routes, Clock clock, Consumer<String> out) {
+        Instant initStarted = clock.instant();
         KeySetStats stats = new KeySetStats();
         Map<String, JwksKeySource> sources = new LinkedHashMap<>();
         for (IssuerConfig issuer : config.issuers()) {
@@ -88,6 +96,8 @@ final class Authorizer {
                             stats));
         }
         Hydration hydration = Hydration.start(sources, config.keySets().initBudget());
+        // Read while the fetches are in flight; each stands in only until its issuer's fetch completes.
+        StoodIn snapshot = standIn(config, sources, initStarted, clock);
 
         // ACCP loads on its own thread too; the JDK's provider verifies until it has passed its self-tests.
         VerificationProvider crypto = VerificationProvider.loading(config.crypto());
@@ -102,54 +112,106 @@ final class Authorizer {
         });
         TokenVerifier verifier = new TokenVerifier(
                 config.issuers(), config.tokens(), issuer -> sources.get(issuer.issuer()), clock, crypto);
-        hydration.await(config, log);
+        if (!snapshot.note().isEmpty()) {
+            log.note(null, "jwks_snapshot", snapshot.note());
+        }
+        hydration.await(config, log, snapshot.issuers());
         SnapStartPriming priming = new SnapStartPriming(
                 List.copyOf(sources.values()), crypto, config.keySets(), PRIMING_DECISIONS, PRIMING_BUDGET);
         priming.register();
         return new Authorizer(verifier, new PolicyFactory(routes), log, priming);
     }
 
-    /** The init-time key-set fetches, one platform thread per issuer (a blocking socket read; no virtual thread). */
-    private record Hydration(long deadline, Map<String, Thread> threads, Map<String, AtomicBoolean> hydrated) {
+    /**
+     * The init-time key-set fetches, one platform thread per issuer (a blocking socket read; no virtual thread). Init
+     * waits for each within the budget, except for an issuer whose snapshot stands in: its fetch goes on while the
+     * first requests are answered, and logs its outcome when it completes.
+     */
+    private record Hydration(long deadline, Map<String, CompletableFuture<Boolean>> fetches) {
 
         static Hydration start(Map<String, JwksKeySource> sources, Duration budget) {
             long deadline = System.nanoTime() + budget.toNanos();
-            Map<String, Thread> threads = new LinkedHashMap<>();
-            Map<String, AtomicBoolean> hydrated = new LinkedHashMap<>();
+            Map<String, CompletableFuture<Boolean>> fetches = new LinkedHashMap<>();
             sources.forEach((issuer, source) -> {
-                AtomicBoolean ok = new AtomicBoolean();
-                hydrated.put(issuer, ok);
-                threads.put(
-                        issuer,
-                        Thread.ofPlatform()
-                                .daemon()
-                                .name("gatehouse-jwks-init")
-                                .start(() -> ok.set(source.hydrate(Duration.ofNanos(deadline - System.nanoTime())))));
+                CompletableFuture<Boolean> fetched = new CompletableFuture<>();
+                fetches.put(issuer, fetched);
+                Thread.ofPlatform().daemon().name("gatehouse-jwks-init").start(() -> {
+                    try {
+                        fetched.complete(source.hydrate(Duration.ofNanos(deadline - System.nanoTime())));
+                    } catch (RuntimeException | Error e) {
+                        fetched.complete(false);
+                        throw e;
+                    }
+                });
             });
-            return new Hydration(deadline, threads, hydrated);
+            return new Hydration(deadline, fetches);
         }
 
         /** Waits for each fetch until the budget's end (a fetch is bounded by it), and logs the outcome. */
-        void await(AuthorizerConfig config, DecisionLog log) {
+        void await(AuthorizerConfig config, DecisionLog log, Set<String> standingIn) {
             for (IssuerConfig issuer : config.issuers()) {
-                Thread thread = threads.get(issuer.issuer());
+                CompletableFuture<Boolean> fetched = fetches.get(issuer.issuer());
+                if (standingIn.contains(issuer.issuer())) {
+                    fetched.thenAccept(ok -> log.note(null, "jwks_init", initFields(issuer, ok, true)));
+                    continue;
+                }
+                boolean ok = false;
                 try {
                     // A little grace past the deadline: the fetch itself stops at the deadline.
                     long left = Math.max(0, deadline - System.nanoTime()) + JOIN_GRACE.toNanos();
-                    thread.join(Duration.ofNanos(left));
+                    ok = fetched.get(left, TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    // not hydrated: the first request fetches
                 }
-                Map<String, Object> fields = new LinkedHashMap<>();
-                fields.put("issuer", issuer.issuer());
-                fields.put("jwksUri", issuer.jwksUri().toString());
-                fields.put(
-                        "hydrated",
-                        !thread.isAlive() && hydrated.get(issuer.issuer()).get());
-                log.note(null, "jwks_init", fields);
+                log.note(null, "jwks_init", initFields(issuer, ok, false));
             }
         }
+
+        private static Map<String, Object> initFields(IssuerConfig issuer, boolean hydrated, boolean snapshot) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("issuer", issuer.issuer());
+            fields.put("jwksUri", issuer.jwksUri().toString());
+            fields.put("hydrated", hydrated);
+            if (snapshot) {
+                fields.put("snapshotStoodIn", true);
+            }
+            return fields;
+        }
     }
+
+    /**
+     * The configured snapshot's keys stand in for each issuer until its live fetch completes, and never after the init
+     * budget has run out from {@code initStarted}; the names of the issuers they stand in for (none when no snapshot
+     * is configured, or it is too old to use, which is logged).
+     */
+    private static StoodIn standIn(
+            AuthorizerConfig config, Map<String, JwksKeySource> sources, Instant initStarted, Clock clock) {
+        if (config.jwksSnapshot().isEmpty()) {
+            return new StoodIn(Set.of(), Map.of());
+        }
+        JwksSnapshot snapshot = JwksSnapshot.load(
+                config.jwksSnapshot().get(), System.getenv("LAMBDA_TASK_ROOT"), config.issuers(), clock);
+        Instant until = initStarted.plus(config.keySets().initBudget());
+        Set<String> standingIn = new LinkedHashSet<>();
+        for (IssuerConfig issuer : config.issuers()) {
+            if (snapshot.standIn(sources.get(issuer.issuer()), issuer, until)) {
+                standingIn.add(issuer.issuer());
+            }
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("takenAt", snapshot.takenAt().toString());
+        fields.put("used", snapshot.notUsed().isEmpty());
+        snapshot.notUsed().ifPresent(why -> fields.put("notUsedBecause", why));
+        if (snapshot.notUsed().isEmpty()) {
+            fields.put("trustedUntil", until.toString());
+        }
+        return new StoodIn(standingIn, fields);
+    }
+
+    /** The issuers a snapshot stands in for, and the {@code jwks_snapshot} line's fields (none: no snapshot). */
+    private record StoodIn(Set<String> issuers, Map<String, Object> note) {}
 
     /**
      * Decides {@code request}.

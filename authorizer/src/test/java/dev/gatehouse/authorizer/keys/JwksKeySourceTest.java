@@ -67,6 +67,81 @@ class JwksKeySourceTest {
         failure.set(new KeySetFetchException(KeySetFailure.UNAVAILABLE, "connection refused", null));
     }
 
+    private static JwksParser.Parsed parsed(TestKeys... keys) throws KeySetFetchException {
+        return JwksParser.parse(TestKeys.jwks(keys).getBytes(StandardCharsets.UTF_8), List.of("RS256"));
+    }
+
+    @Test
+    void shouldAnswerFromTheSnapshotWithoutFetchingUntilTheLiveFetchCompletes() throws Exception {
+        source.standIn(
+                parsed(A, B),
+                clock.instant().minus(Duration.ofHours(2)),
+                clock.instant().plusSeconds(3));
+
+        JwksKeySource.KeyLookup lookup = source.find("b");
+        assertThat(lookup.source()).isEqualTo(Source.SNAPSHOT);
+        assertThat(lookup.keyAge()).isEqualTo(Duration.ofHours(2));
+        assertThat(source.cached("b")).isSameAs(lookup.key());
+        assertThat(fetches).hasValue(0);
+
+        // The live set no longer has b: once the live fetch has completed, b is refused.
+        assertThat(source.hydrate(Duration.ofSeconds(1))).isTrue();
+        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
+        assertThatThrownBy(() -> source.find("b"))
+                .isInstanceOf(TokenRejectedException.class)
+                .extracting(e -> ((TokenRejectedException) e).rejection())
+                .isEqualTo(Reason.UNKNOWN_KEY_ID);
+        assertThatThrownBy(() -> source.cached("b")).isInstanceOf(TokenRejectedException.class);
+    }
+
+    @Test
+    void shouldStopUsingTheSnapshotWhenTheLiveFetchFails() throws Exception {
+        source.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
+        down();
+
+        assertThat(source.hydrate(Duration.ofSeconds(1))).isFalse();
+
+        // No live set and no snapshot: the key cannot be had (500), never answered from the bundled set.
+        assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class);
+        assertThat(fetches).hasValue(2);
+    }
+
+    @Test
+    void shouldNotUseTheSnapshotPastItsDeadlineOrForAKidItLacks() throws Exception {
+        source.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
+
+        // A kid the snapshot lacks waits for (here: does) the live fetch.
+        body.set(TestKeys.jwks(A, B));
+        assertThat(source.find("b").source()).isEqualTo(Source.FETCH);
+        assertThat(fetches).hasValue(1);
+
+        JwksKeySource other = new JwksKeySource(
+                TestKeys.issuer(),
+                budget -> {
+                    fetches.incrementAndGet();
+                    return TestKeys.jwks(B).getBytes(StandardCharsets.UTF_8);
+                },
+                POLICY,
+                clock,
+                stats,
+                refreshes::add);
+        other.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
+        clock.advance(Duration.ofSeconds(3));
+        // At the deadline the snapshot answers no more, even though no live fetch has completed.
+        assertThatThrownBy(() -> other.find("a")).isInstanceOf(TokenRejectedException.class);
+        assertThat(fetches).hasValue(2);
+    }
+
+    @Test
+    void shouldIgnoreASnapshotOfferedAfterTheLiveFetchCompleted() throws Exception {
+        down();
+        assertThat(source.hydrate(Duration.ofSeconds(1))).isFalse();
+
+        source.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
+
+        assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class);
+    }
+
     @Test
     void shouldHydrateOnceAndServeFromTheCacheUntilTheTtl() {
         assertThat(source.hydrate(Duration.ofSeconds(1))).isTrue();
