@@ -138,7 +138,7 @@ final class Fixture implements AutoCloseable {
         return event;
     }
 
-    private String jwksJson() {
+    String jwksJson() {
         try {
             return new ObjectMapper().writeValueAsString(Map.of("keys", List.of(RsaJwk.signingKey(KEY_ID, publicKey))));
         } catch (IOException e) {
