@@ -33,16 +33,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * <p>The patterns depend only on which of the table's scopes a token holds, so they are computed once per such scope
- * set and cached (bounded). Thread-safe.
+ * set and cached (bounded), and so is each set's list of resource ARNs per API stage (bounded too): on the warm path a
+ * policy costs two map lookups. Thread-safe.
  */
 public final class PolicyFactory {
 
     private static final int MAX_CACHED_SCOPE_SETS = 1024;
+    /** Stages (partition, region, account, API, stage) whose resource lists one scope set keeps. */
+    private static final int MAX_CACHED_STAGES = 64;
 
     /** The method-ARN tails (after the stage) to allow for one set of granted scopes; empty = nothing. */
-    record Patterns(List<String> allow) {
-        Patterns {
-            allow = List.copyOf(allow);
+    record Patterns(List<String> allow, Map<String, List<String>> resourcesByStage) {
+        Patterns(List<String> allow) {
+            this(List.copyOf(allow), new ConcurrentHashMap<>());
+        }
+
+        /** The allowed resource ARNs under {@code stagePrefix} ({@code arn:…:{apiId}/{stage}/}), immutable. */
+        List<String> resources(String stagePrefix) {
+            List<String> cached = resourcesByStage.get(stagePrefix);
+            if (cached != null) {
+                return cached;
+            }
+            List<String> resources = new ArrayList<>(allow.size());
+            for (String tail : allow) {
+                resources.add(stagePrefix + tail);
+            }
+            List<String> computed = List.copyOf(resources);
+            if (resourcesByStage.size() < MAX_CACHED_STAGES) {
+                resourcesByStage.putIfAbsent(stagePrefix, computed);
+            }
+            return computed;
         }
     }
 
@@ -62,14 +82,12 @@ public final class PolicyFactory {
             return new AuthorizerPolicy(
                     principal.subject(), List.of(PolicyStatement.deny(methodArn.stageWildcard())), context);
         }
-        String stagePrefix =
-                methodArn.stageWildcard().substring(0, methodArn.stageWildcard().length() - "*/*".length());
-        List<String> resources = new ArrayList<>(patterns.allow().size());
-        for (String tail : patterns.allow()) {
-            resources.add(stagePrefix + tail);
-        }
+        String stageWildcard = methodArn.stageWildcard();
+        String stagePrefix = stageWildcard.substring(0, stageWildcard.length() - "*/*".length());
         return new AuthorizerPolicy(
-                principal.subject(), List.of(new PolicyStatement(Effect.ALLOW, resources)), context);
+                principal.subject(),
+                List.of(new PolicyStatement(Effect.ALLOW, patterns.resources(stagePrefix))),
+                context);
     }
 
     /** The patterns for a token granting {@code scopes}; cached per subset of the table's scopes. */

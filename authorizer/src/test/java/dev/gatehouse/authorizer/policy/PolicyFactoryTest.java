@@ -128,6 +128,40 @@ class PolicyFactoryTest {
     }
 
     @Test
+    void shouldReuseOneResourceListPerScopeSetAndStageAndNeverMixStages() {
+        PolicyFactory factory = new PolicyFactory(API);
+        List<String> prod = factory.allow(principal("read:orders"), REQUEST)
+                .statements()
+                .getFirst()
+                .resources();
+
+        assertThat(factory.allow(principal("read:orders"), MethodArn.parse(PREFIX + "POST/orders"))
+                        .statements()
+                        .getFirst()
+                        .resources())
+                .isSameAs(prod);
+        // More stages than the cache keeps: each still gets its own prefix.
+        for (int i = 0; i < 100; i++) {
+            String stage = "arn:aws:execute-api:eu-west-1:210987654321:zzzzzzzzzz/s" + i + "/";
+            List<String> resources = factory.allow(principal("read:orders"), MethodArn.parse(stage + "GET/orders"))
+                    .statements()
+                    .getFirst()
+                    .resources();
+            assertThat(resources)
+                    .hasSameSizeAs(prod)
+                    .allSatisfy(arn -> assertThat(arn).startsWith(stage));
+            assertThat(resources)
+                    .containsExactlyElementsOf(
+                            prod.stream().map(arn -> arn.replace(PREFIX, stage)).toList());
+        }
+        assertThat(factory.allow(principal("read:orders"), REQUEST)
+                        .statements()
+                        .getFirst()
+                        .resources())
+                .isSameAs(prod);
+    }
+
+    @Test
     void shouldGiveANoScopeTokenOnlyTheOpenRoutes() {
         AuthorizerPolicy policy =
                 new PolicyFactory(API).allow(principal(), MethodArn.parse(PREFIX + "GET/hello-world/"));
