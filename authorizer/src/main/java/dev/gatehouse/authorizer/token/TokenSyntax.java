@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -74,6 +75,12 @@ final class TokenSyntax {
             Type.STRING);
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    /** Strict UTF-8: bytes that are not UTF-8 are refused where {@code new String(bytes, UTF_8)} replaces them. */
+    private static final ThreadLocal<CharsetDecoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT));
+
     private static final boolean[] BASE64URL_OR_DOT = new boolean[256];
 
     /**
@@ -124,10 +131,9 @@ final class TokenSyntax {
         canonical(token, first + 1, second);
         canonical(token, second + 1, token.length());
         // java-jwt decodes a header or payload of JSON null into a null object and then fails with a
-        // NullPointerException
-        // (a 500): both must be JSON objects, and exactly one each.
-        object(token, 0, first, "header", HEADER, "header parameter");
-        object(token, first + 1, second, "payload", PAYLOAD, "claim");
+        // NullPointerException (a 500): both must be JSON objects, and exactly one each.
+        object(ascii, 0, first, "header", HEADER, "header parameter");
+        object(ascii, first + 1, second, "payload", PAYLOAD, "claim");
     }
 
     /**
@@ -165,16 +171,14 @@ final class TokenSyntax {
     }
 
     /**
-     * The segment {@code token[from, to)} is one JSON object and nothing else; its {@code schema} members are typed.
+     * The segment {@code ascii[from, to)} (the token's characters as bytes) is one JSON object and nothing else; its
+     * {@code schema} members are typed.
      */
-    private static void object(String token, int from, int to, String part, Map<String, Type> schema, String member) {
+    private static void object(byte[] ascii, int from, int to, String part, Map<String, Type> schema, String member) {
         CharBuffer json;
         try {
-            json = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(BASE64URL.decode(token.substring(from, to))));
+            // decode() resets the decoder first; one per thread saves building one per segment.
+            json = UTF8.get().decode(BASE64URL.decode(ByteBuffer.wrap(ascii, from, to - from)));
         } catch (CharacterCodingException e) {
             throw malformed("The token's " + part + " is not UTF-8.");
         }
