@@ -2,7 +2,9 @@ package dev.gatehouse.authorizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -13,10 +15,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deployable artifacts: target/authorizer.jar (x86_64) and target/authorizer-arm64.jar are self-contained,
@@ -27,7 +32,11 @@ class PackagedJarIT {
 
     private static final Path JAR = Path.of("target", "authorizer.jar");
     private static final Path ARM64_JAR = Path.of("target", "authorizer-arm64.jar");
-    private static final String ACCP_LIBRARY = "com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so";
+    /** Where Lambda unzips it: {@code $LAMBDA_TASK_ROOT/lib}, on Lambda's {@code LD_LIBRARY_PATH}. */
+    private static final String ACCP_LIBRARY = "lib/libamazonCorrettoCryptoProvider.so";
+
+    private static final String ACCP_BUNDLED_LIBRARY =
+            "com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so";
     /** ELF e_machine values. */
     private static final int EM_X86_64 = 0x3E;
 
@@ -51,6 +60,63 @@ class PackagedJarIT {
         assertThat(elfMachine(ARM64_JAR))
                 .as("ELF machine of the library in %s", ARM64_JAR)
                 .isEqualTo(EM_AARCH64);
+    }
+
+    @Test
+    void shouldShipTheLibraryOnlyReadyToLoadNotInsideAccpsPackage() throws IOException {
+        assertThat(entries(JAR)).doesNotContain(ACCP_BUNDLED_LIBRARY);
+        assertThat(entries(ARM64_JAR)).doesNotContain(ACCP_BUNDLED_LIBRARY);
+    }
+
+    /**
+     * Unzipped as Lambda does (working directory = the package, {@code LD_LIBRARY_PATH} with its {@code lib/}), the
+     * jar's ACCP loads its library in place: ACCP resolves, and nothing is copied into an empty {@code java.io.tmpdir}.
+     */
+    @Test
+    void shouldLoadAccpInPlaceWhenUnzippedAsLambdaDoes(@TempDir Path dir) throws Exception {
+        Path task = Files.createDirectories(dir.resolve("task"));
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            for (ZipEntry entry : Collections.list(jar.entries())) {
+                Path target = task.resolve(entry.getName()).normalize();
+                if (!target.startsWith(task)) {
+                    throw new IOException("entry outside the package: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder child = new ProcessBuilder(
+                        java,
+                        "-Djava.io.tmpdir=" + tmp,
+                        "-cp",
+                        task
+                                + File.pathSeparator
+                                + Path.of("target", "test-classes").toAbsolutePath(),
+                        "dev.gatehouse.authorizer.token.ResolveCryptoMain")
+                .directory(task.toFile())
+                .redirectErrorStream(true);
+        // Lambda's documented value: /lib64:/usr/lib64:$LAMBDA_RUNTIME_DIR:$LAMBDA_RUNTIME_DIR/lib:$LAMBDA_TASK_ROOT:
+        // $LAMBDA_TASK_ROOT/lib:/opt/lib
+        child.environment()
+                .put("LD_LIBRARY_PATH", "/lib64:/usr/lib64:" + task + ":" + task.resolve("lib") + ":/opt/lib");
+        child.environment().put("LAMBDA_TASK_ROOT", task.toString());
+        Process process = child.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).as(output).contains("accp 2.5.0 -");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).as("copied into java.io.tmpdir").isEmpty();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.gatehouse.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatehouse.authorizer.token.CryptoProvider;
 import dev.gatehouse.local.ColdStartProbe;
 import dev.gatehouse.local.ServerlessConfig.FunctionDefinition;
 import java.io.IOException;
@@ -75,6 +76,7 @@ public final class BenchRunner {
         if (List.of(args).contains("--report-only")) {
             runner.report();
         } else {
+            requireAccp();
             runner.run();
         }
     }
@@ -419,6 +421,18 @@ public final class BenchRunner {
 
     private static long median(List<Long> values) {
         return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
+    /**
+     * Fails unless ACCP loads in this JVM, whose environment every benchmarked JVM inherits: otherwise the "accp" rows
+     * would silently measure the JDK's provider.
+     */
+    static void requireAccp() {
+        CryptoProvider.Resolved resolved = CryptoProvider.ACCP.resolve();
+        if (resolved.fallbackReason().isPresent()) {
+            throw new IllegalStateException("ACCP does not load here, so no figure would be ACCP's: "
+                    + resolved.fallbackReason().get());
+        }
     }
 
     /** The bench module's jar (the AOT cache and CDS need jars, not class directories). */

@@ -7,7 +7,8 @@ import dev.gatehouse.authorizer.AuthorizerHandler;
 
 /**
  * The plain-process cold-start shape, the same as the Node peers': start, build the authorizer from the environment,
- * fetch the JWKS, verify the token in {@code TOKEN}, print the policy, exit. Runs on authorizer.jar plus this class.
+ * fetch the JWKS, verify the token in {@code TOKEN}, print the policy, exit. Runs on authorizer.jar plus this class,
+ * with ACCP's library on {@code LD_LIBRARY_PATH} as Lambda has it (bench/run).
  */
 public final class ColdStartMain {
 

@@ -32,6 +32,7 @@ public final class StepComparison {
     private StepComparison() {}
 
     public static void main(String[] args) throws Exception {
+        BenchRunner.requireAccp();
         Path root = Path.of(args[0]).toAbsolutePath();
         Path baseline = Path.of(args[1]).toAbsolutePath();
         String label = args[2];

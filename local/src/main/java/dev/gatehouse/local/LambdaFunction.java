@@ -418,6 +418,13 @@ final class LambdaFunction implements AutoCloseable {
         env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + runtimeApiPort);
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
         env.put("LAMBDA_RUNTIME_DIR", "/var/runtime");
+        // Lambda's documented value, with this function's task root: a native library in the package's lib/ (the
+        // authorizer's ACCP) loads from there
+        // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+        env.put(
+                "LD_LIBRARY_PATH",
+                "/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:" + taskRoot + ":" + taskRoot.resolve("lib")
+                        + ":/opt/lib");
         env.put("_HANDLER", definition.handler());
         return env;
     }

@@ -10,6 +10,10 @@ import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.testing.TestKeys;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.Provider;
 import java.security.Security;
 import java.time.Clock;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CryptoProviderTest {
 
@@ -51,6 +56,18 @@ class CryptoProviderTest {
         assertThat(RsaVerification.missingFrom(rs256Only)).hasValue("RS384 (SHA384withRSA)");
         assertThat(RsaVerification.missingFrom(new Provider("Empty", "1", "test") {}))
                 .hasValue("RS256 (SHA256withRSA)");
+    }
+
+    @Test
+    void shouldFindTheReadyLibraryOnTheLibraryPath(@TempDir Path dir) throws IOException {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        String path =
+                String.join(File.pathSeparator, "", dir.resolve("missing").toString(), dir.toString(), lib.toString());
+
+        assertThat(CryptoProvider.readyLibrary(path)).isEmpty();
+        Files.write(lib.resolve("libamazonCorrettoCryptoProvider.so"), new byte[] {0x7F, 'E', 'L', 'F'});
+        assertThat(CryptoProvider.readyLibrary(path)).contains(lib.resolve("libamazonCorrettoCryptoProvider.so"));
+        assertThat(CryptoProvider.readyLibrary("\u0000bad")).isEmpty();
     }
 
     @Test
