@@ -15,6 +15,7 @@ import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_NEGATIVE_CACHE_SEC
 import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_READ_TIMEOUT_MILLIS;
 import static dev.gatehouse.authorizer.keys.KeySetPolicy.JWKS_TTL_SECONDS;
 import static dev.gatehouse.authorizer.token.CryptoProvider.CRYPTO_PROVIDER;
+import static dev.gatehouse.authorizer.token.ScopeClaims.SCOPE_CLAIMS;
 import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_LEEWAY_SECONDS;
 import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_MAX_LIFETIME_SECONDS;
 import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_REQUIRED_CLAIMS;
@@ -28,6 +29,7 @@ import dev.gatehouse.authorizer.keys.IssuerConfig;
 import dev.gatehouse.authorizer.keys.JwksSnapshot;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.token.CryptoProvider;
+import dev.gatehouse.authorizer.token.ScopeClaims;
 import dev.gatehouse.authorizer.token.TokenRules;
 import java.io.IOException;
 import java.net.URI;
@@ -178,6 +180,10 @@ public record AuthorizerConfig(
                 present(env, TOKEN_REQUIRED_CLAIMS)
                         ? list(env.get(TOKEN_REQUIRED_CLAIMS), TOKEN_REQUIRED_CLAIMS)
                         : List.of());
+        // SCOPE_CLAIMS: which claims grant scopes, for every issuer (default: scope only).
+        if (present(env, SCOPE_CLAIMS)) {
+            tokens = tokens.withScopeClaims(ScopeClaims.parse(env.get(SCOPE_CLAIMS)));
+        }
         KeySetPolicy keySets = new KeySetPolicy(
                 Duration.ofMillis(optionalLong(
                         env, JWKS_CONNECT_TIMEOUT_MILLIS, KeySetPolicy.DEFAULT_CONNECT_TIMEOUT.toMillis())),

@@ -8,6 +8,7 @@ import dev.gatehouse.authorizer.keys.IssuerConfig;
 import dev.gatehouse.authorizer.keys.JwksSnapshot;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.token.ScopeClaims;
 import dev.gatehouse.authorizer.token.TokenRules;
 import java.net.URI;
 import java.nio.file.Path;
@@ -142,7 +143,11 @@ class AuthorizerConfigTest {
         "JWKS_COOLDOWN_SECONDS, 7200",
         "JWKS_INIT_BUDGET_MILLIS, 60000",
         "TOKEN_MAX_LIFETIME_SECONDS, 0",
-        "TOKEN_REQUIRED_CLAIMS, 'a,,b'"
+        "TOKEN_REQUIRED_CLAIMS, 'a,,b'",
+        "SCOPE_CLAIMS, roles",
+        "SCOPE_CLAIMS, Permissions",
+        "SCOPE_CLAIMS, 'scope,,scp'",
+        "SCOPE_CLAIMS, 'scope permissions'"
     })
     void shouldFailNamingTheInvalidVariable(String name, String value) {
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env(name, value)))
@@ -305,5 +310,28 @@ class AuthorizerConfigTest {
         assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("ISSUERS and TOKEN_ISSUER are both set");
+    }
+
+    @Test
+    void shouldReadScopeClaimsForEveryIssuerAndDefaultToScope() {
+        assertThat(AuthorizerConfig.fromEnv(env()).tokens().scopeClaims()).isEqualTo(ScopeClaims.DEFAULT);
+        assertThat(AuthorizerConfig.fromEnv(env("SCOPE_CLAIMS", " ")).tokens().scopeClaims())
+                .isEqualTo(ScopeClaims.DEFAULT);
+        assertThat(AuthorizerConfig.fromEnv(env("SCOPE_CLAIMS", "permissions, scope"))
+                        .tokens()
+                        .scopeClaims()
+                        .names())
+                .containsExactly("permissions", "scope");
+
+        Map<String, String> issuers = new HashMap<>();
+        issuers.put(
+                "ISSUERS",
+                "[{\"issuer\":\"https://a.auth0.com/\",\"jwksUri\":\"https://a.auth0.com/.well-known/jwks.json\","
+                        + "\"audiences\":[\"https://api\"]},{\"issuer\":\"https://b.okta.com/\","
+                        + "\"jwksUri\":\"https://b.okta.com/keys\",\"audiences\":[\"https://api\"]}]");
+        issuers.put("SCOPE_CLAIMS", "scp,permissions");
+        AuthorizerConfig config = AuthorizerConfig.fromEnv(issuers);
+        assertThat(config.issuers()).hasSize(2);
+        assertThat(config.tokens().scopeClaims().names()).containsExactly("scp", "permissions");
     }
 }

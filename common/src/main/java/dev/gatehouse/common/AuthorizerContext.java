@@ -16,7 +16,11 @@ import java.util.Optional;
  */
 public final class AuthorizerContext {
 
-    /** The token's scopes, space-delimited as in OAuth2 (empty when the token grants none). */
+    /**
+     * The token's scopes, space-delimited as in OAuth2 (empty when the token grants none), whichever claims carried
+     * them ({@code scope}, Auth0's {@code permissions}, {@code scp}: the authorizer's {@code SCOPE_CLAIMS}); read it
+     * with {@link #principalOf} or {@link Principal#parseScope}.
+     */
     public static final String SCOPE = "scope";
     /** The OAuth2 client the token was issued to; absent when the token names none. */
     public static final String CLIENT_ID = "clientId";

@@ -13,7 +13,9 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  *
  * @param subject the token's {@code sub}; never blank
- * @param scopes the scopes granted by the token's {@code scope} claim, in token order, without duplicates
+ * @param scopes the scopes the token grants, without duplicates: the union of the claims the authorizer's
+ * {@code SCOPE_CLAIMS} names ({@code scope} by default; {@code permissions}, {@code scp}), in that order and then in
+ * token order
  * @param clientId the OAuth2 client the token was issued to ({@code azp} or {@code client_id}), when the token names
  * one
  * @param issuer the token's {@code iss}; never blank

@@ -236,7 +236,11 @@ public final class IdentityProvider implements AutoCloseable {
         Http.sendJson(exchange, 200, NO_STORE, response);
     }
 
-    /** Signs an access token as Auth0 issues one for the client-credentials grant. */
+    /**
+     * Signs an access token as Auth0 issues one for the client-credentials grant, in the dialect of the API
+     * {@code audience}: {@code access_token_authz} adds the granted scopes as a {@code permissions} array (empty when
+     * there are none) and keeps {@code scope}.
+     */
     String mint(String clientId, String audience, List<String> scopes) {
         Instant now = clock.instant();
         var builder = JWT.create()
@@ -250,6 +254,9 @@ public final class IdentityProvider implements AutoCloseable {
                 .withClaim("gty", "client-credentials");
         if (!scopes.isEmpty()) {
             builder.withClaim("scope", String.join(" ", scopes));
+        }
+        if (config.dialect(audience) == IdpConfig.TokenDialect.ACCESS_TOKEN_AUTHZ) {
+            builder.withClaim("permissions", scopes);
         }
         return builder.sign(algorithm);
     }

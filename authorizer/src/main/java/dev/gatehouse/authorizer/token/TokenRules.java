@@ -16,9 +16,14 @@ import java.util.Optional;
  *     case-insensitively and with an optional {@code application/} prefix
  * @param maxLifetime the longest {@code exp - iat} accepted; tokens must then carry {@code iat}
  * @param requiredClaims claims that must be present and not null
+ * @param scopeClaims the claims whose values grant scopes ({@code SCOPE_CLAIMS}; {@code scope} unless configured)
  */
 public record TokenRules(
-        Duration leeway, Optional<String> requiredType, Optional<Duration> maxLifetime, List<String> requiredClaims) {
+        Duration leeway,
+        Optional<String> requiredType,
+        Optional<Duration> maxLifetime,
+        List<String> requiredClaims,
+        ScopeClaims scopeClaims) {
 
     /** The environment variables that configure this record (read by {@code AuthorizerConfig.fromEnv}). */
     public static final String TOKEN_LEEWAY_SECONDS = "TOKEN_LEEWAY_SECONDS";
@@ -37,6 +42,7 @@ public record TokenRules(
         requireNonNull(requiredType, "requiredType is null");
         requireNonNull(maxLifetime, "maxLifetime is null");
         requiredClaims = List.copyOf(requireNonNull(requiredClaims, "requiredClaims is null"));
+        requireNonNull(scopeClaims, "scopeClaims is null");
         if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0) {
             throw new ConfigurationException(TOKEN_LEEWAY_SECONDS + " must be between 0 and " + MAX_LEEWAY.toSeconds()
                     + " seconds, got " + leeway.toSeconds());
@@ -55,8 +61,22 @@ public record TokenRules(
         }
     }
 
+    /** Rules reading scopes from {@code scope} only ({@link ScopeClaims#DEFAULT}). */
+    public TokenRules(
+            Duration leeway,
+            Optional<String> requiredType,
+            Optional<Duration> maxLifetime,
+            List<String> requiredClaims) {
+        this(leeway, requiredType, maxLifetime, requiredClaims, ScopeClaims.DEFAULT);
+    }
+
     /** The same rules with another leeway. */
     public TokenRules withLeeway(Duration value) {
-        return new TokenRules(value, requiredType, maxLifetime, requiredClaims);
+        return new TokenRules(value, requiredType, maxLifetime, requiredClaims, scopeClaims);
+    }
+
+    /** The same rules reading scopes from other claims. */
+    public TokenRules withScopeClaims(ScopeClaims value) {
+        return new TokenRules(leeway, requiredType, maxLifetime, requiredClaims, value);
     }
 }

@@ -52,7 +52,9 @@ final class TokenSyntax {
     /**
      * Claims read by {@link TokenVerifier} and java-jwt's verifier. Each is checked on its own: {@code client_id} is
      * checked even when {@code azp} (which wins) is present, so no claim's type depends on which other claims exist.
-     * {@code TOKEN_REQUIRED_CLAIMS} are only required to be present, with any type: their values are never read.
+     * {@code TOKEN_REQUIRED_CLAIMS} are only required to be present, with any type: their values are never read. The
+     * claims that grant scopes depend on {@code SCOPE_CLAIMS} and are checked by {@link ScopeClaims}, with
+     * {@link #plain}, right after decoding (still before any key lookup); a claim not configured there is not read.
      */
     private static final Map<String, Type> PAYLOAD = Map.of(
             "iss",
@@ -67,8 +69,6 @@ final class TokenSyntax {
             Type.NUMBER,
             "iat",
             Type.NUMBER,
-            "scope",
-            Type.STRING,
             "azp",
             Type.STRING,
             "client_id",
@@ -248,7 +248,7 @@ final class TokenSyntax {
      * these values become {@code principalId}, context values that services read, and log fields, where such characters
      * forge lines or fields.
      */
-    private static boolean plain(String value, String name, String member) {
+    static boolean plain(String value, String name, String member) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {

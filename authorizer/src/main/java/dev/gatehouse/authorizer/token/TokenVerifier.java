@@ -50,7 +50,8 @@ import java.util.function.Function;
  * segments, a header and a payload that are each exactly one JSON object without duplicate members, every parameter and
  * claim read here of its JSON type and free of control characters); a known issuer (so tokens of foreign issuers never
  * cause a key-set fetch); an algorithm that issuer accepts (never taken from the token alone); no {@code crit} header;
- * a {@code kid}; the optional {@code typ}; {@code exp} present; the optional lifetime and required claims. Then the key
+ * a {@code kid}; the optional {@code typ}; {@code exp} present; the optional lifetime and required claims; the scopes,
+ * from the claims {@link ScopeClaims} names (the union; a configured claim of the wrong shape is refused). Then the key
  * for {@code kid} from the issuer's own key set (headers such as {@code jku}, {@code x5u}, {@code jwk}, {@code x5c} are
  * never used), which must fit the algorithm; then signature, {@code exp}, {@code nbf}, {@code iat}, audience (any of)
  * and {@code sub} through java-jwt.
@@ -215,6 +216,9 @@ public final class TokenVerifier {
                 throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no '" + claim + "' claim.");
             }
         }
+        // Read before the key lookup, like every other check on the token's content (ScopeClaims: a configured claim of
+        // the wrong shape is a 401).
+        List<String> scopes = rules.scopeClaims().read(jwt);
         JwksKeySource.KeyLookup lookup = issuer.keys().find(keyId);
         if (!lookup.key().fits(algorithm)) {
             throw new TokenRejectedException(
@@ -242,7 +246,7 @@ public final class TokenVerifier {
         } catch (JWTVerificationException e) {
             throw new TokenRejectedException(Reason.INVALID_CLAIM, "The token failed verification.", null, null, e);
         }
-        return new VerifiedToken(principal(jwt), keyId, lookup.source(), lookup.keyAge());
+        return new VerifiedToken(principal(jwt, scopes), keyId, lookup.source(), lookup.keyAge());
     }
 
     private static String normalisedType(String type) {
@@ -343,21 +347,17 @@ public final class TokenVerifier {
         };
     }
 
-    private static Principal principal(DecodedJWT jwt) {
+    private static Principal principal(DecodedJWT jwt, List<String> scopes) {
         // stringClaim: getSubject() would turn a numeric sub into a string.
         String subject = stringClaim(jwt, "sub");
         if (subject == null || subject.isBlank()) {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "The token has no usable 'sub' claim.");
         }
-        String scope = stringClaim(jwt, "scope");
         // Both were type-checked by TokenSyntax whichever is present; azp (OIDC) wins over client_id (RFC 9068).
         String clientId = Optional.ofNullable(stringClaim(jwt, "azp")).orElseGet(() -> stringClaim(jwt, "client_id"));
         try {
             return new Principal(
-                    subject,
-                    Principal.parseScope(scope),
-                    Optional.ofNullable(clientId).filter(id -> !id.isBlank()),
-                    jwt.getIssuer());
+                    subject, scopes, Optional.ofNullable(clientId).filter(id -> !id.isBlank()), jwt.getIssuer());
         } catch (IllegalArgumentException e) {
             throw new TokenRejectedException(
                     Reason.INVALID_CLAIM,
