@@ -37,6 +37,9 @@ public class DecisionBenchmark {
 
     @Setup
     public void setUp() throws Exception {
+        if (crypto.equals("accp")) {
+            BenchRunner.requireAccp();
+        }
         fixture = new Fixture(Files.createTempDirectory("gatehouse-bench"));
         fixture.trustInThisJvm();
         Map<String, String> env = new HashMap<>(fixture.env());

@@ -39,6 +39,10 @@ public class RawRsaBenchmark {
             signedParts[i] = token.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII);
             signatures[i] = Base64.getUrlDecoder().decode(token.substring(lastDot + 1));
         }
+        if (crypto.equals("accp")) {
+            // Through the authorizer's own resolution: it has ACCP load the library from LD_LIBRARY_PATH (bench/run).
+            BenchRunner.requireAccp();
+        }
         verifier = crypto.equals("accp")
                 ? Signature.getInstance("SHA256withRSA", AmazonCorrettoCryptoProvider.INSTANCE)
                 : Signature.getInstance("SHA256withRSA", "SunRsaSign");
