@@ -9,6 +9,7 @@ import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.JwksServer;
+import dev.gatehouse.authorizer.testing.MutableClock;
 import dev.gatehouse.authorizer.testing.RawTokens;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,7 +33,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +68,15 @@ class AuthorizerHandlerIT {
     }
 
     private static AuthorizerHandler handlerFor(URI jwksUri, String... overrides) {
+        return handlerFor(jwksUri, Clock.systemUTC(), overrides);
+    }
+
+    private static AuthorizerHandler handlerFor(URI jwksUri, Clock clock, String... overrides) {
+        return handlerFor(jwksUri, clock, line -> {}, overrides);
+    }
+
+    private static AuthorizerHandler handlerFor(
+            URI jwksUri, Clock clock, Consumer<String> decisions, String... overrides) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "TOKEN_ISSUER",
                 TestKeys.ISSUER,
@@ -77,8 +91,8 @@ class AuthorizerHandlerIT {
         for (int i = 0; i < overrides.length; i += 2) {
             env.put(overrides[i], overrides[i + 1]);
         }
-        return new AuthorizerHandler(Authorizer.create(
-                AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage(), Clock.systemUTC(), line -> {}));
+        return new AuthorizerHandler(
+                Authorizer.create(AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage(), clock, decisions));
     }
 
     private static String token(TestKeys keys) {
@@ -154,22 +168,31 @@ class AuthorizerHandlerIT {
                 .isNotEqualTo("Unauthorized");
         jwks.serve(TestKeys.jwks(KEYS));
 
+        // Back-off 200 ms; the limit only ends a broken run (it returns at the first success).
         eventually(
-                Duration.ofSeconds(3),
+                Duration.ofSeconds(20),
                 () -> assertThat(decide(handler, token(KEYS)).getPrincipalId()).isEqualTo("m2m-client@clients"));
     }
 
     @Test
     void shouldKeepUsingCachedKeysWhileTheJwksIsDownAfterWarmUpUpToTheMaximumStaleAge() {
+        MutableClock clock = new MutableClock(Instant.now());
         AuthorizerHandler handler = handlerFor(
-                jwks.uri(), "JWKS_TTL_SECONDS", "1", "JWKS_MAX_STALE_SECONDS", "2", "JWKS_FAILURE_BACKOFF_MILLIS", "0");
+                jwks.uri(),
+                clock,
+                "JWKS_TTL_SECONDS",
+                "1",
+                "JWKS_MAX_STALE_SECONDS",
+                "2",
+                "JWKS_FAILURE_BACKOFF_MILLIS",
+                "0");
         jwks.fail(500, "oops");
-        sleep(1100);
+        clock.advance(Duration.ofMillis(1100));
 
         assertThat(decide(handler, token(KEYS)).getPrincipalId()).isEqualTo("m2m-client@clients");
         assertThat(context.lines.getLast()).contains("\"keySource\":\"stale\"", "\"JwksFetchFailures\":1");
 
-        sleep(2000);
+        clock.advance(Duration.ofMillis(2000));
         assertThatThrownBy(() -> decide(handler, token(KEYS)))
                 .as("past TTL + max stale age the keys are no longer trusted: 500, never Allow, never Unauthorized")
                 .isInstanceOf(KeysUnavailableException.class);
@@ -190,12 +213,15 @@ class AuthorizerHandlerIT {
                     "500"));
             return null;
         });
-        assertThat(init).as("initialisation bounded by JWKS_INIT_BUDGET_MILLIS").isLessThan(Duration.ofMillis(1500));
+        // The server holds the connection for 60 s; 10 s tells bounded from unbounded with room for a loaded machine.
+        assertThat(init)
+                .as("initialisation bounded by JWKS_INIT_BUDGET_MILLIS (500 ms)")
+                .isLessThan(Duration.ofSeconds(10));
 
         Duration invocation = timed(() -> decide(handler.get(), token(KEYS)));
         assertThat(invocation)
-                .as("invocation bounded by connect + read timeout")
-                .isLessThan(Duration.ofMillis(1500));
+                .as("invocation bounded by connect + read timeout (700 ms)")
+                .isLessThan(Duration.ofSeconds(10));
         assertThat(context.lines.getLast()).contains("\"outcome\":\"error\"", "\"reason\":\"jwks_timeout\"");
     }
 
@@ -213,7 +239,8 @@ class AuthorizerHandlerIT {
 
         Duration invocation = timed(() -> decide(handler, token(KEYS)));
 
-        assertThat(invocation).isLessThan(Duration.ofMillis(1500));
+        // One byte every 100 ms for 60 s: never a read timeout, only the 700 ms fetch deadline ends it.
+        assertThat(invocation).as("bounded by the 700 ms fetch deadline").isLessThan(Duration.ofSeconds(10));
         assertThat(context.lines.getLast()).contains("\"outcome\":\"error\"", "\"reason\":\"jwks_timeout\"");
     }
 
@@ -310,27 +337,38 @@ class AuthorizerHandlerIT {
 
     @Test
     void shouldAcceptARotatedKeyWithinTheCoolDown() {
-        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "1");
+        MutableClock clock = new MutableClock(Instant.now());
+        AuthorizerHandler handler = handlerFor(jwks.uri(), clock, "JWKS_COOLDOWN_SECONDS", "1");
         jwks.serve(TestKeys.jwks(KEYS, ROTATED));
 
-        Duration took = eventually(
-                Duration.ofSeconds(3),
-                () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId())
-                        .isNotNull());
+        assertThatThrownBy(() -> decide(handler, token(ROTATED)))
+                .as("the new kid is not fetched within the cool-down after the last fetch")
+                .isInstanceOf(UnauthorizedException.class);
+        assertThat(jwks.requests).hasValue(1);
 
-        assertThat(took).isLessThan(Duration.ofMillis(2500));
-        assertThat(jwks.requests.get()).isBetween(2, 3);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isEqualTo("m2m-client@clients");
+        assertThat(jwks.requests)
+                .as("one refetch, as soon as the cool-down is over")
+                .hasValue(2);
+        assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isEqualTo("m2m-client@clients");
+        assertThat(jwks.requests).as("then served from the cache").hasValue(2);
     }
 
     @Test
     void shouldStopTrustingARemovedKeyAfterTheTtl() {
-        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_TTL_SECONDS", "1");
+        MutableClock clock = new MutableClock(Instant.now());
+        AuthorizerHandler handler = handlerFor(jwks.uri(), clock, "JWKS_TTL_SECONDS", "1");
         decide(handler, token(KEYS));
         jwks.serve(TestKeys.jwks(ROTATED));
+        assertThat(decide(handler, token(KEYS)).getPrincipalId())
+                .as("trusted while the cached key set is younger than its TTL")
+                .isEqualTo("m2m-client@clients");
 
-        eventually(
-                Duration.ofSeconds(3),
-                () -> assertThatThrownBy(() -> decide(handler, token(KEYS))).isInstanceOf(UnauthorizedException.class));
+        clock.advance(Duration.ofMillis(1500));
+
+        assertThatThrownBy(() -> decide(handler, token(KEYS))).isInstanceOf(UnauthorizedException.class);
 
         assertThat(context.lines.getLast()).contains("\"reason\":\"unknown_key_id\"", "\"kid\":\"key-1\"");
         assertThat(decide(handler, token(ROTATED)).getPrincipalId()).isEqualTo("m2m-client@clients");
@@ -338,39 +376,63 @@ class AuthorizerHandlerIT {
 
     @Test
     void shouldBoundFetchesUnderARandomKidFloodAndStillAcceptARealRotationAfterTheCoolDown() {
-        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "1");
-        long started = System.nanoTime();
-        for (int i = 0; i < 300; i++) {
+        MutableClock clock = new MutableClock(Instant.now());
+        AuthorizerHandler handler = handlerFor(jwks.uri(), clock, "JWKS_COOLDOWN_SECONDS", "1");
+
+        flood(handler, 300);
+        assertThat(jwks.requests).as("no fetch within the cool-down after init").hasValue(1);
+        clock.advance(Duration.ofSeconds(1));
+        flood(handler, 300);
+        assertThat(jwks.requests).as("at most one fetch per cool-down").hasValue(2);
+
+        jwks.serve(TestKeys.jwks(KEYS, ROTATED));
+        assertThatThrownBy(() -> decide(handler, token(ROTATED)))
+                .as("the flood's fetch started a cool-down")
+                .isInstanceOf(UnauthorizedException.class);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(decide(handler, token(ROTATED)).getPrincipalId())
+                .as("a real rotation is found one cool-down later, not cached as an unknown kid")
+                .isEqualTo("m2m-client@clients");
+        assertThat(jwks.requests).hasValue(3);
+    }
+
+    /** Tokens signed by the real key under {@code count} random kids: each refused as unknown. */
+    private void flood(AuthorizerHandler handler, int count) {
+        for (int i = 0; i < count; i++) {
             String forged = KEYS.sign(
                     KEYS.token(Instant.now()).withKeyId(UUID.randomUUID().toString()));
             assertThatThrownBy(() -> decide(handler, forged)).isInstanceOf(UnauthorizedException.class);
         }
-        jwks.serve(TestKeys.jwks(KEYS, ROTATED));
-        Duration rotation = eventually(
-                Duration.ofSeconds(3),
-                () -> assertThat(decide(handler, token(ROTATED)).getPrincipalId())
-                        .isNotNull());
-        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
-
-        assertThat(rotation)
-                .as("a real rotation is delayed at most about one cool-down")
-                .isLessThan(Duration.ofMillis(2500));
-        assertThat(jwks.requests.get())
-                .as("init + at most one fetch per cool-down (%.1f s elapsed)", elapsedSeconds)
-                .isLessThanOrEqualTo(2 + (int) Math.ceil(elapsedSeconds));
     }
 
     @Test
     void shouldVerifyConcurrentlyWhileKeysRotateWithoutErrorsOrFetchStorms() throws Exception {
-        AuthorizerHandler handler = handlerFor(jwks.uri(), "JWKS_COOLDOWN_SECONDS", "0", "JWKS_TTL_SECONDS", "1");
+        List<String> refused = new CopyOnWriteArrayList<>();
+        AuthorizerHandler handler = handlerFor(
+                jwks.uri(),
+                Clock.systemUTC(),
+                line -> {
+                    if (!line.contains("\"outcome\":\"allow\"")) {
+                        refused.add(line);
+                    }
+                },
+                "JWKS_COOLDOWN_SECONDS",
+                "0",
+                "JWKS_TTL_SECONDS",
+                "1");
         List<TestKeys> generations = List.of(KEYS, ROTATED, TestKeys.generate("key-3"));
         AtomicReference<List<TestKeys>> published = new AtomicReference<>(List.of(KEYS));
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger allowed = new AtomicInteger();
+        AtomicIntegerArray done = new AtomicIntegerArray(8);
         ExecutorService threads = Executors.newFixedThreadPool(8);
+        long started = System.nanoTime();
+        double elapsedSeconds;
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
+                int worker = t;
                 workers.add(threads.submit(() -> {
                     while (running.get()) {
                         List<TestKeys> usable = published.get();
@@ -380,6 +442,7 @@ class AuthorizerHandlerIT {
                         assertThat(handler.handleRequest(event, null).getPrincipalId())
                                 .isEqualTo("m2m-client@clients");
                         allowed.incrementAndGet();
+                        done.incrementAndGet(worker);
                     }
                     return null;
                 }));
@@ -391,23 +454,56 @@ class AuthorizerHandlerIT {
                 jwks.serve(TestKeys.jwks(previous, next)); // publish the new key first...
                 published.set(List.of(previous, next)); // ...then start using it
                 sleep(300);
+                awaitTwoMoreEach(done, workers);
                 published.set(List.of(next)); // stop using the old key...
                 sleep(200);
+                // ...until no token signed with it is in flight, however slow the machine...
+                awaitTwoMoreEach(done, workers);
                 jwks.serve(TestKeys.jwks(next)); // ...then remove it
             }
             sleep(1200);
             running.set(false);
+            elapsedSeconds = (System.nanoTime() - started) / 1e9;
             for (Future<?> worker : workers) {
-                worker.get(10, TimeUnit.SECONDS);
+                try {
+                    worker.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    throw new AssertionError("a worker was refused: " + refused, e);
+                }
             }
         } finally {
             running.set(false);
             threads.shutdownNow();
         }
 
-        assertThat(allowed.get()).isGreaterThan(100);
-        // init + per rotation: one unknown-kid fetch; plus one TTL refresh per second of the ~3.2 s run.
-        assertThat(jwks.requests.get()).as("no fetch storm").isLessThanOrEqualTo(12);
+        assertThat(allowed.get())
+                .as("every worker verified in each phase")
+                .isGreaterThanOrEqualTo(8 * 2 * 2 * (generations.size() - 1));
+        // init + per rotation an unknown-kid fetch and a refresh after the removal, plus the TTL refreshes (one every
+        // 0.8-1 s; two a second allowed) of the run: ~3.2 s, longer on a loaded machine, so the bound grows with the
+        // run's length. A storm grows with the number of requests (thousands).
+        assertThat(jwks.requests.get())
+                .as("no fetch storm (%.1f s run)", elapsedSeconds)
+                .isLessThanOrEqualTo(4 + 2 * (int) Math.ceil(elapsedSeconds));
+    }
+
+    /**
+     * Waits until every worker has finished two more verifications: the one it may have had in flight, and one it
+     * started after this call. Ends early if a worker stopped (its failure is reported by the caller).
+     */
+    private static void awaitTwoMoreEach(AtomicIntegerArray done, List<Future<?>> workers) {
+        int[] from = new int[done.length()];
+        for (int t = 0; t < from.length; t++) {
+            from[t] = done.get(t);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (int t = 0; t < from.length; t++) {
+            while (done.get(t) < from[t] + 2
+                    && workers.stream().noneMatch(Future::isDone)
+                    && System.nanoTime() < deadline) {
+                sleep(5);
+            }
+        }
     }
 
     @Test

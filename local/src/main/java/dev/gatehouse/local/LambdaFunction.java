@@ -243,7 +243,11 @@ final class LambdaFunction implements AutoCloseable {
                 throw new UncheckedIOException(
                         "Cannot start a JVM for function '" + name() + "': " + e.getMessage(), e);
             }
-            Thread.ofVirtual().name("log-" + name()).start(this::pumpLog);
+            // A platform thread, not a virtual one: a read from a process pipe blocks in native code and holds its
+            // carrier (the JDK can only compensate by adding carriers, up to jdk.virtualThreadScheduler.maxPoolSize).
+            // Idle function JVMs would then hold the carriers the HTTP servers' virtual threads need, and the whole
+            // stack stops answering. https://openjdk.org/jeps/444 (Pinning; file I/O and Process streams)
+            Thread.ofPlatform().daemon().name("log-" + name()).start(this::pumpLog);
             process.onExit().thenRun(this::exited);
         }
 

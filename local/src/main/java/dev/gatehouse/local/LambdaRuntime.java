@@ -105,7 +105,7 @@ record LambdaRuntime(List<Path> classPath, Path jniLibrary, Path workDir) {
     Path unpack(String functionName, Path artifact) {
         if (!Files.isRegularFile(artifact)) {
             throw new IllegalStateException("The artifact of function '" + functionName + "' does not exist: "
-                    + artifact + "; build it first (./mvnw package -DskipTests)");
+                    + artifact + "; build it first (./mvnw -pl local -am package -DskipTests)");
         }
         try {
             Files.createDirectories(workDir);

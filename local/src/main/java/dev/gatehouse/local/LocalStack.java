@@ -106,18 +106,21 @@ public final class LocalStack implements AutoCloseable {
     private final Service service;
     private final Map<String, LambdaFunction> functions;
     private final LocalApiGateway gateway;
+    private final List<String> warnings;
 
     private LocalStack(
             IdpConfig idpConfig,
             IdentityProvider idp,
             Service service,
             Map<String, LambdaFunction> functions,
-            LocalApiGateway gateway) {
+            LocalApiGateway gateway,
+            List<String> warnings) {
         this.idpConfig = idpConfig;
         this.idp = idp;
         this.service = service;
         this.functions = functions;
         this.gateway = gateway;
+        this.warnings = List.copyOf(warnings);
     }
 
     /** Starts the identity provider, then every function's JVM (in parallel), then the gateway. */
@@ -127,6 +130,13 @@ public final class LocalStack implements AutoCloseable {
         Map<String, LambdaFunction> functions = new LinkedHashMap<>();
         try {
             Service service = load(options, idp);
+            List<String> warnings = IdpFit.warnings(
+                    service,
+                    idp.issuer(),
+                    idp.jwksUri(),
+                    idpConfig,
+                    options.idpConfig().toString());
+            warnings.forEach(warning -> options.log().accept("warning: " + warning));
             LambdaRuntime runtime = LambdaRuntime.locate(options.runtimeDir(), options.workDir());
             for (FunctionDefinition definition : service.functions().values()) {
                 functions.put(definition.name(), function(service, definition, runtime, options.log()));
@@ -140,7 +150,7 @@ public final class LocalStack implements AutoCloseable {
             }
             LocalApiGateway gateway =
                     new LocalApiGateway(service, functions, Clock.systemUTC(), options.log(), options.gatewayPort());
-            return new LocalStack(idpConfig, idp, service, functions, gateway);
+            return new LocalStack(idpConfig, idp, service, functions, gateway, warnings);
         } catch (InterruptedException e) {
             functions.values().forEach(LambdaFunction::close);
             idp.close();
@@ -181,7 +191,15 @@ public final class LocalStack implements AutoCloseable {
         return gateway;
     }
 
-    /** The start-up banner: what runs where, and the two curl commands of the quickstart. */
+    /**
+     * Why local tokens cannot satisfy an authorizer, if they cannot (see {@link IdpFit}); also logged at start-up and
+     * shown at the end of the banner.
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The start-up banner: what runs where, the curl commands of the quickstart, then any {@link #warnings()}. */
     public String banner() {
         StringBuilder b = new StringBuilder();
         b.append("\nGatehouse local stack is up (stage '")
@@ -220,7 +238,7 @@ public final class LocalStack implements AutoCloseable {
                             ? ""
                             : service.routes().get(0).path();
                     b.append("\n1. Get a token (client credentials, as with Auth0):\n");
-                    b.append("  TOKEN=$(curl -s ")
+                    b.append("  RESPONSE=$(curl -sS --fail-with-body ")
                             .append(idp.tokenEndpoint())
                             .append(" -H 'content-type: application/json' \\\n");
                     b.append("    -d '{\"client_id\":\"")
@@ -229,8 +247,11 @@ public final class LocalStack implements AutoCloseable {
                             .append(client.clientSecret())
                             .append("\",\"audience\":\"")
                             .append(audience)
-                            .append("\",\"grant_type\":\"client_credentials\"}' \\\n");
-                    b.append("    | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n");
+                            .append("\",\"grant_type\":\"client_credentials\"}')\n");
+                    // No access_token (an error answer): TOKEN stays empty and the answer is shown, rather than
+                    // sent on as a "token" that only earns a 401.
+                    b.append("  TOKEN=$(echo \"$RESPONSE\" | sed -nE 's/.*\"access_token\":\"([^\"]+)\".*/\\1/p')\n");
+                    b.append("  [ -n \"$TOKEN\" ] || echo \"No token from the identity provider: $RESPONSE\" >&2\n");
                     b.append("2. Call the API with it (200), and without it (401):\n");
                     b.append("  curl -i ")
                             .append(gateway.baseUrl())
@@ -243,6 +264,9 @@ public final class LocalStack implements AutoCloseable {
                             .append(path)
                             .append('\n');
                 });
+        for (String warning : warnings) {
+            b.append("\nWarning: ").append(warning).append('\n');
+        }
         return b.toString();
     }
 

@@ -59,6 +59,8 @@ class CachedPolicyIT {
                   fixtureAuthorizer:
                     handler: dev.gatehouse.local.fixtures.FixtureAuthorizer
                     package: {artifact: %2$s}
+                    environment:
+                      AUDIENCE: https://fixture.example   # not in local/idp.yml: a start-up warning (ignored by it)
                   hello:
                     handler: dev.gatehouse.hello.HelloWorldHandler
                     package: {artifact: %1$s/hello-world/target/hello-world.jar}
@@ -91,6 +93,16 @@ class CachedPolicyIT {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    @Test
+    void shouldWarnAtStartUpAboutAnAuthorizerWhoseAudienceTheIdentityProviderDoesNotIssue() {
+        assertThat(stack.warnings())
+                .singleElement()
+                .asString()
+                .startsWith("authorizer 'fixtureAuthorizer': the audience [https://fixture.example] is not an API of ")
+                .contains("local/idp.yml", "issues tokens only for [" + TestStacks.AUDIENCE + "]");
+        assertThat(stack.banner()).endsWith("\nWarning: " + stack.warnings().get(0) + "\n");
     }
 
     private static HttpResponse<String> call(String path, String token) {

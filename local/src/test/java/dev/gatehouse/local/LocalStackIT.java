@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,40 @@ class LocalStackIT {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    @Test
+    void shouldGetATokenWithTheBannersCommandsAndSayWhyWhenTheIdentityProviderRefuses() throws Exception {
+        String banner = stack.banner();
+        String step1 = banner.substring(banner.indexOf("1. Get a token"), banner.indexOf("2. Call the API"));
+        String commands = step1.substring(step1.indexOf('\n') + 1) + "printf '%s' \"$TOKEN\"\n";
+
+        Shell granted = bash(commands);
+        Shell refused = bash(commands.replace(TestStacks.AUDIENCE, "https://api.example.com"));
+
+        assertThat(granted.stdout()).as(granted.stderr()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+        assertThat(get(url, Map.of("Authorization", "Bearer " + granted.stdout()))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(refused.stdout()).as("no error JSON passed on as a token").isEmpty();
+        assertThat(refused.stderr())
+                .contains("No token from the identity provider: {\"error\":\"access_denied\"", "403");
+        assertThat(stack.warnings())
+                .as("the repository's local stage fits local/idp.yml")
+                .isEmpty();
+    }
+
+    record Shell(String stdout, String stderr) {}
+
+    private static Shell bash(String script) throws Exception {
+        Path out = Files.createTempFile(work, "bash", ".out");
+        Path err = Files.createTempFile(work, "bash", ".err");
+        Process bash = new ProcessBuilder("bash", "-c", script)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).as("bash ended").isTrue();
+        return new Shell(Files.readString(out), Files.readString(err));
     }
 
     @Test

@@ -49,11 +49,11 @@ public final class JwksServer implements AutoCloseable {
             requests.incrementAndGet();
             try (exchange) {
                 switch (mode.get()) {
-                    case HANG -> awaitClose(10_000);
+                    case HANG -> awaitClose(60_000);
                     case TRICKLE -> {
                         exchange.sendResponseHeaders(200, 0);
                         try (OutputStream out = exchange.getResponseBody()) {
-                            for (int i = 0; i < 100 && !awaitClose(100); i++) {
+                            for (int i = 0; i < 600 && !awaitClose(100); i++) {
                                 out.write(' ');
                                 out.flush();
                             }
@@ -115,12 +115,12 @@ public final class JwksServer implements AutoCloseable {
         mode.set(Mode.SERVE);
     }
 
-    /** Accepts the connection and never answers. */
+    /** Accepts the connection and does not answer for 60 s. */
     public void hang() {
         mode.set(Mode.HANG);
     }
 
-    /** Answers 200 and then one byte every 100 ms. */
+    /** Answers 200 and then one byte every 100 ms, for 60 s. */
     public void trickle() {
         mode.set(Mode.TRICKLE);
     }
