@@ -294,7 +294,8 @@ public final class JwksKeySource {
         fetchLock.lock();
         try {
             Snapshot latest = snapshot;
-            if (latest == seen) {
+            boolean fetchedHere = latest == seen;
+            if (fetchedHere) {
                 if (inBackoff(clock.instant())) {
                     throw backingOff(keyId, clock.instant());
                 }
@@ -314,6 +315,12 @@ public final class JwksKeySource {
                 return new KeyLookup(key, Source.FETCH, age(latest, clock.instant()));
             }
             requirePublishedKeyUsable(latest, keyId);
+            if (!fetchedHere) {
+                // Another fetch replaced the set while this request waited; it may have begun before the kid was
+                // published, so it proves nothing about this kid: refused now, but not cached as unknown, and the next
+                // request after the cool-down refetches.
+                throw unknown(keyId, "is not in the issuer's key set (refetch cool-down active)");
+            }
             if (unknownKids.size() >= MAX_NEGATIVE_ENTRIES) {
                 unknownKids.clear();
             }

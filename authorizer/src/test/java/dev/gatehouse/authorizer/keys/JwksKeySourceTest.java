@@ -309,6 +309,72 @@ class JwksKeySourceTest {
         assertThat(fetches).as("no fetch during the back-off").hasValue(2);
     }
 
+    /**
+     * A refresh that began before a new key was published can finish while a request for that key waits for the fetch
+     * lock: its set lacks the key, but it proves nothing about the key, so the kid is refused without being cached as
+     * unknown, and the next request after the cool-down finds it.
+     */
+    @Test
+    void shouldNotCacheAKidAsUnknownOnTheWordOfAFetchThatBeganBeforeTheRequest() throws Exception {
+        CountDownLatch refreshStarted = new CountDownLatch(1);
+        CountDownLatch releaseRefresh = new CountDownLatch(1);
+        JwksKeySource held = new JwksKeySource(
+                TestKeys.issuer(),
+                budget -> {
+                    int call = fetches.incrementAndGet();
+                    if (call == 2) {
+                        // The refresh-ahead: it read the set before b was published.
+                        String before = body.get();
+                        refreshStarted.countDown();
+                        await(releaseRefresh);
+                        return before.getBytes(StandardCharsets.UTF_8);
+                    }
+                    return body.get().getBytes(StandardCharsets.UTF_8);
+                },
+                POLICY,
+                clock,
+                stats,
+                refreshes::add);
+        assertThat(held.hydrate(Duration.ofSeconds(1))).isTrue();
+        clock.advance(Duration.ofMinutes(9));
+        held.find("a");
+        Thread refresh = Thread.ofPlatform().start(refreshes.getFirst());
+        await(refreshStarted);
+        body.set(TestKeys.jwks(A, B));
+
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        Thread request = Thread.ofPlatform().start(() -> {
+            try {
+                held.find("b");
+            } catch (RuntimeException e) {
+                refused.set(e);
+            }
+        });
+        while (request.getState() != Thread.State.WAITING && request.isAlive()) {
+            Thread.onSpinWait();
+        }
+        releaseRefresh.countDown();
+        refresh.join();
+        request.join();
+
+        assertThat(refused.get()).isInstanceOf(TokenRejectedException.class);
+        assertThat(fetches).hasValue(2);
+        clock.advance(POLICY.cooldown());
+        assertThat(held.find("b").source()).isEqualTo(Source.FETCH);
+        assertThat(fetches).hasValue(3);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("timed out waiting for the test's other thread");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void shouldLetOnlyOneOfManyConcurrentUnknownKidLookupsFetch() throws Exception {
         source.hydrate(Duration.ofSeconds(1));
