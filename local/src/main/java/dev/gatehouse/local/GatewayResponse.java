@@ -29,9 +29,19 @@ record GatewayResponse(int status, Map<String, List<String>> headers, byte[] bod
         return error(401, "UnauthorizedException", UNAUTHORIZED);
     }
 
-    /** 403: the authorizer's policy does not allow the method ARN. */
-    static GatewayResponse accessDenied() {
-        return error(403, "AccessDeniedException", "User is not authorized to access this resource");
+    /**
+     * 403: the authorizer's policy does not allow the method ARN. A REST API says which: "User is not authorized to
+     * access this resource with an explicit deny" when a Deny statement matches, "User is not authorized to access this
+     * resource" when no Allow does
+     * (https://repost.aws/knowledge-center/api-gateway-403-error-lambda-authorizer).
+     */
+    static GatewayResponse accessDenied(boolean explicitDeny) {
+        return error(
+                403,
+                "AccessDeniedException",
+                explicitDeny
+                        ? "User is not authorized to access this resource with an explicit deny"
+                        : "User is not authorized to access this resource");
     }
 
     /** 500: the authorizer failed or returned something API Gateway cannot use. */

@@ -130,7 +130,13 @@ class CachedPolicyIT {
 
     @Test
     void shouldMapAuthorizerOutcomesLikeApiGateway() {
-        assertThat(call("/no-cache/a", "deny").statusCode()).isEqualTo(403);
+        HttpResponse<String> denied = call("/no-cache/a", "deny");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        // A matching Deny statement, not merely no matching Allow (the method-only test has that message).
+        assertThat(denied.body())
+                .isEqualTo(
+                        "{\"message\":\"User is not authorized to access this resource" + " with an explicit deny\"}");
+        assertThat(denied.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");
         HttpResponse<String> unauthorized = call("/no-cache/a", "unauthorized");
         assertThat(unauthorized.statusCode()).isEqualTo(401);
         assertThat(unauthorized.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
