@@ -210,7 +210,7 @@ public final class ServerlessConfig {
             return new AuthorizerDefinition(
                     str(resolve(name)),
                     AuthorizerType.TOKEN,
-                    IdentitySource.parse(null, AuthorizerType.TOKEN, where),
+                    IdentitySource.parse(null, AuthorizerType.TOKEN, DEFAULT_TTL_SECONDS, where),
                     null,
                     DEFAULT_TTL_SECONDS,
                     List.of());
@@ -223,8 +223,12 @@ public final class ServerlessConfig {
                     + ": the local stack runs authorizers of this service only (set 'name' to a function, no 'arn')");
         }
         AuthorizerType type = AuthorizerType.parse(str(resolve(map.get("type"))), where + ".type");
+        int ttl = integer(map.get("resultTtlInSeconds"), DEFAULT_TTL_SECONDS, where + ".resultTtlInSeconds");
+        if (ttl < 0 || ttl > 3600) {
+            throw new IllegalArgumentException(where + ".resultTtlInSeconds must be between 0 and 3600, got " + ttl);
+        }
         IdentitySource identitySource =
-                IdentitySource.parse(str(resolve(map.get("identitySource"))), type, where + ".identitySource");
+                IdentitySource.parse(str(resolve(map.get("identitySource"))), type, ttl, where + ".identitySource");
         Pattern validation = null;
         String expression = str(resolve(map.get("identityValidationExpression")));
         if (expression != null && !expression.isEmpty()) {
@@ -234,10 +238,6 @@ public final class ServerlessConfig {
                 throw new IllegalArgumentException(where
                         + ".identityValidationExpression is not a valid regular expression: " + e.getDescription());
             }
-        }
-        int ttl = integer(map.get("resultTtlInSeconds"), DEFAULT_TTL_SECONDS, where + ".resultTtlInSeconds");
-        if (ttl < 0 || ttl > 3600) {
-            throw new IllegalArgumentException(where + ".resultTtlInSeconds must be between 0 and 3600, got " + ttl);
         }
         List<String> scopes = new ArrayList<>();
         Object declared = map.get("scopes");
