@@ -79,6 +79,10 @@ public final class LocalApiGateway implements AutoCloseable {
             log.accept("gateway: request " + requestId + " failed: " + e);
             response = GatewayResponse.internalServerError();
         }
+        Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> requestHeaders.put(name, List.copyOf(values)));
+        response = service.gatewayResponses()
+                .apply(response, new GatewayResponses.Context(requestId, service.stage(), API_ID, requestHeaders));
         Map<String, String> headers = new LinkedHashMap<>();
         response.headers()
                 .forEach((name, values) ->
@@ -102,8 +106,7 @@ public final class LocalApiGateway implements AutoCloseable {
         String rawPath = exchange.getRequestURI().getRawPath();
         List<String> segments = decodeSegments(rawPath);
         if (segments == null) {
-            return GatewayResponse.error(
-                    400, "BadRequestException", "Invalid request path: malformed percent-encoding");
+            return GatewayResponse.badRequest("Invalid request path: malformed percent-encoding");
         }
         if (segments.isEmpty() || !segments.get(0).equals(service.stage())) {
             return GatewayResponse.missingAuthenticationToken();
@@ -115,12 +118,11 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
         if (query == null) {
-            return GatewayResponse.error(
-                    400, "BadRequestException", "Invalid query string: malformed percent-encoding");
+            return GatewayResponse.badRequest("Invalid query string: malformed percent-encoding");
         }
         byte[] body = Http.readBody(exchange, MAX_BODY);
         if (body == null) {
-            return GatewayResponse.error(413, "RequestTooLargeException", "Request Too Long");
+            return GatewayResponse.requestTooLarge();
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));

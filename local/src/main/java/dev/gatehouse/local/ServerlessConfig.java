@@ -71,12 +71,18 @@ public final class ServerlessConfig {
      */
     public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
 
-    /** The service for one stage. */
+    /** The service for one stage; {@code gatewayResponses} are its API's customised gateway responses. */
     public record Service(
-            String name, String stage, String region, Map<String, FunctionDefinition> functions, List<Route> routes) {
+            String name,
+            String stage,
+            String region,
+            Map<String, FunctionDefinition> functions,
+            List<Route> routes,
+            GatewayResponses gatewayResponses) {
         public Service {
             functions = Map.copyOf(functions);
             routes = List.copyOf(routes);
+            requireNonNull(gatewayResponses, "gatewayResponses is null");
         }
 
         /** The function called {@code name}, or an exception listing the ones that exist. */
@@ -178,7 +184,8 @@ public final class ServerlessConfig {
         if (RouteScopesPlugin.listedIn(get(root, "plugins"))) {
             RouteScopesPlugin.apply(functions, routes);
         }
-        return new Service(name, stage, region == null ? "us-east-1" : region, functions, routes);
+        GatewayResponses gatewayResponses = GatewayResponses.parse(resolve(get(root, "resources", "Resources")));
+        return new Service(name, stage, region == null ? "us-east-1" : region, functions, routes, gatewayResponses);
     }
 
     private Route route(String fn, Object http) {
