@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.gatehouse.local.GatewayResponse.ResponseType;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +34,10 @@ import java.util.regex.Pattern;
  * $context.error.message}, {@code .messageString}, {@code .responseType}, {@code $context.requestId}, {@code
  * $context.stage}, {@code $context.apiId}) and refuses others, and any directive, when the yml is loaded: a template
  * rendered differently from AWS would make local answers differ from deployed ones. Immutable and thread-safe.
+ *
+ * @param customisations by response type
  */
-final class GatewayResponses {
+record GatewayResponses(Map<ResponseType, Customisation> customisations) {
 
     static final String RESOURCE_TYPE = "AWS::ApiGateway::GatewayResponse";
     /** The logical id osls gives a service's REST API. */
@@ -53,11 +56,10 @@ final class GatewayResponses {
             "context.apiId");
 
     /** Where a header's value comes from: a literal, or a request header. */
-    private record HeaderValue(String literal, String requestHeader) {}
+    record HeaderValue(String literal, String requestHeader) {}
 
     /** One customisation. {@code status} is null when it keeps the type's status code. */
-    private record Customisation(
-            Integer status, Map<String, HeaderValue> headers, String contentType, String template) {}
+    record Customisation(Integer status, Map<String, HeaderValue> headers, String contentType, String template) {}
 
     /** What a template may refer to, for one request. */
     record Context(String requestId, String stage, String apiId, Map<String, List<String>> requestHeaders) {
@@ -67,15 +69,15 @@ final class GatewayResponses {
         }
     }
 
-    private final Map<ResponseType, Customisation> customisations;
-
-    private GatewayResponses(Map<ResponseType, Customisation> customisations) {
-        this.customisations = customisations;
+    GatewayResponses {
+        Map<ResponseType, Customisation> copy = new EnumMap<>(ResponseType.class);
+        copy.putAll(customisations);
+        customisations = Collections.unmodifiableMap(copy);
     }
 
     /** None: API Gateway's defaults. */
     static GatewayResponses none() {
-        return new GatewayResponses(new EnumMap<>(ResponseType.class));
+        return new GatewayResponses(Map.of());
     }
 
     /** The customisations in {@code resources} (the yml's {@code resources.Resources}, resolved; may be null). */

@@ -3,6 +3,7 @@ package dev.gatehouse.local;
 import static java.util.Objects.requireNonNull;
 
 import dev.gatehouse.local.ServerlessConfig.FunctionDefinition;
+import dev.gatehouse.local.ServerlessConfig.Resolver;
 import dev.gatehouse.local.ServerlessConfig.Route;
 import dev.gatehouse.local.ServerlessConfig.Service;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
      * @param gatewayPort port of the API Gateway (0 = any free port)
      * @param idpPort port of the identity provider (0 = any free port)
      * @param log where the gateway's and the functions' log lines go
+     * @param resolver how the yml's variables are resolved: by {@code osls print} (the default) or built in
      */
     public record Options(
             Path serverlessYml,
@@ -44,7 +46,8 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> params,
             int gatewayPort,
             int idpPort,
-            Consumer<String> log) {
+            Consumer<String> log,
+            Resolver resolver) {
         public Options {
             requireNonNull(serverlessYml, "serverlessYml is null");
             requireNonNull(idpConfig, "idpConfig is null");
@@ -53,6 +56,7 @@ public final class LocalStack implements AutoCloseable {
             requireNonNull(stage, "stage is null");
             params = Map.copyOf(params);
             requireNonNull(log, "log is null");
+            requireNonNull(resolver, "resolver is null");
         }
 
         /** The defaults of {@code ./local/run} for a repository checked out at {@code repoRoot}. */
@@ -66,38 +70,50 @@ public final class LocalStack implements AutoCloseable {
                     Map.of(),
                     3000,
                     9000,
-                    System.out::println);
+                    System.out::println,
+                    Resolver.OSLS);
         }
 
         public Options withPorts(int gateway, int idp) {
-            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gateway, idp, log);
+            return new Options(
+                    serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gateway, idp, log, resolver);
         }
 
         public Options withServerlessYml(Path yml) {
-            return new Options(yml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log);
+            return new Options(yml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log, resolver);
         }
 
         public Options withWorkDir(Path dir) {
-            return new Options(serverlessYml, idpConfig, runtimeDir, dir, stage, params, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml, idpConfig, runtimeDir, dir, stage, params, gatewayPort, idpPort, log, resolver);
         }
 
         public Options withStage(String name) {
-            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, name, params, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml, idpConfig, runtimeDir, workDir, name, params, gatewayPort, idpPort, log, resolver);
         }
 
         public Options withIdpConfig(Path file) {
-            return new Options(serverlessYml, file, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml, file, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log, resolver);
         }
 
         public Options withLog(Consumer<String> sink) {
             return new Options(
-                    serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, sink);
+                    serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, sink, resolver);
         }
 
         public Options withParams(Map<String, String> overrides) {
             Map<String, String> merged = new LinkedHashMap<>(params);
             merged.putAll(overrides);
-            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, stage, merged, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml, idpConfig, runtimeDir, workDir, stage, merged, gatewayPort, idpPort, log, resolver);
+        }
+
+        /** How the yml's variables are resolved ({@link Resolver#OSLS} by default). */
+        public Options withResolver(Resolver choice) {
+            return new Options(
+                    serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log, choice);
         }
     }
 
@@ -159,7 +175,8 @@ public final class LocalStack implements AutoCloseable {
         params.put("tokenIssuer", idp.issuer());
         params.put("jwksUri", idp.jwksUri());
         params.putAll(options.params());
-        return ServerlessConfig.load(options.serverlessYml(), options.stage(), params, System::getenv);
+        return ServerlessConfig.load(
+                options.serverlessYml(), options.stage(), params, System::getenv, options.resolver());
     }
 
     static LambdaFunction function(

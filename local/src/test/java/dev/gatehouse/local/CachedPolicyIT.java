@@ -34,7 +34,7 @@ class CachedPolicyIT {
     static void start() throws Exception {
         Path root = TestStacks.repoRoot();
         Path fixtures = TestStacks.fixtureJar(work);
-        Path yml = work.resolve("serverless.yml");
+        Path yml = TestStacks.serviceDir("cached-policy").resolve("serverless.yml");
         Files.writeString(yml, """
                 service: fixture
                 plugins: [./route-scopes]
@@ -80,7 +80,7 @@ class CachedPolicyIT {
                                authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
                       - http: {path: 'items/{id}', method: post,
                                authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
-                      - http: 'ANY open/{proxy+}'
+                      - http: 'ANY /open/{proxy+}'
                       - http: {path: request/uncached, method: get,
                                authorizer: {name: fixtureAuthorizer, type: request, resultTtlInSeconds: 0}}
                       - http: {path: request/cached, method: get,
