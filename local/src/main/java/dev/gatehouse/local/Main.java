@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  *   ./local/run [start] [--gateway-port 3000] [--idp-port 9000] [--stage local] [--config infra/serverless.yml]
  *                       [--idp-config local/idp.yml] [--param key=value]... [--resolver osls|built-in]
+ *                       [--with DIR_OR_YML]...
  *   ./local/run invoke FUNCTION EVENT_FILE [--stage local] [--config ...] [--param key=value]...
  * </pre>
  * Default paths are relative to the repository root (found upwards from the working directory); EVENT_FILE and
@@ -50,6 +51,7 @@ public final class Main {
                     case "--config" -> options = options.withServerlessYml(Path.of(value(args, ++i, arg)));
                     case "--idp-config" -> options = options.withIdpConfig(Path.of(value(args, ++i, arg)));
                     case "--resolver" -> options = options.withResolver(resolver(value(args, ++i, arg)));
+                    case "--with" -> options = options.withStack(Path.of(value(args, ++i, arg)));
                     case "--param" -> {
                         String kv = value(args, ++i, arg);
                         int eq = kv.indexOf('=');
@@ -206,7 +208,7 @@ public final class Main {
         return """
                 usage: ./local/run [start] [--gateway-port 3000] [--idp-port 9000] [--stage local]
                                    [--config infra/serverless.yml] [--idp-config local/idp.yml] [--param key=value]...
-                                   [--resolver osls|built-in]
+                                   [--resolver osls|built-in] [--with infra/examples/separate-stack]...
                        ./local/run invoke FUNCTION EVENT_FILE [--stage local] [--config infra/serverless.yml]
                                    [--param key=value]... [--resolver osls|built-in]""";
     }
