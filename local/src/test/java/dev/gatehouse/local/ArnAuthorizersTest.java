@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ArnAuthorizersTest {
 
@@ -66,8 +67,7 @@ class ArnAuthorizersTest {
     }
 
     @Test
-    void shouldReadAnArnAuthorizerFromTheYmlWithoutRequiringAFunctionOfTheService() throws Exception {
-        Path dir = Files.createTempDirectory("arn");
+    void shouldReadAnArnAuthorizerFromTheYmlWithoutRequiringAFunctionOfTheService(@TempDir Path dir) throws Exception {
         Path yml = dir.resolve("serverless.yml");
         Files.writeString(yml, """
                 service: s
