@@ -43,9 +43,19 @@ record IdentitySource(String text, List<Part> parts) {
         parts = List.copyOf(parts);
     }
 
-    /** Parses {@code text} (null means the Authorization header) for an authorizer of {@code type}. */
-    static IdentitySource parse(String text, AuthorizerType type, String where) {
-        String source = text == null ? DEFAULT : text.strip();
+    /**
+     * Parses {@code text} for an authorizer of {@code type} caching for {@code ttlSeconds}. Null means the
+     * Authorization header, as osls sets it, except for a REQUEST authorizer without caching: it has no identity
+     * source, and API Gateway invokes it on every request ("For the REQUEST authorizer, this is required when
+     * authorization caching is enabled [...] When the authorization caching is not enabled, this property is
+     * optional": https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html#apigw-CreateAuthorizer-request-identitySource).
+     */
+    static IdentitySource parse(String text, AuthorizerType type, int ttlSeconds, String where) {
+        if ((text == null || text.isBlank()) && type == AuthorizerType.REQUEST && ttlSeconds == 0) {
+            return new IdentitySource("", List.of());
+        }
+        // osls replaces a missing or empty identitySource with the default (its `!identitySource`).
+        String source = text == null || text.isBlank() ? DEFAULT : text.strip();
         List<Part> parts = new ArrayList<>();
         for (String item : source.split(",", -1)) {
             String s = item.strip();
@@ -68,8 +78,11 @@ record IdentitySource(String text, List<Part> parts) {
 
     /**
      * The values of every part in order, or empty when one is missing or blank: API Gateway then answers 401 without
-     * invoking the authorizer. A query-string parameter given twice yields its last value, as in the proxy event's
-     * {@code queryStringParameters}.
+     * invoking the authorizer ("verifying all of the identity-related request parameters are present, not null and
+     * non-empty. Only when this is true does the authorizer invoke the authorizer Lambda function, otherwise, it
+     * returns a 401 Unauthorized response": API_CreateAuthorizer, above). With no parts (a REQUEST authorizer without
+     * caching or identity source) there is nothing to check and the list is empty. A query-string parameter given
+     * twice yields its last value, as in the proxy event's {@code queryStringParameters}.
      */
     Optional<List<String>> values(Map<String, List<String>> headers, Map<String, List<String>> query) {
         List<String> values = new ArrayList<>(parts.size());

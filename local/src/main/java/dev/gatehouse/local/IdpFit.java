@@ -29,7 +29,8 @@ final class IdpFit {
     static List<String> warnings(Service service, String issuer, String jwksUri, IdpConfig idp, String idpFile) {
         Set<String> authorizers = new LinkedHashSet<>();
         for (Route route : service.routes()) {
-            if (route.authorizer() != null) {
+            // An authorizer named by ARN is checked where its function is defined (its own stack).
+            if (route.authorizer() != null && route.authorizer().function() != null) {
                 authorizers.add(route.authorizer().function());
             }
         }

@@ -43,6 +43,12 @@ final class LambdaAuthorizers {
         boolean allows(String methodArn) {
             return policy != null && policy.allows(methodArn);
         }
+
+        /** Whether a Deny statement matches {@code methodArn}: API Gateway's 403 then says "explicit deny". */
+        boolean explicitlyDenies(String methodArn) {
+            return policy != null
+                    && policy.statements().stream().anyMatch(s -> s.effect() == Effect.DENY && s.matches(methodArn));
+        }
     }
 
     private record Cached(Decision decision, Instant expires) {}
@@ -116,7 +122,7 @@ final class LambdaAuthorizers {
             }
         }
         if (!decision.allows(methodArn)) {
-            return Authorization.denied(GatewayResponse.accessDenied());
+            return Authorization.denied(GatewayResponse.accessDenied(decision.explicitlyDenies(methodArn)));
         }
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("principalId", decision.principalId());

@@ -35,6 +35,7 @@ public final class LocalApiGateway implements AutoCloseable {
     private static final int MAX_BODY = 10 * 1024 * 1024;
 
     private final Service service;
+    private final String apiId;
     private final Map<String, LambdaFunction> functions;
     private final RouteTable routes;
     private final Clock clock;
@@ -45,12 +46,28 @@ public final class LocalApiGateway implements AutoCloseable {
 
     LocalApiGateway(
             Service service, Map<String, LambdaFunction> functions, Clock clock, Consumer<String> log, int port) {
+        this(service, API_ID, functions, clock, log, port);
+    }
+
+    /**
+     * A gateway for {@code service} as the API {@code apiId}; {@code functions} holds the service's functions and,
+     * under
+     * {@link ServerlessConfig.AuthorizerDefinition#arnKey}, those its routes name by ARN.
+     */
+    LocalApiGateway(
+            Service service,
+            String apiId,
+            Map<String, LambdaFunction> functions,
+            Clock clock,
+            Consumer<String> log,
+            int port) {
         this.service = requireNonNull(service, "service is null");
+        this.apiId = requireNonNull(apiId, "apiId is null");
         this.functions = Map.copyOf(functions);
         this.routes = new RouteTable(service.routes());
         this.clock = requireNonNull(clock, "clock is null");
         this.log = requireNonNull(log, "log is null");
-        this.proxy = new ProxyIntegration(service, log);
+        this.proxy = new ProxyIntegration(service, apiId, log);
         this.authorizers = new LambdaAuthorizers(functions, proxy, clock, log);
         this.server = Http.start(port, this::handle);
     }
@@ -79,6 +96,10 @@ public final class LocalApiGateway implements AutoCloseable {
             log.accept("gateway: request " + requestId + " failed: " + e);
             response = GatewayResponse.internalServerError();
         }
+        Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> requestHeaders.put(name, List.copyOf(values)));
+        response = service.gatewayResponses()
+                .apply(response, new GatewayResponses.Context(requestId, service.stage(), apiId, requestHeaders));
         Map<String, String> headers = new LinkedHashMap<>();
         response.headers()
                 .forEach((name, values) ->
@@ -102,8 +123,7 @@ public final class LocalApiGateway implements AutoCloseable {
         String rawPath = exchange.getRequestURI().getRawPath();
         List<String> segments = decodeSegments(rawPath);
         if (segments == null) {
-            return GatewayResponse.error(
-                    400, "BadRequestException", "Invalid request path: malformed percent-encoding");
+            return GatewayResponse.badRequest("Invalid request path: malformed percent-encoding");
         }
         if (segments.isEmpty() || !segments.get(0).equals(service.stage())) {
             return GatewayResponse.missingAuthenticationToken();
@@ -115,18 +135,17 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
         if (query == null) {
-            return GatewayResponse.error(
-                    400, "BadRequestException", "Invalid query string: malformed percent-encoding");
+            return GatewayResponse.badRequest("Invalid query string: malformed percent-encoding");
         }
         byte[] body = Http.readBody(exchange, MAX_BODY);
         if (body == null) {
-            return GatewayResponse.error(413, "RequestTooLargeException", "Request Too Long");
+            return GatewayResponse.requestTooLarge();
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         // Routing above uses the normalised path; what the authorizer and the function see is the request's own path.
         String resourcePath = rawResourcePath(rawPath);
-        String methodArn = methodArn(service.region(), service.stage(), method, rawPath);
+        String methodArn = methodArn(service.region(), apiId, service.stage(), method, rawPath);
         ProxyIntegration.Request request = new ProxyIntegration.Request(
                 requestId,
                 method,
@@ -175,8 +194,18 @@ public final class LocalApiGateway implements AutoCloseable {
 
     /** The method ARN API Gateway puts in TOKEN and REQUEST events: the raw path, see {@link #rawResourcePath}. */
     static String methodArn(String region, String stage, String method, String rawPath) {
-        return "arn:aws:execute-api:" + region + ":" + ACCOUNT_ID + ":" + API_ID + "/" + stage + "/" + method + "/"
+        return methodArn(region, API_ID, stage, method, rawPath);
+    }
+
+    /** The method ARN of a request to the API {@code apiId}. */
+    static String methodArn(String region, String apiId, String stage, String method, String rawPath) {
+        return "arn:aws:execute-api:" + region + ":" + ACCOUNT_ID + ":" + apiId + "/" + stage + "/" + method + "/"
                 + rawResourcePath(rawPath);
+    }
+
+    /** The service this gateway serves. */
+    Service service() {
+        return service;
     }
 
     /** Percent-decodes each path segment ('+' stays '+'); null if the encoding is malformed. */

@@ -3,14 +3,20 @@ package dev.gatehouse.local;
 import static java.util.Objects.requireNonNull;
 
 import dev.gatehouse.local.ServerlessConfig.FunctionDefinition;
+import dev.gatehouse.local.ServerlessConfig.Resolver;
 import dev.gatehouse.local.ServerlessConfig.Route;
 import dev.gatehouse.local.ServerlessConfig.Service;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +40,9 @@ public final class LocalStack implements AutoCloseable {
      * @param gatewayPort port of the API Gateway (0 = any free port)
      * @param idpPort port of the identity provider (0 = any free port)
      * @param log where the gateway's and the functions' log lines go
+     * @param resolver how the yml's variables are resolved: by {@code osls print} (the default) or built in
+     * @param stacks the serverless.yml of further services deployed as their own stacks, each served by its own
+     *     gateway on the next port ({@code gatewayPort + 1}, ...; any free port when {@code gatewayPort} is 0)
      */
     public record Options(
             Path serverlessYml,
@@ -44,7 +53,9 @@ public final class LocalStack implements AutoCloseable {
             Map<String, String> params,
             int gatewayPort,
             int idpPort,
-            Consumer<String> log) {
+            Consumer<String> log,
+            Resolver resolver,
+            List<Path> stacks) {
         public Options {
             requireNonNull(serverlessYml, "serverlessYml is null");
             requireNonNull(idpConfig, "idpConfig is null");
@@ -53,6 +64,8 @@ public final class LocalStack implements AutoCloseable {
             requireNonNull(stage, "stage is null");
             params = Map.copyOf(params);
             requireNonNull(log, "log is null");
+            requireNonNull(resolver, "resolver is null");
+            stacks = List.copyOf(stacks);
         }
 
         /** The defaults of {@code ./local/run} for a repository checked out at {@code repoRoot}. */
@@ -66,98 +79,231 @@ public final class LocalStack implements AutoCloseable {
                     Map.of(),
                     3000,
                     9000,
-                    System.out::println);
+                    System.out::println,
+                    Resolver.OSLS,
+                    List.of());
         }
 
         public Options withPorts(int gateway, int idp) {
-            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gateway, idp, log);
+            return new Options(
+                    serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gateway, idp, log, resolver, stacks);
         }
 
         public Options withServerlessYml(Path yml) {
-            return new Options(yml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log);
+            return new Options(
+                    yml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log, resolver, stacks);
         }
 
         public Options withWorkDir(Path dir) {
-            return new Options(serverlessYml, idpConfig, runtimeDir, dir, stage, params, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml,
+                    idpConfig,
+                    runtimeDir,
+                    dir,
+                    stage,
+                    params,
+                    gatewayPort,
+                    idpPort,
+                    log,
+                    resolver,
+                    stacks);
         }
 
         public Options withStage(String name) {
-            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, name, params, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml,
+                    idpConfig,
+                    runtimeDir,
+                    workDir,
+                    name,
+                    params,
+                    gatewayPort,
+                    idpPort,
+                    log,
+                    resolver,
+                    stacks);
         }
 
         public Options withIdpConfig(Path file) {
-            return new Options(serverlessYml, file, runtimeDir, workDir, stage, params, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml,
+                    file,
+                    runtimeDir,
+                    workDir,
+                    stage,
+                    params,
+                    gatewayPort,
+                    idpPort,
+                    log,
+                    resolver,
+                    stacks);
         }
 
         public Options withLog(Consumer<String> sink) {
             return new Options(
-                    serverlessYml, idpConfig, runtimeDir, workDir, stage, params, gatewayPort, idpPort, sink);
+                    serverlessYml,
+                    idpConfig,
+                    runtimeDir,
+                    workDir,
+                    stage,
+                    params,
+                    gatewayPort,
+                    idpPort,
+                    sink,
+                    resolver,
+                    stacks);
         }
 
         public Options withParams(Map<String, String> overrides) {
             Map<String, String> merged = new LinkedHashMap<>(params);
             merged.putAll(overrides);
-            return new Options(serverlessYml, idpConfig, runtimeDir, workDir, stage, merged, gatewayPort, idpPort, log);
+            return new Options(
+                    serverlessYml,
+                    idpConfig,
+                    runtimeDir,
+                    workDir,
+                    stage,
+                    merged,
+                    gatewayPort,
+                    idpPort,
+                    log,
+                    resolver,
+                    stacks);
+        }
+
+        /**
+         * Also runs the services of {@code yml} (a serverless.yml, or a directory holding one), each behind its own
+         * gateway: a service deployed as its own stack, e.g. {@code infra/examples/separate-stack}.
+         */
+        public Options withStack(Path yml) {
+            List<Path> more = new ArrayList<>(stacks);
+            more.add(Files.isDirectory(yml) ? yml.resolve("serverless.yml") : yml);
+            return new Options(
+                    serverlessYml,
+                    idpConfig,
+                    runtimeDir,
+                    workDir,
+                    stage,
+                    params,
+                    gatewayPort,
+                    idpPort,
+                    log,
+                    resolver,
+                    more);
+        }
+
+        /** How the yml's variables are resolved ({@link Resolver#OSLS} by default). */
+        public Options withResolver(Resolver choice) {
+            return new Options(
+                    serverlessYml,
+                    idpConfig,
+                    runtimeDir,
+                    workDir,
+                    stage,
+                    params,
+                    gatewayPort,
+                    idpPort,
+                    log,
+                    choice,
+                    stacks);
         }
     }
 
     private final IdpConfig idpConfig;
     private final IdentityProvider idp;
-    private final Service service;
-    private final Map<String, LambdaFunction> functions;
-    private final LocalApiGateway gateway;
+    private final List<LambdaFunction> functions;
+    private final List<LocalApiGateway> gateways;
     private final List<String> warnings;
 
     private LocalStack(
             IdpConfig idpConfig,
             IdentityProvider idp,
-            Service service,
-            Map<String, LambdaFunction> functions,
-            LocalApiGateway gateway,
+            List<LambdaFunction> functions,
+            List<LocalApiGateway> gateways,
             List<String> warnings) {
         this.idpConfig = idpConfig;
         this.idp = idp;
-        this.service = service;
-        this.functions = functions;
-        this.gateway = gateway;
+        this.functions = List.copyOf(functions);
+        this.gateways = List.copyOf(gateways);
         this.warnings = List.copyOf(warnings);
     }
 
-    /** Starts the identity provider, then every function's JVM (in parallel), then the gateway. */
+    /**
+     * Starts the identity provider, then resolves every stack's yml (in parallel), then every function's JVM (in
+     * parallel), then one gateway per stack. Authorizers named by ARN are matched to their functions before any JVM
+     * starts ({@link ArnAuthorizers}).
+     */
     public static LocalStack start(Options options) {
         IdpConfig idpConfig = IdpConfig.load(options.idpConfig());
         IdentityProvider idp = IdentityProvider.start(idpConfig, options.idpPort());
-        Map<String, LambdaFunction> functions = new LinkedHashMap<>();
+        List<LambdaFunction> started = new ArrayList<>();
+        List<LocalApiGateway> gateways = new ArrayList<>();
         try {
-            Service service = load(options, idp);
-            List<String> warnings = IdpFit.warnings(
-                    service,
-                    idp.issuer(),
-                    idp.jwksUri(),
-                    idpConfig,
-                    options.idpConfig().toString());
+            List<Service> services = loadAll(options, idp);
+            List<String> warnings = new ArrayList<>();
+            for (Service service : services) {
+                warnings.addAll(IdpFit.warnings(
+                        service,
+                        idp.issuer(),
+                        idp.jwksUri(),
+                        idpConfig,
+                        options.idpConfig().toString()));
+            }
             warnings.forEach(warning -> options.log().accept("warning: " + warning));
             LambdaRuntime runtime = LambdaRuntime.locate(options.runtimeDir(), options.workDir());
-            for (FunctionDefinition definition : service.functions().values()) {
-                functions.put(definition.name(), function(service, definition, runtime, options.log()));
+            Map<String, Map<String, LambdaFunction>> byService = new LinkedHashMap<>();
+            for (Service service : services) {
+                Map<String, LambdaFunction> functions = new LinkedHashMap<>();
+                for (FunctionDefinition definition : service.functions().values()) {
+                    LambdaFunction function = function(service, definition, runtime, options.log());
+                    functions.put(definition.name(), function);
+                    started.add(function);
+                }
+                byService.put(service.name(), functions);
+            }
+            List<Map<String, LambdaFunction>> gatewayFunctions = new ArrayList<>();
+            for (Service service : services) {
+                Map<String, LambdaFunction> functions = new LinkedHashMap<>(byService.get(service.name()));
+                for (Route route : service.routes()) {
+                    if (route.authorizer() != null && route.authorizer().arn() != null) {
+                        ArnAuthorizers.Target target = ArnAuthorizers.match(
+                                route.authorizer().arn(),
+                                services,
+                                service.name() + ": the authorizer of " + route.method() + " /" + route.path());
+                        functions.put(
+                                route.authorizer().function(),
+                                byService.get(target.service().name()).get(target.function()));
+                    }
+                }
+                gatewayFunctions.add(functions);
             }
             List<Thread> warming = new ArrayList<>();
-            for (LambdaFunction function : functions.values()) {
+            for (LambdaFunction function : started) {
                 warming.add(Thread.ofVirtual().start(function::warm));
             }
             for (Thread thread : warming) {
                 thread.join();
             }
-            LocalApiGateway gateway =
-                    new LocalApiGateway(service, functions, Clock.systemUTC(), options.log(), options.gatewayPort());
-            return new LocalStack(idpConfig, idp, service, functions, gateway, warnings);
+            for (int i = 0; i < services.size(); i++) {
+                int port = i == 0 || options.gatewayPort() == 0 ? options.gatewayPort() : options.gatewayPort() + i;
+                gateways.add(new LocalApiGateway(
+                        services.get(i),
+                        "gatehouse" + i,
+                        gatewayFunctions.get(i),
+                        Clock.systemUTC(),
+                        options.log(),
+                        port));
+            }
+            return new LocalStack(idpConfig, idp, started, gateways, warnings);
         } catch (InterruptedException e) {
-            functions.values().forEach(LambdaFunction::close);
+            gateways.forEach(LocalApiGateway::close);
+            started.forEach(LambdaFunction::close);
             idp.close();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while starting the local stack", e);
         } catch (RuntimeException | Error e) {
-            functions.values().forEach(LambdaFunction::close);
+            gateways.forEach(LocalApiGateway::close);
+            started.forEach(LambdaFunction::close);
             idp.close();
             throw e;
         }
@@ -165,30 +311,73 @@ public final class LocalStack implements AutoCloseable {
 
     /** The service of {@code options}, its identity-provider params pointed at {@code idp} unless overridden. */
     static Service load(Options options, IdentityProvider idp) {
+        return load(options, options.serverlessYml(), idp);
+    }
+
+    private static Service load(Options options, Path yml, IdentityProvider idp) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("tokenIssuer", idp.issuer());
         params.put("jwksUri", idp.jwksUri());
         params.putAll(options.params());
-        return ServerlessConfig.load(options.serverlessYml(), options.stage(), params, System::getenv);
+        return ServerlessConfig.load(yml, options.stage(), params, System::getenv, options.resolver());
+    }
+
+    /** The main service and every further stack, resolved in parallel (each osls print takes a second or two). */
+    static List<Service> loadAll(Options options, IdentityProvider idp) {
+        List<Path> ymls = new ArrayList<>();
+        ymls.add(options.serverlessYml());
+        ymls.addAll(options.stacks());
+        List<CompletableFuture<Service>> loading = new ArrayList<>();
+        for (Path yml : ymls) {
+            loading.add(CompletableFuture.supplyAsync(() -> load(options, yml, idp)));
+        }
+        List<Service> services = new ArrayList<>();
+        for (CompletableFuture<Service> future : loading) {
+            try {
+                services.add(future.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < services.size(); i++) {
+            if (!names.add(services.get(i).name())) {
+                throw new IllegalArgumentException(
+                        ymls.get(i) + " is the service '" + services.get(i).name()
+                                + "' again: each stack needs its own service name (its functions are named after it)");
+            }
+        }
+        return services;
+    }
+
+    /** The function name osls deploys: {@code <service>-<stage>-<function>}. */
+    static String deployedName(Service service, String function) {
+        return service.name() + "-" + service.stage() + "-" + function;
     }
 
     static LambdaFunction function(
             Service service, FunctionDefinition definition, LambdaRuntime runtime, Consumer<String> log) {
-        // Serverless names deployed functions {service}-{stage}-{function}.
-        return new LambdaFunction(
-                definition,
-                runtime,
-                service.name() + "-" + service.stage() + "-" + definition.name(),
-                service.region(),
-                log);
+        return new LambdaFunction(definition, runtime, deployedName(service, definition.name()), service.region(), log);
     }
 
     public IdentityProvider identityProvider() {
         return idp;
     }
 
+    /** The gateway of the main service ({@code serverlessYml}). */
     public LocalApiGateway gateway() {
-        return gateway;
+        return gateways.get(0);
+    }
+
+    /** The gateway of the stack whose service is {@code serviceName}. */
+    public LocalApiGateway gateway(String serviceName) {
+        return gateways.stream()
+                .filter(g -> g.service().name().equals(serviceName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No stack of service '" + serviceName + "' runs"));
     }
 
     /**
@@ -201,6 +390,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** The start-up banner: what runs where, the curl commands of the quickstart, then any {@link #warnings()}. */
     public String banner() {
+        LocalApiGateway gateway = gateway();
+        Service service = gateway.service();
         StringBuilder b = new StringBuilder();
         b.append("\nGatehouse local stack is up (stage '")
                 .append(service.stage())
@@ -210,24 +401,35 @@ public final class LocalStack implements AutoCloseable {
                 .append("   token endpoint ")
                 .append(idp.tokenEndpoint())
                 .append('\n');
-        b.append("  API Gateway        ").append(gateway.baseUrl()).append('\n');
-        for (Route route : service.routes()) {
-            b.append("    ")
-                    .append(route.method())
-                    .append(' ')
-                    .append(gateway.baseUrl())
-                    .append('/')
-                    .append(route.path())
-                    .append("  -> ")
-                    .append(route.function());
-            if (route.authorizer() != null) {
-                b.append("  (authorizer ")
-                        .append(route.authorizer().function())
-                        .append(", result TTL ")
-                        .append(route.authorizer().ttlSeconds())
-                        .append(" s)");
+        for (LocalApiGateway api : gateways) {
+            b.append("  API Gateway        ")
+                    .append(api.baseUrl())
+                    .append("   (")
+                    .append(api.service().name())
+                    .append(")\n");
+            for (Route route : api.service().routes()) {
+                b.append("    ")
+                        .append(route.method())
+                        .append(' ')
+                        .append(api.baseUrl())
+                        .append('/')
+                        .append(route.path())
+                        .append("  -> ")
+                        .append(route.function());
+                if (route.authorizer() != null) {
+                    b.append("  (authorizer ")
+                            .append(
+                                    route.authorizer().arn() != null
+                                            ? "by ARN "
+                                                    + Http.JSON.valueToTree(
+                                                            route.authorizer().arn())
+                                            : route.authorizer().function())
+                            .append(", result TTL ")
+                            .append(route.authorizer().ttlSeconds())
+                            .append(" s)");
+                }
+                b.append('\n');
             }
-            b.append('\n');
         }
         idpConfig.clients().values().stream()
                 .filter(c -> !c.grants().isEmpty())
@@ -272,8 +474,8 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
-        functions.values().parallelStream().forEach(LambdaFunction::close);
+        gateways.forEach(LocalApiGateway::close);
+        functions.parallelStream().forEach(LambdaFunction::close);
         idp.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.local.ServerlessConfig.Resolver;
 import dev.gatehouse.local.ServerlessConfig.Service;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  * Command line of {@code ./local/run}:
  * <pre>
  *   ./local/run [start] [--gateway-port 3000] [--idp-port 9000] [--stage local] [--config infra/serverless.yml]
- *                       [--idp-config local/idp.yml] [--param key=value]...
+ *                       [--idp-config local/idp.yml] [--param key=value]... [--resolver osls|built-in]
+ *                       [--with DIR_OR_YML]...
  *   ./local/run invoke FUNCTION EVENT_FILE [--stage local] [--config ...] [--param key=value]...
  * </pre>
  * Default paths are relative to the repository root (found upwards from the working directory); EVENT_FILE and
@@ -48,6 +50,8 @@ public final class Main {
                     case "--stage" -> options = options.withStage(value(args, ++i, arg));
                     case "--config" -> options = options.withServerlessYml(Path.of(value(args, ++i, arg)));
                     case "--idp-config" -> options = options.withIdpConfig(Path.of(value(args, ++i, arg)));
+                    case "--resolver" -> options = options.withResolver(resolver(value(args, ++i, arg)));
+                    case "--with" -> options = options.withStack(Path.of(value(args, ++i, arg)));
                     case "--param" -> {
                         String kv = value(args, ++i, arg);
                         int eq = kv.indexOf('=');
@@ -180,6 +184,14 @@ public final class Main {
         return args[i];
     }
 
+    private static Resolver resolver(String value) {
+        return switch (value) {
+            case "osls" -> Resolver.OSLS;
+            case "built-in" -> Resolver.BUILT_IN;
+            default -> throw new IllegalArgumentException("--resolver is osls or built-in, got '" + value + "'");
+        };
+    }
+
     private static int port(String value) {
         try {
             int port = Integer.parseInt(value);
@@ -196,7 +208,8 @@ public final class Main {
         return """
                 usage: ./local/run [start] [--gateway-port 3000] [--idp-port 9000] [--stage local]
                                    [--config infra/serverless.yml] [--idp-config local/idp.yml] [--param key=value]...
+                                   [--resolver osls|built-in] [--with infra/examples/separate-stack]...
                        ./local/run invoke FUNCTION EVENT_FILE [--stage local] [--config infra/serverless.yml]
-                                   [--param key=value]...""";
+                                   [--param key=value]... [--resolver osls|built-in]""";
     }
 }

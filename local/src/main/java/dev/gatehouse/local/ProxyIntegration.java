@@ -1,7 +1,6 @@
 package dev.gatehouse.local;
 
 import static dev.gatehouse.local.LocalApiGateway.ACCOUNT_ID;
-import static dev.gatehouse.local.LocalApiGateway.API_ID;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,10 +32,12 @@ final class ProxyIntegration {
             .withZone(ZoneOffset.UTC);
 
     private final Service service;
+    private final String apiId;
     private final Consumer<String> log;
 
-    ProxyIntegration(Service service, Consumer<String> log) {
+    ProxyIntegration(Service service, String apiId, Consumer<String> log) {
         this.service = requireNonNull(service, "service is null");
+        this.apiId = requireNonNull(apiId, "apiId is null");
         this.log = requireNonNull(log, "log is null");
     }
 
@@ -93,7 +94,7 @@ final class ProxyIntegration {
         context.put("accountId", ACCOUNT_ID);
         context.put("protocol", "HTTP/1.1");
         context.put("stage", service.stage());
-        context.put("domainPrefix", host == null ? API_ID : host.split("[.:]")[0]);
+        context.put("domainPrefix", host == null ? apiId : host.split("[.:]")[0]);
         context.put("requestTimeEpoch", request.time().toEpochMilli());
         context.put("requestId", request.requestId());
         Map<String, Object> identity = new LinkedHashMap<>();
@@ -107,8 +108,8 @@ final class ProxyIntegration {
         identity.put("userAgent", userAgent);
         identity.put("user", null);
         context.put("identity", identity);
-        context.put("domainName", host == null ? API_ID + ".execute-api." + service.region() + ".amazonaws.com" : host);
-        context.put("apiId", API_ID);
+        context.put("domainName", host == null ? apiId + ".execute-api." + service.region() + ".amazonaws.com" : host);
+        context.put("apiId", apiId);
         event.put("requestContext", context);
         String body = text(request.body());
         boolean binary = request.body().length > 0 && body == null;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -49,7 +51,11 @@ public final class ServerlessConfig {
 
     /**
      * A Lambda authorizer attached to a route. {@code validationExpression} may be null; {@code scopes} are the route's
-     * {@code authorizer.scopes} (any of them; empty = open to every valid token).
+     * {@code authorizer.scopes} (any of them; empty = open to every valid token). {@code arn} is the resolved
+     * {@code authorizer.arn} of an authorizer named by ARN (a string or an intrinsic such as
+     * {@code {Fn::ImportValue: ...}}), null for a function of this service; {@code function} is then
+     * {@link #arnKey(Object)}, and the local stack finds the function among the stacks it runs
+     * ({@link ArnAuthorizers}).
      */
     public record AuthorizerDefinition(
             String function,
@@ -57,12 +63,18 @@ public final class ServerlessConfig {
             IdentitySource identitySource,
             Pattern validationExpression,
             int ttlSeconds,
-            List<String> scopes) {
+            List<String> scopes,
+            Object arn) {
         public AuthorizerDefinition {
             requireNonNull(function, "function is null");
             requireNonNull(type, "type is null");
             requireNonNull(identitySource, "identitySource is null");
             scopes = List.copyOf(scopes);
+        }
+
+        /** The key under which the local gateway finds the function of an authorizer named by {@code arn}. */
+        static String arnKey(Object arn) {
+            return "arn " + new String(Http.json(arn), StandardCharsets.UTF_8);
         }
     }
 
@@ -71,12 +83,24 @@ public final class ServerlessConfig {
      */
     public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
 
-    /** The service for one stage. */
+    /**
+     * The service for one stage; {@code gatewayResponses} are its API's customised gateway responses, {@code exports}
+     * the logical id each exported output ({@code resources.Outputs.*.Export.Name}) refers to with {@code Ref} or
+     * {@code Fn::GetAtt [id, Arn]}.
+     */
     public record Service(
-            String name, String stage, String region, Map<String, FunctionDefinition> functions, List<Route> routes) {
+            String name,
+            String stage,
+            String region,
+            Map<String, FunctionDefinition> functions,
+            List<Route> routes,
+            GatewayResponses gatewayResponses,
+            Map<String, String> exports) {
         public Service {
             functions = Map.copyOf(functions);
             routes = List.copyOf(routes);
+            requireNonNull(gatewayResponses, "gatewayResponses is null");
+            exports = Map.copyOf(exports);
         }
 
         /** The function called {@code name}, or an exception listing the ones that exist. */
@@ -93,19 +117,51 @@ public final class ServerlessConfig {
     private final Map<?, ?> root;
     private final Path baseDir;
     private final String stage;
-    private final VariableResolver variables;
+    private final UnaryOperator<Object> variables;
 
-    private ServerlessConfig(
-            Map<?, ?> root, Path baseDir, String stage, Map<String, String> params, Function<String, String> env) {
+    private ServerlessConfig(Map<?, ?> root, Path baseDir, String stage, UnaryOperator<Object> variables) {
         this.root = root;
         this.baseDir = baseDir;
         this.stage = stage;
-        this.variables = new VariableResolver(root, baseDir, stage, params, env);
+        this.variables = variables;
+    }
+
+    /** How the yml's variables are resolved. */
+    public enum Resolver {
+        /** {@code osls print}, by the osls that deploys it ({@link OslsPrint}): what runs is what deploys. */
+        OSLS,
+        /**
+         * {@link VariableResolver}: the common sources only, in-process (no Node.js start, ~2 s less); for services
+         * outside this repository's {@code node_modules} and for unit tests.
+         */
+        BUILT_IN
     }
 
     /**
-     * Loads the service from {@code file} for {@code stage}. {@code params} override the file's params (like
-     * {@code osls --param="k=v"}); {@code env} stands for the process environment in {@code ${env:X}} variables.
+     * Loads the service from {@code file} for {@code stage}, its variables resolved by {@code resolver}. {@code params}
+     * override the file's params (like {@code osls --param="k=v"}); {@code env} stands for the process environment in
+     * {@code ${env:X}} variables of the built-in resolver (osls reads its own environment).
+     */
+    public static Service load(
+            Path file, String stage, Map<String, String> params, Function<String, String> env, Resolver resolver) {
+        if (resolver == Resolver.BUILT_IN) {
+            return load(file, stage, params, env);
+        }
+        Path base = file.toAbsolutePath().getParent();
+        Path osls = OslsPrint.locate(base);
+        if (osls == null) {
+            throw new IllegalArgumentException("No osls to resolve " + file + " with: none in node_modules/.bin in or"
+                    + " above " + base + " (nor in an infra/ beside them). Install it with `npm ci` in infra/ (./mvnw"
+                    + " package does), or resolve with the built-in resolver (--resolver built-in)");
+        }
+        Map<?, ?> resolved = OslsPrint.resolve(osls, file, stage, params);
+        return new ServerlessConfig(resolved, base, stage, UnaryOperator.identity()).service(file);
+    }
+
+    /**
+     * Loads the service from {@code file} for {@code stage} with the built-in resolver. {@code params} override the
+     * file's params (like {@code osls --param="k=v"}); {@code env} stands for the process environment in
+     * {@code ${env:X}} variables.
      */
     public static Service load(Path file, String stage, Map<String, String> params, Function<String, String> env) {
         Object yaml;
@@ -118,7 +174,8 @@ public final class ServerlessConfig {
             throw new IllegalArgumentException(file + " is not a YAML mapping");
         }
         Path base = file.toAbsolutePath().getParent();
-        return new ServerlessConfig(root, base, stage, params, env).service(file);
+        VariableResolver variables = new VariableResolver(root, base, stage, params, env);
+        return new ServerlessConfig(root, base, stage, variables::resolve).service(file);
     }
 
     private Service service(Path file) {
@@ -169,6 +226,7 @@ public final class ServerlessConfig {
         }
         for (Route route : routes) {
             if (route.authorizer() != null
+                    && route.authorizer().arn() == null
                     && !functions.containsKey(route.authorizer().function())) {
                 throw new IllegalArgumentException("The route " + route.method() + " /" + route.path()
                         + " names authorizer '" + route.authorizer().function()
@@ -178,7 +236,39 @@ public final class ServerlessConfig {
         if (RouteScopesPlugin.listedIn(get(root, "plugins"))) {
             RouteScopesPlugin.apply(functions, routes);
         }
-        return new Service(name, stage, region == null ? "us-east-1" : region, functions, routes);
+        GatewayResponses gatewayResponses = GatewayResponses.parse(resolve(get(root, "resources", "Resources")));
+        return new Service(
+                name,
+                stage,
+                region == null ? "us-east-1" : region,
+                functions,
+                routes,
+                gatewayResponses,
+                exports(resolve(get(root, "resources", "Outputs"))));
+    }
+
+    /** Export name -> the logical id its value refers to, for the outputs whose value is a Ref or Fn::GetAtt. */
+    private Map<String, String> exports(Object outputs) {
+        Map<String, String> exports = new LinkedHashMap<>();
+        if (outputs instanceof Map<?, ?> map) {
+            for (Object output : map.values()) {
+                Object name = resolve(get(output, "Export", "Name"));
+                Object value = get(output, "Value");
+                String logicalId = null;
+                if (value instanceof Map<?, ?> v && v.get("Ref") instanceof String ref) {
+                    logicalId = ref;
+                } else if (value instanceof Map<?, ?> v
+                        && v.get("Fn::GetAtt") instanceof List<?> att
+                        && att.size() == 2
+                        && "Arn".equals(att.get(1))) {
+                    logicalId = String.valueOf(att.get(0));
+                }
+                if (name instanceof String n && logicalId != null) {
+                    exports.put(n, logicalId);
+                }
+            }
+        }
+        return exports;
     }
 
     private Route route(String fn, Object http) {
@@ -206,25 +296,33 @@ public final class ServerlessConfig {
     }
 
     private AuthorizerDefinition authorizer(Object value, String where) {
-        if (value instanceof String name) {
+        if (value instanceof String text) {
+            String name = str(resolve(text));
+            // osls reads a string with a colon as an ARN, any other as a function of this service.
+            Object arn = name.contains(":") ? name : null;
             return new AuthorizerDefinition(
-                    str(resolve(name)),
+                    arn == null ? name : AuthorizerDefinition.arnKey(arn),
                     AuthorizerType.TOKEN,
-                    IdentitySource.parse(null, AuthorizerType.TOKEN, where),
+                    IdentitySource.parse(null, AuthorizerType.TOKEN, DEFAULT_TTL_SECONDS, where),
                     null,
                     DEFAULT_TTL_SECONDS,
-                    List.of());
+                    List.of(),
+                    arn);
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException(where + " must be a function name or a mapping");
         }
-        if (map.get("arn") != null || map.get("name") == null) {
-            throw new IllegalArgumentException(where
-                    + ": the local stack runs authorizers of this service only (set 'name' to a function, no 'arn')");
+        Object arn = resolveDeep(map.get("arn"));
+        if (arn == null && map.get("name") == null) {
+            throw new IllegalArgumentException(where + " needs 'name' (a function of this service) or 'arn'");
         }
         AuthorizerType type = AuthorizerType.parse(str(resolve(map.get("type"))), where + ".type");
+        int ttl = integer(map.get("resultTtlInSeconds"), DEFAULT_TTL_SECONDS, where + ".resultTtlInSeconds");
+        if (ttl < 0 || ttl > 3600) {
+            throw new IllegalArgumentException(where + ".resultTtlInSeconds must be between 0 and 3600, got " + ttl);
+        }
         IdentitySource identitySource =
-                IdentitySource.parse(str(resolve(map.get("identitySource"))), type, where + ".identitySource");
+                IdentitySource.parse(str(resolve(map.get("identitySource"))), type, ttl, where + ".identitySource");
         Pattern validation = null;
         String expression = str(resolve(map.get("identityValidationExpression")));
         if (expression != null && !expression.isEmpty()) {
@@ -235,10 +333,6 @@ public final class ServerlessConfig {
                         + ".identityValidationExpression is not a valid regular expression: " + e.getDescription());
             }
         }
-        int ttl = integer(map.get("resultTtlInSeconds"), DEFAULT_TTL_SECONDS, where + ".resultTtlInSeconds");
-        if (ttl < 0 || ttl > 3600) {
-            throw new IllegalArgumentException(where + ".resultTtlInSeconds must be between 0 and 3600, got " + ttl);
-        }
         List<String> scopes = new ArrayList<>();
         Object declared = map.get("scopes");
         if (declared instanceof List<?> list) {
@@ -246,7 +340,8 @@ public final class ServerlessConfig {
         } else if (declared != null) {
             throw new IllegalArgumentException(where + ".scopes must be a list of scopes");
         }
-        return new AuthorizerDefinition(str(resolve(map.get("name"))), type, identitySource, validation, ttl, scopes);
+        String function = arn != null ? AuthorizerDefinition.arnKey(arn) : str(resolve(map.get("name")));
+        return new AuthorizerDefinition(function, type, identitySource, validation, ttl, scopes, arn);
     }
 
     private Map<String, String> environment(Object value, String where) {
@@ -282,7 +377,21 @@ public final class ServerlessConfig {
     }
 
     private Object resolve(Object value) {
-        return variables.resolve(value);
+        return variables.apply(value);
+    }
+
+    /** {@code value} with every scalar inside it resolved (mappings and lists copied). */
+    private Object resolveDeep(Object value) {
+        Object resolved = resolve(value);
+        if (resolved instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), resolveDeep(v)));
+            return copy;
+        }
+        if (resolved instanceof List<?> list) {
+            return list.stream().map(this::resolveDeep).toList();
+        }
+        return resolved;
     }
 
     /** The value at {@code path} under {@code node}, or null where a step is missing or not a mapping. */

@@ -34,7 +34,7 @@ class CachedPolicyIT {
     static void start() throws Exception {
         Path root = TestStacks.repoRoot();
         Path fixtures = TestStacks.fixtureJar(work);
-        Path yml = work.resolve("serverless.yml");
+        Path yml = TestStacks.serviceDir("cached-policy").resolve("serverless.yml");
         Files.writeString(yml, """
                 service: fixture
                 plugins: [./route-scopes]
@@ -82,7 +82,12 @@ class CachedPolicyIT {
                                authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
                       - http: {path: 'items/{id}', method: post,
                                authorizer: {name: fixtureAuthorizer, resultTtlInSeconds: 0}}
-                      - http: 'ANY open/{proxy+}'
+                      - http: 'ANY /open/{proxy+}'
+                      - http: {path: request/uncached, method: get,
+                               authorizer: {name: fixtureAuthorizer, type: request, resultTtlInSeconds: 0}}
+                      - http: {path: request/cached, method: get,
+                               authorizer: {name: fixtureAuthorizer, type: request, resultTtlInSeconds: 300,
+                                            identitySource: method.request.header.X-Key}}
                 """.formatted(root.toString(), fixtures.toString()));
         stack = LocalStack.start(TestStacks.options(work.resolve("work")).withServerlessYml(yml));
         base = stack.gateway().baseUrl();
@@ -140,9 +145,40 @@ class CachedPolicyIT {
         assertThat(call("/no-cache/b", token).statusCode()).isEqualTo(200);
     }
 
+    private static int requestInvocations(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response.body())
+                .get("requestContext")
+                .get("authorizer")
+                .get("invocations")
+                .asInt();
+    }
+
+    @Test
+    void shouldInvokeARequestAuthorizerWithoutCachingOnEveryRequestAndRefuseMissingIdentityWithoutInvoking() {
+        // No identity source and TTL 0: nothing to be missing, so a bare request reaches the authorizer, every time.
+        int first = requestInvocations(get(base + "/request/uncached", Map.of()));
+        // With caching, a missing identity source is a 401 before any invocation.
+        HttpResponse<String> missing = get(base + "/request/cached", Map.of());
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+        assertThat(requestInvocations(get(base + "/request/uncached", Map.of())))
+                .isEqualTo(first + 1);
+        // Present: invoked once, then answered from the cache under that value.
+        Map<String, String> key = Map.of("X-Key", "key-" + UUID.randomUUID());
+        assertThat(requestInvocations(get(base + "/request/cached", key))).isEqualTo(first + 2);
+        assertThat(requestInvocations(get(base + "/request/cached", key))).isEqualTo(first + 2);
+    }
+
     @Test
     void shouldMapAuthorizerOutcomesLikeApiGateway() {
-        assertThat(call("/no-cache/a", "deny").statusCode()).isEqualTo(403);
+        HttpResponse<String> denied = call("/no-cache/a", "deny");
+        assertThat(denied.statusCode()).isEqualTo(403);
+        // A matching Deny statement, not merely no matching Allow (the method-only test has that message).
+        assertThat(denied.body())
+                .isEqualTo(
+                        "{\"message\":\"User is not authorized to access this resource" + " with an explicit deny\"}");
+        assertThat(denied.headers().firstValue("x-amzn-ErrorType")).hasValue("AccessDeniedException");
         HttpResponse<String> unauthorized = call("/no-cache/a", "unauthorized");
         assertThat(unauthorized.statusCode()).isEqualTo(401);
         assertThat(unauthorized.body()).isEqualTo("{\"message\":\"Unauthorized\"}");

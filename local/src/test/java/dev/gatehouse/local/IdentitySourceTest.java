@@ -15,16 +15,44 @@ class IdentitySourceTest {
 
     @Test
     void shouldDefaultToTheAuthorizationHeader() {
-        IdentitySource source = IdentitySource.parse(null, AuthorizerType.TOKEN, "where");
+        IdentitySource source = IdentitySource.parse(null, AuthorizerType.TOKEN, 300, "where");
 
         assertThat(source.text()).isEqualTo("method.request.header.Authorization");
         assertThat(source.parts()).containsExactly(new Part(Location.HEADER, "Authorization"));
     }
 
     @Test
+    void shouldDefaultABlankSourceToTheAuthorizationHeaderAsOslsDoes() {
+        for (AuthorizerType type : AuthorizerType.values()) {
+            assertThat(IdentitySource.parse(" ", type, 300, "where").parts())
+                    .as(type.name())
+                    .containsExactly(new Part(Location.HEADER, "Authorization"));
+        }
+        assertThat(IdentitySource.parse("", AuthorizerType.TOKEN, 0, "where").parts())
+                .containsExactly(new Part(Location.HEADER, "Authorization"));
+    }
+
+    @Test
+    void shouldGiveARequestAuthorizerWithoutCachingNoIdentitySourceSoEveryRequestInvokesIt() {
+        IdentitySource source = IdentitySource.parse(null, AuthorizerType.REQUEST, 0, "where");
+
+        assertThat(source.parts()).isEmpty();
+        // Nothing to be missing: a request without any header or query string still reaches the authorizer.
+        assertThat(source.values(Map.of(), Map.of())).contains(List.of());
+    }
+
+    @Test
+    void shouldKeepADeclaredSourceCheckedWithoutCaching() {
+        IdentitySource source = IdentitySource.parse("method.request.header.X-Key", AuthorizerType.REQUEST, 0, "where");
+
+        assertThat(source.values(Map.of(), Map.of())).isEmpty();
+        assertThat(source.values(Map.of("X-Key", List.of("k")), Map.of())).contains(List.of("k"));
+    }
+
+    @Test
     void shouldReadHeadersCaseInsensitivelyAndTheLastQueryValueInOrder() {
         IdentitySource source = IdentitySource.parse(
-                "method.request.header.X-Tenant, method.request.querystring.key", AuthorizerType.REQUEST, "where");
+                "method.request.header.X-Tenant, method.request.querystring.key", AuthorizerType.REQUEST, 300, "where");
 
         assertThat(source.values(Map.of("x-tenant", List.of("acme")), Map.of("key", List.of("a", "b"))))
                 .contains(List.of("acme", "b"));
@@ -33,7 +61,7 @@ class IdentitySourceTest {
     @Test
     void shouldYieldNothingWhenAnyValueIsMissingOrBlank() {
         IdentitySource source = IdentitySource.parse(
-                "method.request.header.X-Tenant,method.request.querystring.key", AuthorizerType.REQUEST, "where");
+                "method.request.header.X-Tenant,method.request.querystring.key", AuthorizerType.REQUEST, 300, "where");
 
         assertThat(source.values(Map.of("X-Tenant", List.of("acme")), Map.of())).isEmpty();
         assertThat(source.values(Map.of("X-Tenant", List.of(" ")), Map.of("key", List.of("k"))))
@@ -47,11 +75,11 @@ class IdentitySourceTest {
                 "context.requestId",
                 "$request.header.Authorization",
                 "method.request.header.",
-                ""
+                "method.request.header.A,"
             })
     void shouldRefuseSourcesTheLocalGatewayCannotRead(String text) {
-        assertThatThrownBy(() ->
-                        IdentitySource.parse(text, AuthorizerType.REQUEST, "functions.f.authorizer.identitySource"))
+        assertThatThrownBy(() -> IdentitySource.parse(
+                        text, AuthorizerType.REQUEST, 300, "functions.f.authorizer.identitySource"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("functions.f.authorizer.identitySource: ")
                 .hasMessageContaining("method.request.header.NAME");
@@ -60,7 +88,7 @@ class IdentitySourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"method.request.querystring.token", "method.request.header.A,method.request.header.B"})
     void shouldRefuseATokenAuthorizerAnythingButOneHeader(String text) {
-        assertThatThrownBy(() -> IdentitySource.parse(text, AuthorizerType.TOKEN, "where"))
+        assertThatThrownBy(() -> IdentitySource.parse(text, AuthorizerType.TOKEN, 0, "where"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("a TOKEN authorizer's identity source is one header");
     }

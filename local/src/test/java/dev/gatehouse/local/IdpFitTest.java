@@ -30,10 +30,11 @@ class IdpFitTest {
         AuthorizerDefinition definition = new AuthorizerDefinition(
                 "authorizer",
                 AuthorizerType.TOKEN,
-                IdentitySource.parse("method.request.header.Authorization", AuthorizerType.TOKEN, "test"),
+                IdentitySource.parse("method.request.header.Authorization", AuthorizerType.TOKEN, 0, "test"),
                 null,
                 0,
-                List.of());
+                List.of(),
+                null);
         Service service = new Service(
                 "svc",
                 "local",
@@ -41,7 +42,9 @@ class IdpFitTest {
                 Map.of("authorizer", authorizer, "helloWorld", hello),
                 List.of(
                         new Route("GET", "hello", "helloWorld", definition),
-                        new Route("GET", "open", "helloWorld", null)));
+                        new Route("GET", "open", "helloWorld", null)),
+                GatewayResponses.none(),
+                Map.of());
         return IdpFit.warnings(service, ISSUER, JWKS, IDP, "local/idp.yml");
     }
 

@@ -111,6 +111,35 @@ class LocalStackIT {
     }
 
     @Test
+    void shouldAnswer401And403WithTheHeadersOfTheStacksGatewayResponses() {
+        // infra/serverless.yml customises UNAUTHORIZED and ACCESS_DENIED: CORS and an RFC 6750 challenge.
+        HttpResponse<String> unauthorized = get(url, Map.of());
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(unauthorized.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+        assertThat(unauthorized.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(
+                        v -> assertThat(v).startsWith("Bearer realm=\"gatehouse\", error=\"invalid_token\""));
+        assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue("*");
+        assertThat(unauthorized.headers().firstValue("Access-Control-Allow-Headers"))
+                .hasValue("Authorization,Content-Type");
+
+        // The default client's token has read:hello only; GET /orders needs read:orders.
+        HttpResponse<String> denied =
+                get(stack.gateway().baseUrl() + "/orders", Map.of("Authorization", "Bearer " + token));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).isEqualTo("{\"message\":\"User is not authorized to access this resource\"}");
+        assertThat(denied.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).contains("error=\"insufficient_scope\""));
+        assertThat(denied.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+
+        // Not customised (no DEFAULT_4XX): API Gateway's own answer.
+        HttpResponse<String> unknown = get(stack.gateway().baseUrl() + "/nope", Map.of());
+        assertThat(unknown.statusCode()).isEqualTo(403);
+        assertThat(unknown.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
     void shouldAnswer401ForTamperedToken() {
         int i = token.length() - 10;
         String tampered = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);

@@ -178,7 +178,7 @@ class ServerlessConfigTest {
         Path tolerant = write("""
                 service: svc
                 custom: {secret: '${ssm:/not/needed}'}
-                resources: {Resources: {X: {Type: 'AWS::ApiGateway::GatewayResponse'}}}
+                resources: {Resources: {X: {Type: 'AWS::SNS::Topic'}}}
                 functions:
                   f: {handler: a.B, package: {artifact: f.jar}, events: [{http: 'GET things/{id}'}, {sqs: arn}]}
                 """);

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -46,6 +47,24 @@ final class TestStacks {
                 .withPorts(0, 0)
                 .withWorkDir(workDir)
                 .withLog(line -> System.out.println(line));
+    }
+
+    /**
+     * A fresh directory for a test's serverless.yml inside the repository ({@code local/target/it-services/NAME}), so
+     * that {@code osls print} finds infra/'s osls above it, holding a copy of the route-scopes plugin.
+     */
+    static Path serviceDir(String name) throws IOException {
+        Path dir = repoRoot().resolve("local/target/it-services").resolve(name);
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        Files.copy(repoRoot().resolve("infra/route-scopes.js"), dir.resolve("route-scopes.js"));
+        return dir;
     }
 
     /**
