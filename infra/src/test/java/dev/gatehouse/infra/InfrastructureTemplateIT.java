@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class InfrastructureTemplateIT {
 
     private static final String AUTHORIZER_ALIAS = "AuthorizerSnapStartLambdaAlias";
+    private static final String METRICS_NAMESPACE = "Gatehouse";
     /**
      * RFC 6750 §3: {@code Bearer} followed by comma-separated auth-params; ours always name the realm and the error.
      */
@@ -159,6 +160,21 @@ class InfrastructureTemplateIT {
         assertThat(variables.path("AUDIENCE").asText())
                 .isEqualTo(Infra.property("gatehouse.infra." + stage + ".audience"));
         assertThat(variables.path("TOKEN_LEEWAY_SECONDS").asText()).isEqualTo("30");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldNameTheServiceAndStageTheAuthorizersMetricsAreFiledUnder(String stage) {
+        JsonNode variables = Infra.packaged(stage)
+                .lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables");
+
+        // The dimensions the alarms and the dashboard read (Service, Stage) and their namespace.
+        assertThat(variables.path("METRICS_NAMESPACE").asText()).isEqualTo(METRICS_NAMESPACE);
+        assertThat(variables.path("METRICS_SERVICE").asText()).isEqualTo("gatehouse");
+        assertThat(variables.path("METRICS_STAGE").asText()).isEqualTo(stage);
     }
 
     @Test
