@@ -513,6 +513,8 @@ class InfrastructureTemplateIT {
                 .replace("gatehouse-" + stage, "gatehouse-<stage>")
                 .replace("gatehouse/" + stage + "/", "gatehouse/<stage>/")
                 .replace("\"" + stage + "\"", "\"<stage>\"")
+                // inside the dashboard's body, a JSON string within the template's JSON
+                .replace("\\\"" + stage + "\\\"", "\\\"<stage>\\\"")
                 .replace("/" + stage + "\"", "/<stage>\"");
     }
 }
