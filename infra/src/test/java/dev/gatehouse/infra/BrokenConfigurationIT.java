@@ -31,6 +31,7 @@ class BrokenConfigurationIT {
 
         assertThat(HandlerCheck.problems(service)).isEmpty();
         assertThat(TemplateRules.unprotectedMethods(service)).isEmpty();
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(service)).isEmpty();
     }
 
     @Test
@@ -81,6 +82,18 @@ class BrokenConfigurationIT {
                 .singleElement()
                 .asString()
                 .contains("ApiGatewayMethodForgotDashtheDashauthorizerGet", "CUSTOM");
+    }
+
+    @Test
+    void shouldReportAFunctionWithoutItsOwnRoleAndARoleThatWritesAnotherLogGroup() throws IOException {
+        PackagedService service = packageCopy(yml -> replace(
+                replace(yml, "    role: HelloWorldExecutionRole\n", ""),
+                "Resource: { 'Fn::GetAtt': [OrdersLogGroup, Arn] }",
+                "Resource: { 'Fn::GetAtt': [AuthorizerLogGroup, Arn] }"));
+
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(service))
+                .anySatisfy(problem -> assertThat(problem).contains("helloWorld", TemplateRules.FRAMEWORK_ROLE))
+                .anySatisfy(problem -> assertThat(problem).contains("OrdersExecutionRole", "AuthorizerLogGroup"));
     }
 
     @Test

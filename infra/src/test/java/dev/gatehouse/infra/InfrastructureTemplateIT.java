@@ -347,6 +347,22 @@ class InfrastructureTemplateIT {
     }
 
     @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local", "dev-java21-x86_64"})
+    void shouldRunEachFunctionAsItsOwnRoleThatWritesOnlyItsOwnLogGroup(String stage) {
+        PackagedService service = Infra.packaged(stage);
+
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(service)).isEmpty();
+        assertThat(service.resources().has(TemplateRules.FRAMEWORK_ROLE)).isFalse();
+        assertThat(service.resourcesOfType("AWS::IAM::Role"))
+                .hasSize(service.functions().size());
+        assertThat(service.lambda("authorizer").path("Properties").path("Role").toString())
+                .isEqualTo("{\"Fn::GetAtt\":[\"AuthorizerExecutionRole\",\"Arn\"]}");
+        assertThat(service.resource("AuthorizerExecutionRole").toString())
+                .contains("{\"Fn::GetAtt\":[\"AuthorizerLogGroup\",\"Arn\"]}")
+                .doesNotContain("HelloWorldLogGroup", "OrdersLogGroup", "lambda:");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod", "local"})
     void shouldExportTheAuthorizerArnForServicesInOtherStacks(String stage) {
         JsonNode output = Infra.packaged(stage).template().path("Outputs").path("AuthorizerArn");
