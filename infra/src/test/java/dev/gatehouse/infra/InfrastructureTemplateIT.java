@@ -371,6 +371,61 @@ class InfrastructureTemplateIT {
         assertThat(output.path("Export").path("Name").asText()).isEqualTo("gatehouse-" + stage + "-AuthorizerArn");
     }
 
+    @Test
+    void shouldCallAndExportTheFunctionItselfWithoutSnapStart() {
+        PackagedService service = Infra.packaged("dev-no-snapstart");
+        String function = "{\"Fn::GetAtt\":[\"AuthorizerLambdaFunction\",\"Arn\"]}";
+
+        assertThat(service.lambda("authorizer").path("Properties").has("SnapStart"))
+                .isFalse();
+        assertThat(service.resourcesOfType("AWS::Lambda::Alias")).isEmpty();
+        assertThat(service.template()
+                        .path("Outputs")
+                        .path("AuthorizerArn")
+                        .path("Value")
+                        .toString())
+                .isEqualTo(function);
+        assertThat(service.template()
+                        .path("Outputs")
+                        .path("AuthorizerArn")
+                        .path("Export")
+                        .path("Name")
+                        .asText())
+                .isEqualTo("gatehouse-dev-AuthorizerArn");
+        // API Gateway calls the function ($LATEST), and may: the output names what it calls.
+        assertThat(service.resource(TemplateRules.AUTHORIZER_ID)
+                        .path("Properties")
+                        .path("AuthorizerUri")
+                        .toString())
+                .contains("/functions/\"," + function + ",\"/invocations\"")
+                .doesNotContain("snapstart");
+        assertThat(service.resource("AuthorizerLambdaPermissionApiGateway")
+                        .path("Properties")
+                        .path("FunctionName")
+                        .toString())
+                .isEqualTo(function);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "prod", "local", "dev-java21-x86_64", "dev-no-snapstart"})
+    void shouldNameOnlyResourcesThatExistInTheOutputs(String packaging) {
+        PackagedService service = Infra.packaged(packaging);
+
+        service.template().path("Outputs").properties().forEach(output -> {
+            List<String> named = new ArrayList<>();
+            output.getValue().findValues("Ref").forEach(ref -> named.add(ref.asText()));
+            output.getValue()
+                    .findValues("Fn::GetAtt")
+                    .forEach(getAtt -> named.add(getAtt.get(0).asText()));
+            assertThat(named)
+                    .as(output.getKey())
+                    .allSatisfy(id -> assertThat(id.startsWith("AWS::")
+                                    || service.resources().has(id))
+                            .as("%s names %s", output.getKey(), id)
+                            .isTrue());
+        });
+    }
+
     @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod", "local"})
     void shouldHandTheAuthorizerTheScopesDeclaredOnEveryRouteBehindIt(String stage) throws Exception {
