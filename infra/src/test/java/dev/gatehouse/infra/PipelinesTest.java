@@ -155,6 +155,30 @@ class PipelinesTest {
     }
 
     @Test
+    void shouldRunNode22WhereverOslsRuns() throws IOException {
+        // The AWS SDK osls uses ends its Node 20 support; package.json's engines say the same.
+        assertThat(PackagedService.JSON
+                        .readTree(repo.resolve("infra/package.json").toFile())
+                        .path("engines")
+                        .path("node")
+                        .asText())
+                .isEqualTo("^22.13.0 || >=24");
+        for (Object job : map(github(), "jobs").values()) {
+            list(map(job), "steps").stream()
+                    .map(PipelinesTest::map)
+                    .filter(step -> String.valueOf(step.get("uses")).startsWith("actions/setup-node@"))
+                    .forEach(step -> assertThat(map(step, "with")).containsEntry("node-version", "22"));
+        }
+        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
+        for (List<Object> steps :
+                List.of(list(map(pipelines, "branches"), "main"), list(map(pipelines, "tags"), "v*"))) {
+            assertThat(map(map(steps.get(1)), "step").get("image").toString()).startsWith("node:22-");
+            assertThat(list(map(map(steps.get(0)), "step"), "script").toString())
+                    .contains("https://nodejs.org/dist/v22.");
+        }
+    }
+
+    @Test
     void shouldRefuseToSmokeTestWithoutTheClientAndTheIssuer() {
         Map<String, String> environment = new HashMap<>();
         List.of("SMOKE_CLIENT_ID", "SMOKE_CLIENT_SECRET", "TOKEN_ISSUER", "AUDIENCE")
