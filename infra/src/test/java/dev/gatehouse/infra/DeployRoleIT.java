@@ -147,6 +147,53 @@ class DeployRoleIT {
     }
 
     @Test
+    void shouldLetTheDeployerCreateAndChangeOnlyRolesBoundedByTheFunctionBoundary() {
+        JsonNode bounded = statement("ExecutionRolesBoundedOnly");
+        assertThat(texts(bounded.path("Action")))
+                .containsExactlyInAnyOrder("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy");
+        assertThat(bounded.path("Condition").toString())
+                .isEqualTo("{\"StringEquals\":{\"iam:PermissionsBoundary\":{\"Ref\":\"FunctionBoundary\"}}}");
+        long granting = statements().stream()
+                .filter(statement -> texts(statement.path("Action")).stream()
+                        .anyMatch(action -> List.of("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy")
+                                .contains(action)))
+                .count();
+        assertThat(granting)
+                .as("statements granting role creation or inline policies")
+                .isEqualTo(1);
+        assertThat(allActions())
+                .doesNotContain(
+                        "iam:PutRolePermissionsBoundary",
+                        "iam:DeleteRolePermissionsBoundary",
+                        "iam:CreatePolicy",
+                        "iam:DeletePolicy");
+
+        // The boundary allows what the execution roles in serverless.yml use, on the stage's log groups only.
+        JsonNode boundary = resource("FunctionBoundary")
+                .path("Properties")
+                .path("PolicyDocument")
+                .path("Statement");
+        assertThat(boundary).hasSize(1);
+        List<String> allowed = texts(boundary.get(0).path("Action"));
+        assertThat(boundary.get(0).path("Resource").toString())
+                .isEqualTo("[{\"Fn::Sub\":\"arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:"
+                        + "log-group:/aws/lambda/${Service}-${Stage}-*:*\"}]");
+        for (JsonNode role :
+                Infra.packaged("dev").resourcesOfType("AWS::IAM::Role").values()) {
+            role.path("Properties")
+                    .path("Policies")
+                    .forEach(policy -> policy.path("PolicyDocument")
+                            .path("Statement")
+                            .forEach(statement -> assertThat(allowed).containsAll(texts(statement.path("Action")))));
+        }
+        assertThat(template.path("Outputs")
+                        .path("FunctionPermissionsBoundaryArn")
+                        .path("Value")
+                        .toString())
+                .isEqualTo("{\"Ref\":\"FunctionBoundary\"}");
+    }
+
+    @Test
     void shouldPassTheExecutionRolesToLambdaOnly() {
         for (JsonNode statement : statements()) {
             if (texts(statement.path("Action")).contains("iam:PassRole")) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,6 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * package phase of this module: what would be deployed, without an AWS account.
  */
 class InfrastructureTemplateIT {
+
+    @TempDir
+    Path temp;
 
     private static final String AUTHORIZER_ALIAS = "AuthorizerSnapStartLambdaAlias";
     private static final String METRICS_NAMESPACE = "Gatehouse";
@@ -369,6 +373,46 @@ class InfrastructureTemplateIT {
 
         assertThat(output.path("Value").path("Ref").asText()).isEqualTo(AUTHORIZER_ALIAS);
         assertThat(output.path("Export").path("Name").asText()).isEqualTo("gatehouse-" + stage + "-AuthorizerArn");
+    }
+
+    @Test
+    void shouldBoundEveryExecutionRoleByThePolicyTheParamNames() {
+        Path out = temp.resolve("bounded");
+        String boundary = "arn:aws:iam::123456789012:policy/gatehouse-dev-function-boundary";
+        Processes.Result result = Osls.packageService(
+                Infra.infraDir(),
+                out,
+                "dev",
+                List.of(
+                        "tokenIssuer=https://gatehouse-dev.example.com/",
+                        "jwksUri=https://gatehouse-dev.example.com/.well-known/jwks.json",
+                        "audience=https://api.dev.example.com",
+                        "functionPermissionsBoundary=" + boundary));
+        assertThat(result.exitCode())
+                .as("osls package said:%n%s", result.output())
+                .isZero();
+        PackagedService bounded = PackagedService.load(out, Infra.infraDir());
+
+        JsonNode parameter = bounded.template().path("Parameters").path("FunctionPermissionsBoundary");
+        assertThat(parameter.path("Default").asText()).isEqualTo(boundary);
+        assertThat(Pattern.compile(parameter.path("AllowedPattern").asText())
+                        .matcher(boundary)
+                        .matches())
+                .isTrue();
+        assertThat(Infra.packaged("dev")
+                        .template()
+                        .path("Parameters")
+                        .path("FunctionPermissionsBoundary")
+                        .path("Default")
+                        .asText())
+                .as("no boundary unless the param names one")
+                .isEmpty();
+        assertThat(bounded.template()
+                        .path("Conditions")
+                        .path("HasFunctionPermissionsBoundary")
+                        .toString())
+                .isEqualTo("{\"Fn::Not\":[{\"Fn::Equals\":[{\"Ref\":\"FunctionPermissionsBoundary\"},\"\"]}]}");
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(bounded)).isEmpty();
     }
 
     @Test

@@ -113,7 +113,8 @@ class PipelinesTest {
                     .as(stage)
                     .containsEntry("TOKEN_ISSUER", "${{ vars.TOKEN_ISSUER }}")
                     .containsEntry("JWKS_URI", "${{ vars.JWKS_URI }}")
-                    .containsEntry("AUDIENCE", "${{ vars.AUDIENCE }}");
+                    .containsEntry("AUDIENCE", "${{ vars.AUDIENCE }}")
+                    .containsEntry("FUNCTION_PERMISSIONS_BOUNDARY", "${{ vars.FUNCTION_PERMISSIONS_BOUNDARY }}");
             assertThat(map(steps.get(smoke), "env"))
                     .as(stage)
                     .containsEntry("SMOKE_CLIENT_ID", "${{ secrets.SMOKE_CLIENT_ID }}")

@@ -15,6 +15,9 @@ final class TemplateRules {
     static final String AUTHORIZER_ID = "AuthorizerApiGatewayAuthorizer";
     /** The role osls creates for every function that names none. */
     static final String FRAMEWORK_ROLE = "IamRoleLambdaExecution";
+    /** Every execution role's boundary: the functionPermissionsBoundary param's policy, when there is one. */
+    static final String PERMISSIONS_BOUNDARY = "{\"Fn::If\":[\"HasFunctionPermissionsBoundary\","
+            + "{\"Ref\":\"FunctionPermissionsBoundary\"},{\"Ref\":\"AWS::NoValue\"}]}";
 
     private TemplateRules() {}
 
@@ -118,6 +121,11 @@ final class TemplateRules {
         if (!trust.equals("[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},"
                 + "\"Action\":\"sts:AssumeRole\"}]")) {
             problems.add("Role " + roleId + " of " + function + " must trust lambda.amazonaws.com only, got " + trust);
+        }
+        String boundary = properties.path("PermissionsBoundary").toString();
+        if (!boundary.equals(PERMISSIONS_BOUNDARY)) {
+            problems.add("Role " + roleId + " of " + function + " must have the permissions boundary "
+                    + PERMISSIONS_BOUNDARY + ", got " + boundary);
         }
         if (properties.has("ManagedPolicyArns")) {
             problems.add("Role " + roleId + " of " + function + " must have no managed policies, got "
