@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ class BrokenConfigurationIT {
 
         assertThat(HandlerCheck.problems(service)).isEmpty();
         assertThat(TemplateRules.unprotectedMethods(service)).isEmpty();
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(service)).isEmpty();
     }
 
     @Test
@@ -84,6 +86,32 @@ class BrokenConfigurationIT {
     }
 
     @Test
+    void shouldReportAFunctionWithoutItsOwnRoleAndARoleThatWritesAnotherLogGroup() throws IOException {
+        PackagedService service = packageCopy(yml -> replace(
+                replace(yml, "    role: HelloWorldExecutionRole\n", ""),
+                "Resource: { 'Fn::GetAtt': [OrdersLogGroup, Arn] }",
+                "Resource: { 'Fn::GetAtt': [AuthorizerLogGroup, Arn] }"));
+
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(service))
+                .anySatisfy(problem -> assertThat(problem).contains("helloWorld", TemplateRules.FRAMEWORK_ROLE))
+                .anySatisfy(problem -> assertThat(problem).contains("OrdersExecutionRole", "AuthorizerLogGroup"));
+    }
+
+    @Test
+    void shouldRefuseASnapStartParamOtherThanTrueOrFalse() throws IOException {
+        Path service = copyService(UnaryOperator.identity());
+        List<String> params = new ArrayList<>(DEV_PARAMS);
+        params.add("snapStart=yes");
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", params);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("functions.authorizer.snapStart");
+        assertThat(temp.resolve("out/cloudformation-template-update-stack.json"))
+                .doesNotExist();
+    }
+
+    @Test
     void shouldRefuseToPackageAStageWithoutIssuerAudienceAndKeys() throws IOException {
         Path service = copyService(UnaryOperator.identity());
 
@@ -110,8 +138,8 @@ class BrokenConfigurationIT {
         Path cfnLint = CfnLintIT.cfnLintOrSkip();
         PackagedService service = packageCopy(yml -> replace(
                 yml,
-                "Value: { Ref: AuthorizerSnapStartLambdaAlias }",
-                "Value: { Ref: AuthorizerAliasThatDoesNotExist }"));
+                "'true': { Ref: AuthorizerSnapStartLambdaAlias }",
+                "'true': { Ref: AuthorizerAliasThatDoesNotExist }"));
 
         Processes.Result result = CfnLint.lint(cfnLint, List.of(service.templateFile()));
 

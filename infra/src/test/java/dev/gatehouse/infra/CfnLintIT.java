@@ -14,9 +14,11 @@ class CfnLintIT {
     @Test
     void shouldPassCfnLintForEveryStage() {
         Path cfnLint = cfnLintOrSkip();
-        List<Path> templates = List.of("dev", "prod", "local", "dev-java21-x86_64", "example-separate-stack").stream()
-                .map(name -> Infra.packaged(name).templateFile())
-                .toList();
+        List<Path> templates =
+                List.of("dev", "prod", "local", "dev-java21-x86_64", "dev-no-snapstart", "example-separate-stack")
+                        .stream()
+                        .map(name -> Infra.packaged(name).templateFile())
+                        .toList();
 
         Processes.Result result = CfnLint.lint(cfnLint, templates);
 

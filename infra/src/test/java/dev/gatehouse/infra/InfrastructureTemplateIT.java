@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,7 +30,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class InfrastructureTemplateIT {
 
+    @TempDir
+    Path temp;
+
     private static final String AUTHORIZER_ALIAS = "AuthorizerSnapStartLambdaAlias";
+    private static final String METRICS_NAMESPACE = "Gatehouse";
     /**
      * RFC 6750 §3: {@code Bearer} followed by comma-separated auth-params; ours always name the realm and the error.
      */
@@ -159,6 +164,21 @@ class InfrastructureTemplateIT {
         assertThat(variables.path("AUDIENCE").asText())
                 .isEqualTo(Infra.property("gatehouse.infra." + stage + ".audience"));
         assertThat(variables.path("TOKEN_LEEWAY_SECONDS").asText()).isEqualTo("30");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local"})
+    void shouldNameTheServiceAndStageTheAuthorizersMetricsAreFiledUnder(String stage) {
+        JsonNode variables = Infra.packaged(stage)
+                .lambda("authorizer")
+                .path("Properties")
+                .path("Environment")
+                .path("Variables");
+
+        // The dimensions the alarms and the dashboard read (Service, Stage) and their namespace.
+        assertThat(variables.path("METRICS_NAMESPACE").asText()).isEqualTo(METRICS_NAMESPACE);
+        assertThat(variables.path("METRICS_SERVICE").asText()).isEqualTo("gatehouse");
+        assertThat(variables.path("METRICS_STAGE").asText()).isEqualTo(stage);
     }
 
     @Test
@@ -331,12 +351,123 @@ class InfrastructureTemplateIT {
     }
 
     @ParameterizedTest(name = "stage {0}")
+    @ValueSource(strings = {"dev", "prod", "local", "dev-java21-x86_64"})
+    void shouldRunEachFunctionAsItsOwnRoleThatWritesOnlyItsOwnLogGroup(String stage) {
+        PackagedService service = Infra.packaged(stage);
+
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(service)).isEmpty();
+        assertThat(service.resources().has(TemplateRules.FRAMEWORK_ROLE)).isFalse();
+        assertThat(service.resourcesOfType("AWS::IAM::Role"))
+                .hasSize(service.functions().size());
+        assertThat(service.lambda("authorizer").path("Properties").path("Role").toString())
+                .isEqualTo("{\"Fn::GetAtt\":[\"AuthorizerExecutionRole\",\"Arn\"]}");
+        assertThat(service.resource("AuthorizerExecutionRole").toString())
+                .contains("{\"Fn::GetAtt\":[\"AuthorizerLogGroup\",\"Arn\"]}")
+                .doesNotContain("HelloWorldLogGroup", "OrdersLogGroup", "lambda:");
+    }
+
+    @ParameterizedTest(name = "stage {0}")
     @ValueSource(strings = {"dev", "prod", "local"})
     void shouldExportTheAuthorizerArnForServicesInOtherStacks(String stage) {
         JsonNode output = Infra.packaged(stage).template().path("Outputs").path("AuthorizerArn");
 
         assertThat(output.path("Value").path("Ref").asText()).isEqualTo(AUTHORIZER_ALIAS);
         assertThat(output.path("Export").path("Name").asText()).isEqualTo("gatehouse-" + stage + "-AuthorizerArn");
+    }
+
+    @Test
+    void shouldBoundEveryExecutionRoleByThePolicyTheParamNames() {
+        Path out = temp.resolve("bounded");
+        String boundary = "arn:aws:iam::123456789012:policy/gatehouse-dev-function-boundary";
+        Processes.Result result = Osls.packageService(
+                Infra.infraDir(),
+                out,
+                "dev",
+                List.of(
+                        "tokenIssuer=https://gatehouse-dev.example.com/",
+                        "jwksUri=https://gatehouse-dev.example.com/.well-known/jwks.json",
+                        "audience=https://api.dev.example.com",
+                        "functionPermissionsBoundary=" + boundary));
+        assertThat(result.exitCode())
+                .as("osls package said:%n%s", result.output())
+                .isZero();
+        PackagedService bounded = PackagedService.load(out, Infra.infraDir());
+
+        JsonNode parameter = bounded.template().path("Parameters").path("FunctionPermissionsBoundary");
+        assertThat(parameter.path("Default").asText()).isEqualTo(boundary);
+        assertThat(Pattern.compile(parameter.path("AllowedPattern").asText())
+                        .matcher(boundary)
+                        .matches())
+                .isTrue();
+        assertThat(Infra.packaged("dev")
+                        .template()
+                        .path("Parameters")
+                        .path("FunctionPermissionsBoundary")
+                        .path("Default")
+                        .asText())
+                .as("no boundary unless the param names one")
+                .isEmpty();
+        assertThat(bounded.template()
+                        .path("Conditions")
+                        .path("HasFunctionPermissionsBoundary")
+                        .toString())
+                .isEqualTo("{\"Fn::Not\":[{\"Fn::Equals\":[{\"Ref\":\"FunctionPermissionsBoundary\"},\"\"]}]}");
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(bounded)).isEmpty();
+    }
+
+    @Test
+    void shouldCallAndExportTheFunctionItselfWithoutSnapStart() {
+        PackagedService service = Infra.packaged("dev-no-snapstart");
+        String function = "{\"Fn::GetAtt\":[\"AuthorizerLambdaFunction\",\"Arn\"]}";
+
+        assertThat(service.lambda("authorizer").path("Properties").has("SnapStart"))
+                .isFalse();
+        assertThat(service.resourcesOfType("AWS::Lambda::Alias")).isEmpty();
+        assertThat(service.template()
+                        .path("Outputs")
+                        .path("AuthorizerArn")
+                        .path("Value")
+                        .toString())
+                .isEqualTo(function);
+        assertThat(service.template()
+                        .path("Outputs")
+                        .path("AuthorizerArn")
+                        .path("Export")
+                        .path("Name")
+                        .asText())
+                .isEqualTo("gatehouse-dev-AuthorizerArn");
+        // API Gateway calls the function ($LATEST), and may: the output names what it calls.
+        assertThat(service.resource(TemplateRules.AUTHORIZER_ID)
+                        .path("Properties")
+                        .path("AuthorizerUri")
+                        .toString())
+                .contains("/functions/\"," + function + ",\"/invocations\"")
+                .doesNotContain("snapstart");
+        assertThat(service.resource("AuthorizerLambdaPermissionApiGateway")
+                        .path("Properties")
+                        .path("FunctionName")
+                        .toString())
+                .isEqualTo(function);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dev", "prod", "local", "dev-java21-x86_64", "dev-no-snapstart"})
+    void shouldNameOnlyResourcesThatExistInTheOutputs(String packaging) {
+        PackagedService service = Infra.packaged(packaging);
+
+        service.template().path("Outputs").properties().forEach(output -> {
+            List<String> named = new ArrayList<>();
+            output.getValue().findValues("Ref").forEach(ref -> named.add(ref.asText()));
+            output.getValue()
+                    .findValues("Fn::GetAtt")
+                    .forEach(getAtt -> named.add(getAtt.get(0).asText()));
+            assertThat(named)
+                    .as(output.getKey())
+                    .allSatisfy(id -> assertThat(id.startsWith("AWS::")
+                                    || service.resources().has(id))
+                            .as("%s names %s", output.getKey(), id)
+                            .isTrue());
+        });
     }
 
     @ParameterizedTest(name = "stage {0}")
@@ -497,6 +628,8 @@ class InfrastructureTemplateIT {
                 .replace("gatehouse-" + stage, "gatehouse-<stage>")
                 .replace("gatehouse/" + stage + "/", "gatehouse/<stage>/")
                 .replace("\"" + stage + "\"", "\"<stage>\"")
+                // inside the dashboard's body, a JSON string within the template's JSON
+                .replace("\\\"" + stage + "\\\"", "\\\"<stage>\\\"")
                 .replace("/" + stage + "\"", "/<stage>\"");
     }
 }

@@ -165,6 +165,13 @@ class NewServiceIT {
                 .containsEntry("POST /" + NAME, List.of("write:" + NAME))
                 .containsEntry("GET /orders", List.of("read:orders"));
         assertThat(HandlerCheck.problems(service)).isEmpty();
+        // Its own execution role, writing its own log group only, like every other function's.
+        assertThat(TemplateRules.rolesNotOwnLogGroupOnly(service)).isEmpty();
+        assertThat(service.lambda("inventoryItems")
+                        .path("Properties")
+                        .path("Role")
+                        .toString())
+                .isEqualTo("{\"Fn::GetAtt\":[\"InventoryItemsExecutionRole\",\"Arn\"]}");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

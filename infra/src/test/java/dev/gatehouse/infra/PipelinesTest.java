@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,6 +27,10 @@ class PipelinesTest {
     static final String BUILD = "bash .ci/run";
     static final String DEPLOY_DEV = ".ci/deploy dev";
     static final String DEPLOY_PROD = ".ci/deploy prod";
+    static final String SMOKE_DEV = ".ci/smoke-stage dev";
+    static final String SMOKE_PROD = ".ci/smoke-stage prod";
+    /** Where the Bitbucket deploy steps put the step's OIDC token for the AWS SDK. */
+    static final String WEB_IDENTITY_TOKEN_FILE = "export AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/aws-web-identity-token";
     /** Every function's artifact in infra/serverless.yml, relative to the repository: what the deploy steps need. */
     static final List<String> JARS = jars();
 
@@ -44,7 +49,7 @@ class PipelinesTest {
     void shouldDeployDevFromMainAfterTheBuildOnBitbucket() {
         List<Object> main = list(map(map(bitbucket(), "pipelines"), "branches"), "main");
 
-        assertThat(scripts(main)).containsExactly(List.of(BUILD), List.of(DEPLOY_DEV));
+        assertThat(scripts(main)).containsExactly(List.of(BUILD), List.of(DEPLOY_DEV, SMOKE_DEV));
         assertThat(map(map(main.get(1)), "step")).containsEntry("deployment", "dev");
         assertThat(list(map(map(main.get(0)), "step"), "artifacts")).containsExactlyInAnyOrderElementsOf(JARS);
     }
@@ -53,7 +58,7 @@ class PipelinesTest {
     void shouldDeployProdFromVersionTagsOnBitbucket() {
         List<Object> tagged = list(map(map(bitbucket(), "pipelines"), "tags"), "v*");
 
-        assertThat(scripts(tagged)).containsExactly(List.of(BUILD), List.of(DEPLOY_PROD));
+        assertThat(scripts(tagged)).containsExactly(List.of(BUILD), List.of(DEPLOY_PROD, SMOKE_PROD));
         assertThat(map(map(tagged.get(1)), "step")).containsEntry("deployment", "prod");
     }
 
@@ -77,29 +82,130 @@ class PipelinesTest {
 
         assertThat(dev).containsEntry("needs", "build").containsEntry("environment", "dev");
         assertThat((String) dev.get("if")).contains("github.ref == 'refs/heads/main'");
-        assertThat(runs(dev)).containsExactly(DEPLOY_DEV);
+        assertThat(runs(dev)).containsExactly(DEPLOY_DEV, SMOKE_DEV);
         assertThat(prod).containsEntry("needs", "build").containsEntry("environment", "prod");
         assertThat((String) prod.get("if")).contains("startsWith(github.ref, 'refs/tags/v')");
-        assertThat(runs(prod)).containsExactly(DEPLOY_PROD);
+        assertThat(runs(prod)).containsExactly(DEPLOY_PROD, SMOKE_PROD);
     }
 
     @Test
-    void shouldTakeCredentialsAndParamsFromTheCiVariables() throws IOException {
-        for (String job : List.of("deploy-dev", "deploy-prod")) {
-            Map<String, Object> env = stepEnv(job(job));
-            assertThat(env)
-                    .as(job)
-                    .containsEntry("AWS_ACCESS_KEY_ID", "${{ secrets.AWS_ACCESS_KEY_ID }}")
-                    .containsEntry("AWS_SECRET_ACCESS_KEY", "${{ secrets.AWS_SECRET_ACCESS_KEY }}")
+    void shouldAssumeTheDeployRoleOnGitHubThroughOidcAndTakeParamsFromTheCiVariables() {
+        for (String stage : List.of("dev", "prod")) {
+            Map<String, Object> job = job("deploy-" + stage);
+            assertThat(map(job, "permissions"))
+                    .as(stage)
+                    .containsEntry("id-token", "write")
+                    .containsEntry("contents", "read");
+            List<Map<String, Object>> steps =
+                    list(job, "steps").stream().map(PipelinesTest::map).toList();
+            int credentials = indexOf(
+                    steps,
+                    step -> String.valueOf(step.get("uses")).startsWith("aws-actions/configure-aws-credentials@"));
+            int deploy = indexOf(steps, step -> ((".ci/deploy " + stage).equals(step.get("run"))));
+            int smoke = indexOf(steps, step -> ((".ci/smoke-stage " + stage).equals(step.get("run"))));
+            assertThat(credentials).as(stage).isNotNegative().isLessThan(deploy);
+            assertThat(deploy).as(stage).isLessThan(smoke);
+            assertThat(map(steps.get(credentials), "with"))
+                    .as(stage)
+                    .containsEntry("role-to-assume", "${{ vars.AWS_ROLE_ARN }}")
+                    .containsEntry("aws-region", "${{ vars.AWS_REGION }}");
+            assertThat(map(steps.get(deploy), "env"))
+                    .as(stage)
                     .containsEntry("TOKEN_ISSUER", "${{ vars.TOKEN_ISSUER }}")
                     .containsEntry("JWKS_URI", "${{ vars.JWKS_URI }}")
+                    .containsEntry("AUDIENCE", "${{ vars.AUDIENCE }}")
+                    .containsEntry("FUNCTION_PERMISSIONS_BOUNDARY", "${{ vars.FUNCTION_PERMISSIONS_BOUNDARY }}");
+            assertThat(map(steps.get(smoke), "env"))
+                    .as(stage)
+                    .containsEntry("SMOKE_CLIENT_ID", "${{ secrets.SMOKE_CLIENT_ID }}")
+                    .containsEntry("SMOKE_CLIENT_SECRET", "${{ secrets.SMOKE_CLIENT_SECRET }}")
+                    .containsEntry("TOKEN_ISSUER", "${{ vars.TOKEN_ISSUER }}")
                     .containsEntry("AUDIENCE", "${{ vars.AUDIENCE }}");
         }
+        // Only the deploy jobs may ask for an OIDC token.
+        assertThat(map(github(), "permissions")).doesNotContainKey("id-token");
+        assertThat(job("build")).doesNotContainKey("permissions");
+    }
+
+    @Test
+    void shouldAssumeTheDeployRoleOnBitbucketThroughOidc() {
+        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
+        for (List<Object> steps :
+                List.of(list(map(pipelines, "branches"), "main"), list(map(pipelines, "tags"), "v*"))) {
+            Map<String, Object> deploy = map(map(steps.get(1)), "step");
+            assertThat(deploy).containsEntry("oidc", true);
+            List<String> script =
+                    list(deploy, "script").stream().map(Object::toString).toList();
+            assertThat(script.subList(0, 2))
+                    .containsExactly(
+                            WEB_IDENTITY_TOKEN_FILE,
+                            "printf '%s' \"$BITBUCKET_STEP_OIDC_TOKEN\" > \"$AWS_WEB_IDENTITY_TOKEN_FILE\"");
+            assertThat(map(map(steps.get(0)), "step")).doesNotContainKey("oidc");
+        }
+    }
+
+    @Test
+    void shouldHoldNoLongLivedAwsKeys() throws IOException {
         for (Path file : List.of(repo.resolve("bitbucket-pipelines.yml"), repo.resolve(".github/workflows/ci.yml"))) {
-            assertThat(AWS_ACCESS_KEY.matcher(Files.readString(file)).find())
+            String text = Files.readString(file);
+            assertThat(AWS_ACCESS_KEY.matcher(text).find())
                     .as("an AWS access key in " + file)
                     .isFalse();
+            assertThat(text).as(file.toString()).doesNotContain("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
         }
+    }
+
+    @Test
+    void shouldRunNode22WhereverOslsRuns() throws IOException {
+        // The AWS SDK osls uses ends its Node 20 support; package.json's engines say the same.
+        assertThat(PackagedService.JSON
+                        .readTree(repo.resolve("infra/package.json").toFile())
+                        .path("engines")
+                        .path("node")
+                        .asText())
+                .isEqualTo("^22.13.0 || >=24");
+        for (Object job : map(github(), "jobs").values()) {
+            list(map(job), "steps").stream()
+                    .map(PipelinesTest::map)
+                    .filter(step -> String.valueOf(step.get("uses")).startsWith("actions/setup-node@"))
+                    .forEach(step -> assertThat(map(step, "with")).containsEntry("node-version", "22"));
+        }
+        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
+        for (List<Object> steps :
+                List.of(list(map(pipelines, "branches"), "main"), list(map(pipelines, "tags"), "v*"))) {
+            assertThat(map(map(steps.get(1)), "step").get("image").toString()).startsWith("node:22-");
+            assertThat(list(map(map(steps.get(0)), "step"), "script").toString())
+                    .contains("https://nodejs.org/dist/v22.");
+        }
+    }
+
+    @Test
+    void shouldRefuseToSmokeTestWithoutTheClientAndTheIssuer() {
+        Map<String, String> environment = new HashMap<>();
+        List.of("SMOKE_CLIENT_ID", "SMOKE_CLIENT_SECRET", "TOKEN_ISSUER", "AUDIENCE")
+                .forEach(name -> environment.put(name, null));
+
+        Processes.Result result = Processes.run(repo, environment, List.of("bash", ".ci/smoke-stage", "dev"));
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.output())
+                .contains(
+                        "SMOKE_CLIENT_ID is required to smoke-test stage dev",
+                        "SMOKE_CLIENT_SECRET is required",
+                        "TOKEN_ISSUER is required",
+                        "AUDIENCE is required");
+        Processes.Result usage = Processes.run(repo, Map.of(), List.of("bash", ".ci/smoke-stage"));
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.output()).startsWith("usage: .ci/smoke-stage <stage>");
+    }
+
+    private static int indexOf(List<Map<String, Object>> steps, Predicate<Map<String, Object>> matches) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (matches.test(steps.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -114,7 +220,7 @@ class PipelinesTest {
                 .forEach(steps -> scripts(steps).forEach(commands::addAll));
         map(github(), "jobs").values().forEach(job -> commands.addAll(runs(map(job))));
 
-        assertThat(commands).contains(BUILD, DEPLOY_DEV, DEPLOY_PROD);
+        assertThat(commands).contains(BUILD, DEPLOY_DEV, DEPLOY_PROD, SMOKE_DEV, SMOKE_PROD);
         assertThat(commands)
                 .allSatisfy(command -> assertThat(readme)
                         .as("infra/README.md documents `%s`", command)
@@ -147,6 +253,7 @@ class PipelinesTest {
     void shouldShipExecutableCiScripts() {
         assertThat(repo.resolve(".ci/run")).isExecutable();
         assertThat(repo.resolve(".ci/deploy")).isExecutable();
+        assertThat(repo.resolve(".ci/smoke-stage")).isExecutable();
     }
 
     private Map<String, Object> bitbucket() {
@@ -166,7 +273,7 @@ class PipelinesTest {
         return steps.stream()
                 .map(step -> list(map(map(step), "step"), "script").stream()
                         .map(Object::toString)
-                        .filter(line -> Stream.of("apt-get ", "curl ", "export ", "python3 ")
+                        .filter(line -> Stream.of("apt-get ", "curl ", "export ", "python3 ", "printf ")
                                 .noneMatch(line::startsWith))
                         .toList())
                 .toList();
@@ -180,15 +287,6 @@ class PipelinesTest {
                 .map(step -> step.get("run").toString().strip())
                 .filter(run -> !run.startsWith("pip install"))
                 .toList();
-    }
-
-    private static Map<String, Object> stepEnv(Map<String, Object> job) {
-        return list(job, "steps").stream()
-                .map(PipelinesTest::map)
-                .filter(step -> step.containsKey("run") && step.containsKey("env"))
-                .map(step -> map(step, "env"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("No step with run and env in " + job));
     }
 
     private static List<String> jars() {

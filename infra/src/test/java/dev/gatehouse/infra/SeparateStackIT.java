@@ -35,6 +35,10 @@ class SeparateStackIT {
                 .asText();
         assertThat(routeScopes).isEqualTo("{\"GET /greeting\":[\"read:greeting\"]}");
         assertThat(RouteScopes.parse(routeScopes).routes()).hasSize(1);
+        JsonNode variables = function.path("Environment").path("Variables");
+        assertThat(variables.path("METRICS_SERVICE").asText()).isEqualTo("gatehouse-example");
+        assertThat(variables.path("METRICS_STAGE").asText()).isEqualTo("dev");
+        assertThat(variables.path("METRICS_NAMESPACE").asText()).isEqualTo("Gatehouse");
         assertThat(example.resourcesOfType("AWS::Lambda::Function")).hasSize(2);
         assertThat(HandlerCheck.problems(example)).isEmpty();
     }
