@@ -250,6 +250,34 @@ class PipelinesTest {
     }
 
     @Test
+    void shouldInstallCurlWhereABitbucketStepSmokeTestsWithASlimImage() {
+        // .ci/smoke needs curl; node:*-slim images do not have it.
+        List<Object> steps = list(map(bitbucket(), "definitions"), "steps");
+        List<Map<String, Object>> smoking = steps.stream()
+                .map(step -> map(map(step), "step"))
+                .filter(step -> list(step, "script").stream()
+                        .map(Object::toString)
+                        .anyMatch(line -> line.startsWith(".ci/smoke-stage ")))
+                .toList();
+        assertThat(smoking).hasSize(2);
+        assertThat(smoking).allSatisfy(step -> {
+            List<String> script =
+                    list(step, "script").stream().map(Object::toString).toList();
+            int install = script.indexOf(script.stream()
+                    .filter(line -> line.startsWith("apt-get ") && line.contains(" curl"))
+                    .findFirst()
+                    .orElse("none"));
+            assertThat(install)
+                    .as("%s installs curl before .ci/smoke-stage", step.get("name"))
+                    .isBetween(0, script.size() - 1)
+                    .isLessThan(script.indexOf(script.stream()
+                            .filter(line -> line.startsWith(".ci/smoke-stage "))
+                            .findFirst()
+                            .orElseThrow()));
+        });
+    }
+
+    @Test
     void shouldShipExecutableCiScripts() {
         assertThat(repo.resolve(".ci/run")).isExecutable();
         assertThat(repo.resolve(".ci/deploy")).isExecutable();

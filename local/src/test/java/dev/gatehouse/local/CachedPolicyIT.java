@@ -258,6 +258,22 @@ class CachedPolicyIT {
         assertThat(get(base + "/open/still/works", Map.of()).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * Lambda's documented LD_LIBRARY_PATH, with the function's task root: a native library in the package's lib/ (the
+     * authorizer's ACCP) loads from there, as on Lambda.
+     */
+    @Test
+    void shouldRunEachFunctionWithLambdasLibraryPath() throws Exception {
+        HttpResponse<String> response = get(base + "/open/anything?environment", Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode variables = TestStacks.json(response.body());
+        String taskRoot = variables.get("LAMBDA_TASK_ROOT").asText();
+        assertThat(variables.get("LD_LIBRARY_PATH").asText())
+                .isEqualTo("/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:" + taskRoot + ":" + taskRoot
+                        + "/lib:/opt/lib");
+    }
+
     @Test
     void shouldAnswer413ForBodiesOverTenMegabytes() {
         HttpResponse<String> response = TestStacks.send(HttpRequest.newBuilder(URI.create(base + "/open/big"))
