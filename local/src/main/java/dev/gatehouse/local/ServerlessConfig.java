@@ -253,7 +253,7 @@ public final class ServerlessConfig {
         if (outputs instanceof Map<?, ?> map) {
             for (Object output : map.values()) {
                 Object name = resolve(get(output, "Export", "Name"));
-                Object value = get(output, "Value");
+                Object value = resolve(get(output, "Value"));
                 String logicalId = null;
                 if (value instanceof Map<?, ?> v && v.get("Ref") instanceof String ref) {
                     logicalId = ref;
