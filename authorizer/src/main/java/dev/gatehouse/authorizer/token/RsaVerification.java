@@ -15,12 +15,13 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.Signature;
 import java.security.SignatureException;
-import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Base64;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,25 +39,40 @@ final class RsaVerification extends Algorithm {
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
+    /** One supported algorithm: its JWS name, its JCA name and, for RSASSA-PSS, its parameters. */
+    private record Spec(String name, String jcaName, Optional<PSSParameterSpec> pss) {
+
+        Signature newSignature(Optional<Provider> from) throws GeneralSecurityException {
+            Signature signature =
+                    from.isPresent() ? Signature.getInstance(jcaName, from.get()) : Signature.getInstance(jcaName);
+            if (pss.isPresent()) {
+                signature.setParameter(pss.get());
+            }
+            return signature;
+        }
+    }
+
+    /** RS256/384/512 and PS256/384/512; RFC 7518 §3.5: PSS with MGF1 of the same hash, salt as long as the hash. */
+    private static final Map<String, Spec> SPECS = specs(
+            new Spec("RS256", "SHA256withRSA", Optional.empty()),
+            new Spec("RS384", "SHA384withRSA", Optional.empty()),
+            new Spec("RS512", "SHA512withRSA", Optional.empty()),
+            new Spec("PS256", "RSASSA-PSS", Optional.of(pss("SHA-256", MGF1ParameterSpec.SHA256, 32))),
+            new Spec("PS384", "RSASSA-PSS", Optional.of(pss("SHA-384", MGF1ParameterSpec.SHA384, 48))),
+            new Spec("PS512", "RSASSA-PSS", Optional.of(pss("SHA-512", MGF1ParameterSpec.SHA512, 64))));
+
     private final RSAKeyProvider keys;
-    private final String jcaName;
-    private final Optional<PSSParameterSpec> pss;
+    private final Spec spec;
     private final VerificationProvider provider;
     /** This thread's {@link Signature}, with the provider choice it came from. */
     private final ThreadLocal<Held> signatures = new ThreadLocal<>();
 
     private record Held(Optional<Provider> from, Signature signature) {}
 
-    private RsaVerification(
-            String name,
-            String jcaName,
-            Optional<PSSParameterSpec> pss,
-            RSAKeyProvider keys,
-            VerificationProvider provider) {
-        super(name, jcaName);
+    private RsaVerification(Spec spec, RSAKeyProvider keys, VerificationProvider provider) {
+        super(spec.name(), spec.jcaName());
         this.keys = requireNonNull(keys, "keys is null");
-        this.jcaName = jcaName;
-        this.pss = pss;
+        this.spec = spec;
         this.provider = requireNonNull(provider, "provider is null");
         // Fail at initialisation, not on the first token, if the JDK lacks the algorithm (a provider that resolves
         // later has been checked by missingFrom before it is handed out).
@@ -79,15 +95,10 @@ final class RsaVerification extends Algorithm {
 
     private Signature newSignature(Optional<Provider> from) {
         try {
-            Signature signature =
-                    from.isPresent() ? Signature.getInstance(jcaName, from.get()) : Signature.getInstance(jcaName);
-            if (pss.isPresent()) {
-                signature.setParameter(pss.get());
-            }
-            return signature;
+            return spec.newSignature(from);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(
-                    getName() + " (" + jcaName + ") is not available from "
+                    getName() + " (" + spec.jcaName() + ") is not available from "
                             + from.map(Provider::getName).orElse("the JDK"),
                     e);
         }
@@ -95,22 +106,7 @@ final class RsaVerification extends Algorithm {
 
     /** The verifier for {@code name} (RS256/384/512 or PS256/384/512), or empty for any other algorithm. */
     static Optional<Algorithm> of(String name, RSAKeyProvider keys, VerificationProvider provider) {
-        return switch (name) {
-            case "RS256" -> Optional.of(new RsaVerification(name, "SHA256withRSA", Optional.empty(), keys, provider));
-            case "RS384" -> Optional.of(new RsaVerification(name, "SHA384withRSA", Optional.empty(), keys, provider));
-            case "RS512" -> Optional.of(new RsaVerification(name, "SHA512withRSA", Optional.empty(), keys, provider));
-            // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
-            case "PS256" ->
-                Optional.of(new RsaVerification(
-                        name, "RSASSA-PSS", Optional.of(pss("SHA-256", MGF1ParameterSpec.SHA256, 32)), keys, provider));
-            case "PS384" ->
-                Optional.of(new RsaVerification(
-                        name, "RSASSA-PSS", Optional.of(pss("SHA-384", MGF1ParameterSpec.SHA384, 48)), keys, provider));
-            case "PS512" ->
-                Optional.of(new RsaVerification(
-                        name, "RSASSA-PSS", Optional.of(pss("SHA-512", MGF1ParameterSpec.SHA512, 64)), keys, provider));
-            default -> Optional.empty();
-        };
+        return Optional.ofNullable(SPECS.get(name)).map(spec -> new RsaVerification(spec, keys, provider));
     }
 
     /**
@@ -118,13 +114,11 @@ final class RsaVerification extends Algorithm {
      * one this class uses, together with the token hash's SHA-256.
      */
     static Optional<String> missingFrom(Provider provider) {
-        for (String name : ALGORITHMS) {
-            RsaVerification probe = (RsaVerification) of(name, ANY_KEY, VerificationProvider.fixed(Optional.empty()))
-                    .orElseThrow();
+        for (Spec spec : SPECS.values()) {
             try {
-                probe.newSignature(Optional.of(provider));
-            } catch (IllegalStateException e) {
-                return Optional.of(name + " (" + probe.jcaName + ")");
+                spec.newSignature(Optional.of(provider));
+            } catch (GeneralSecurityException e) {
+                return Optional.of(spec.name() + " (" + spec.jcaName() + ")");
             }
         }
         try {
@@ -135,25 +129,13 @@ final class RsaVerification extends Algorithm {
         return Optional.empty();
     }
 
-    /** The algorithms {@link #of} supports. */
-    static final List<String> ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512");
-
-    private static final RSAKeyProvider ANY_KEY = new RSAKeyProvider() {
-        @Override
-        public RSAPublicKey getPublicKeyById(String keyId) {
-            return null;
+    private static Map<String, Spec> specs(Spec... specs) {
+        Map<String, Spec> byName = new LinkedHashMap<>();
+        for (Spec spec : specs) {
+            byName.put(spec.name(), spec);
         }
-
-        @Override
-        public RSAPrivateKey getPrivateKey() {
-            return null;
-        }
-
-        @Override
-        public String getPrivateKeyId() {
-            return null;
-        }
-    };
+        return Collections.unmodifiableMap(byName);
+    }
 
     private static PSSParameterSpec pss(String hash, MGF1ParameterSpec mgf, int saltLength) {
         return new PSSParameterSpec(hash, "MGF1", mgf, saltLength, PSSParameterSpec.TRAILER_FIELD_BC);
