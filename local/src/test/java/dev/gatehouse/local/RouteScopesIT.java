@@ -57,15 +57,7 @@ class RouteScopesIT {
     }
 
     private static HttpResponse<String> call(String method, String token) {
-        return TestStacks.send(HttpRequest.newBuilder(URI.create(orders))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token)
-                .method(
-                        method,
-                        method.equals("POST")
-                                ? HttpRequest.BodyPublishers.ofString("{}")
-                                : HttpRequest.BodyPublishers.noBody())
-                .build());
+        return TestStacks.call(method, orders, token);
     }
 
     private static void assertRead(HttpResponse<String> response) {

@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,15 +79,7 @@ class ScopeClaimsIT {
     }
 
     private static HttpResponse<String> call(String method, String path, String token) {
-        return TestStacks.send(HttpRequest.newBuilder(URI.create(stack.gateway().baseUrl() + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token)
-                .method(
-                        method,
-                        method.equals("POST")
-                                ? HttpRequest.BodyPublishers.ofString("{}")
-                                : HttpRequest.BodyPublishers.noBody())
-                .build());
+        return TestStacks.call(method, stack.gateway().baseUrl() + path, token);
     }
 
     private static void assertRefusedByThePolicy(HttpResponse<String> response) {

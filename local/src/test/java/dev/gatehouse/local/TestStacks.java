@@ -98,6 +98,19 @@ final class TestStacks {
         return send(request.build());
     }
 
+    /** {@code method} on {@code url} with the bearer {@code token}; a POST sends {@code {}}. */
+    static HttpResponse<String> call(String method, String url, String token) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .method(
+                        method,
+                        method.equals("POST")
+                                ? HttpRequest.BodyPublishers.ofString("{}")
+                                : HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
     static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
