@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -59,9 +60,15 @@ public final class JwksKeySource {
     /** A key found for a kid, where it came from and how old the snapshot holding it is. */
     public record KeyLookup(SigningKey key, Source source, Duration keyAge) {}
 
-    /** The usable keys, the published kids left out and why, and when the set was fetched. */
+    /**
+     * The usable keys, the published kids left out and why, when the set was fetched, and the number of the fetch
+     * that got it (fetches are numbered as they start; 0 for a bundled snapshot).
+     */
     private record Snapshot(
-            Map<String, SigningKey> keys, Map<String, JwksParser.Unusable> unusable, Instant fetchedAt) {}
+            Map<String, SigningKey> keys,
+            Map<String, JwksParser.Unusable> unusable,
+            Instant fetchedAt,
+            long fetchNumber) {}
 
     private record Failure(Instant at, KeySetFailure reason, String message) {}
 
@@ -89,6 +96,8 @@ public final class JwksKeySource {
     private final Map<String, Instant> unknownKids = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot;
     private volatile Failure lastFailure;
+    /** Fetches begun so far: numbers them, so a request can tell a fetch that began after it met a kid. */
+    private final AtomicLong fetchesStarted = new AtomicLong();
     /** Set once at initialisation, cleared for good when the first live fetch completes, whatever its outcome. */
     private volatile StandIn standIn;
     /** Whether the init-time fetch has completed; a snapshot offered after that is not used. */
@@ -125,7 +134,7 @@ public final class JwksKeySource {
      * be running: offered after the fetch has completed, the snapshot is not used.
      */
     void standIn(JwksParser.Parsed keys, Instant takenAt, Instant until) {
-        standIn = new StandIn(new Snapshot(keys.keys(), keys.unusable(), takenAt), until);
+        standIn = new StandIn(new Snapshot(keys.keys(), keys.unusable(), takenAt, 0), until);
         // hydrate() sets initFetchDone, then clears standIn: whichever order the two threads run in, a snapshot
         // offered once the fetch has completed ends up cleared.
         if (initFetchDone || snapshot != null) {
@@ -278,6 +287,8 @@ public final class JwksKeySource {
     }
 
     private KeyLookup unknownKid(Snapshot seen, String keyId) {
+        // A fetch numbered above this one began after this request met the kid, so after the issuer published it.
+        long startedBefore = fetchesStarted.get();
         Instant now = clock.instant();
         Instant rejectedUntil = unknownKids.get(keyId);
         if (rejectedUntil != null && now.isBefore(rejectedUntil)) {
@@ -294,8 +305,9 @@ public final class JwksKeySource {
         fetchLock.lock();
         try {
             Snapshot latest = snapshot;
-            boolean fetchedHere = latest == seen;
-            if (fetchedHere) {
+            // The set another fetch put in place while this request waited counts only if that fetch began after the
+            // request met the kid: one that began before (a refresh) may predate the kid's publication.
+            if (latest == seen || latest.fetchNumber() <= startedBefore) {
                 if (inBackoff(clock.instant())) {
                     throw backingOff(keyId, clock.instant());
                 }
@@ -315,12 +327,6 @@ public final class JwksKeySource {
                 return new KeyLookup(key, Source.FETCH, age(latest, clock.instant()));
             }
             requirePublishedKeyUsable(latest, keyId);
-            if (!fetchedHere) {
-                // Another fetch replaced the set while this request waited; it may have begun before the kid was
-                // published, so it proves nothing about this kid: refused now, but not cached as unknown, and the next
-                // request after the cool-down refetches.
-                throw unknown(keyId, "is not in the issuer's key set (refetch cool-down active)");
-            }
             if (unknownKids.size() >= MAX_NEGATIVE_ENTRIES) {
                 unknownKids.clear();
             }
@@ -369,10 +375,11 @@ public final class JwksKeySource {
 
     /** Fetches and parses; on success replaces the snapshot and clears negative entries. Caller holds the lock. */
     private Snapshot fetchNow(Duration budget) throws KeySetFetchException {
+        long number = fetchesStarted.incrementAndGet();
         long started = System.nanoTime();
         try {
             JwksParser.Parsed parsed = keySet.fetch(budget);
-            Snapshot fresh = new Snapshot(parsed.keys(), parsed.unusable(), clock.instant());
+            Snapshot fresh = new Snapshot(parsed.keys(), parsed.unusable(), clock.instant(), number);
             snapshot = fresh;
             standIn = null;
             lastFailure = null;
