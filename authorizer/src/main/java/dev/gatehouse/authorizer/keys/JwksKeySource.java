@@ -204,6 +204,10 @@ public final class JwksKeySource {
      */
     public KeyLookup find(String keyId) {
         requireNonNull(keyId, "keyId is null");
+        // Read before the snapshot: a fetch numbered above this began after the request arrived, so after the issuer
+        // published the token's key. Read after, it would also count a fetch already in flight when the request read
+        // the snapshot, and a request preempted in between could make every waiter refetch in turn.
+        long arrival = fetchesStarted.get();
         Instant now = clock.instant();
         Snapshot current = snapshot;
         if (current == null) {
@@ -216,13 +220,13 @@ public final class JwksKeySource {
         }
         if (current == null || age(current, now).compareTo(policy.ttl().plus(policy.maxStale())) > 0) {
             Snapshot fetched = fetchBlocking(current, keyId);
-            return lookup(fetched, keyId, fetched == current ? Source.CACHE : Source.FETCH);
+            return lookup(fetched, keyId, fetched == current ? Source.CACHE : Source.FETCH, arrival);
         }
         Duration age = age(current, now);
         if (age.compareTo(policy.ttl()) < 0 && age.compareTo(refreshAheadAge()) >= 0) {
             // Refresh-ahead: a request near the end of the TTL starts the refetch and goes on with the current key.
             refreshAhead(current, now);
-            return lookup(current, keyId, Source.CACHE);
+            return lookup(current, keyId, Source.CACHE, arrival);
         }
         if (age.compareTo(policy.ttl()) >= 0) {
             // Refresh due: one caller refreshes, nobody waits for it; a failed refresh keeps the snapshot
@@ -244,9 +248,9 @@ public final class JwksKeySource {
             Source source = refreshed
                     ? Source.FETCH
                     : age(latest, clock.instant()).compareTo(policy.ttl()) >= 0 ? Source.STALE : Source.CACHE;
-            return lookup(latest, keyId, source);
+            return lookup(latest, keyId, source, arrival);
         }
-        return lookup(current, keyId, Source.CACHE);
+        return lookup(current, keyId, Source.CACHE, arrival);
     }
 
     private Duration refreshAheadAge() {
@@ -277,18 +281,17 @@ public final class JwksKeySource {
         }
     }
 
-    private KeyLookup lookup(Snapshot from, String keyId, Source source) {
+    /** @param arrival how many fetches had begun when the request arrived */
+    private KeyLookup lookup(Snapshot from, String keyId, Source source, long arrival) {
         SigningKey key = from.keys().get(keyId);
         if (key != null) {
             return new KeyLookup(key, source, age(from, clock.instant()));
         }
         requirePublishedKeyUsable(from, keyId);
-        return unknownKid(from, keyId);
+        return unknownKid(from, keyId, arrival);
     }
 
-    private KeyLookup unknownKid(Snapshot seen, String keyId) {
-        // A fetch numbered above this one began after this request met the kid, so after the issuer published it.
-        long startedBefore = fetchesStarted.get();
+    private KeyLookup unknownKid(Snapshot seen, String keyId, long arrival) {
         Instant now = clock.instant();
         Instant rejectedUntil = unknownKids.get(keyId);
         if (rejectedUntil != null && now.isBefore(rejectedUntil)) {
@@ -305,9 +308,10 @@ public final class JwksKeySource {
         fetchLock.lock();
         try {
             Snapshot latest = snapshot;
-            // The set another fetch put in place while this request waited counts only if that fetch began after the
-            // request met the kid: one that began before (a refresh) may predate the kid's publication.
-            if (latest == seen || latest.fetchNumber() <= startedBefore) {
+            // A set counts only if its fetch began after the request arrived: one that began before (a refresh, or a
+            // fetch in flight when the request came) may predate the kid's publication. So a flood of requests for a
+            // new kid costs at most two fetches: the one they wait for, and one for those that came during it.
+            if (latest.fetchNumber() <= arrival) {
                 if (inBackoff(clock.instant())) {
                     throw backingOff(keyId, clock.instant());
                 }

@@ -373,8 +373,13 @@ class JwksKeySourceTest {
         }
     }
 
+    /**
+     * 64 requests for a new kid cost one fetch, or two when some arrive while the first is in flight: that fetch may
+     * predate the key, so one of them fetches again and the rest take its set (never one fetch per request). Which of
+     * the two happens depends on thread timing; the CI run that expected exactly one saw two.
+     */
     @Test
-    void shouldLetOnlyOneOfManyConcurrentUnknownKidLookupsFetch() throws Exception {
+    void shouldLetAtMostTwoOfManyConcurrentUnknownKidLookupsFetch() throws Exception {
         source.hydrate(Duration.ofSeconds(1));
         body.set(TestKeys.jwks(A, B));
         clock.advance(Duration.ofSeconds(31));
@@ -395,7 +400,7 @@ class JwksKeySourceTest {
         } finally {
             threads.shutdownNow();
         }
-        assertThat(fetches).as("single flight").hasValue(2);
+        assertThat(fetches).as("the hydration, then single flight").hasValueBetween(2, 3);
     }
 
     @Test
