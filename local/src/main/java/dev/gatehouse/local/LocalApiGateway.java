@@ -64,7 +64,9 @@ public final class LocalApiGateway implements AutoCloseable {
         this.service = requireNonNull(service, "service is null");
         this.apiId = requireNonNull(apiId, "apiId is null");
         this.functions = Map.copyOf(functions);
-        this.routes = new RouteTable(service.routes());
+        List<ServerlessConfig.Route> all = new ArrayList<>(service.routes());
+        service.preflights().forEach(preflight -> all.add(ServerlessConfig.Route.preflight(preflight)));
+        this.routes = new RouteTable(all);
         this.clock = requireNonNull(clock, "clock is null");
         this.log = requireNonNull(log, "log is null");
         this.proxy = new ProxyIntegration(service, apiId, log);
@@ -143,6 +145,11 @@ public final class LocalApiGateway implements AutoCloseable {
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+        CorsPreflight preflight = match.get().route().preflight();
+        if (preflight != null) {
+            // AuthorizationType NONE and a MOCK integration: no authorizer, no function.
+            return preflight.respond(match.get().pathParameters(), query, headers);
+        }
         // Routing above uses the normalised path; what the authorizer and the function see is the request's own path.
         String resourcePath = rawResourcePath(rawPath);
         String methodArn = methodArn(service.region(), apiId, service.stage(), method, rawPath);

@@ -81,7 +81,18 @@ public final class ServerlessConfig {
     /**
      * An {@code http} event: {@code method} in upper case ({@code ANY} for any), {@code path} without leading slash.
      */
-    public record Route(String method, String path, String function, AuthorizerDefinition authorizer) {}
+    public record Route(
+            String method, String path, String function, AuthorizerDefinition authorizer, CorsPreflight preflight) {
+
+        public Route(String method, String path, String function, AuthorizerDefinition authorizer) {
+            this(method, path, function, authorizer, null);
+        }
+
+        /** The {@code OPTIONS} method osls adds for a path whose events set {@code cors}: no function or authorizer. */
+        static Route preflight(CorsPreflight preflight) {
+            return new Route("OPTIONS", preflight.path(), null, null, preflight);
+        }
+    }
 
     /**
      * The service for one stage; {@code gatewayResponses} are its API's customised gateway responses, {@code exports}
@@ -95,12 +106,25 @@ public final class ServerlessConfig {
             Map<String, FunctionDefinition> functions,
             List<Route> routes,
             GatewayResponses gatewayResponses,
-            Map<String, String> exports) {
+            Map<String, String> exports,
+            List<CorsPreflight> preflights) {
         public Service {
             functions = Map.copyOf(functions);
             routes = List.copyOf(routes);
             requireNonNull(gatewayResponses, "gatewayResponses is null");
             exports = Map.copyOf(exports);
+            preflights = List.copyOf(preflights);
+        }
+
+        public Service(
+                String name,
+                String stage,
+                String region,
+                Map<String, FunctionDefinition> functions,
+                List<Route> routes,
+                GatewayResponses gatewayResponses,
+                Map<String, String> exports) {
+            this(name, stage, region, functions, routes, gatewayResponses, exports, List.of());
         }
 
         /** The function called {@code name}, or an exception listing the ones that exist. */
@@ -188,6 +212,7 @@ public final class ServerlessConfig {
 
         Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
         List<Route> routes = new ArrayList<>();
+        CorsPreflight.Collector cors = new CorsPreflight.Collector();
         if (!(resolve(get(root, "functions")) instanceof Map<?, ?> defs)) {
             throw new IllegalArgumentException(file + " defines no functions");
         }
@@ -219,7 +244,16 @@ public final class ServerlessConfig {
             if (def.get("events") instanceof List<?> events) {
                 for (Object event : events) {
                     if (event instanceof Map<?, ?> e && e.containsKey("http")) {
-                        routes.add(route(fn, e.get("http")));
+                        Route route = route(fn, e.get("http"));
+                        routes.add(route);
+                        if (e.get("http") instanceof Map<?, ?> http) {
+                            cors.add(
+                                    route.path(),
+                                    route.method(),
+                                    resolveDeep(http.get("cors")),
+                                    "the http event " + route.method() + " /" + route.path() + " of functions." + fn
+                                            + ".cors");
+                        }
                     }
                 }
             }
@@ -244,7 +278,8 @@ public final class ServerlessConfig {
                 functions,
                 routes,
                 gatewayResponses,
-                exports(resolve(get(root, "resources", "Outputs"))));
+                exports(resolve(get(root, "resources", "Outputs"))),
+                cors.preflights());
     }
 
     /** Export name -> the logical id its value refers to, for the outputs whose value is a Ref or Fn::GetAtt. */

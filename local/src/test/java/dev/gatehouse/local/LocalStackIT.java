@@ -167,6 +167,34 @@ class LocalStackIT {
     }
 
     @Test
+    void shouldAnswerTheCorsPreflightOfACorsRouteWithoutAToken() {
+        // infra/serverless.yml's orders routes say cors: true, so osls adds OPTIONS /orders (MOCK, no authorizer).
+        HttpResponse<String> preflight = TestStacks.send(
+                HttpRequest.newBuilder(URI.create(stack.gateway().baseUrl() + "/orders"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .header("Origin", "http://localhost:3000")
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "authorization,content-type")
+                        .build());
+
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.body()).isEmpty();
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin"))
+                .hasValue("*");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+                .hasValue("OPTIONS,POST,GET");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
+                .hasValueSatisfying(v -> assertThat(v.split(",")).contains("Authorization", "Content-Type"));
+
+        HttpResponse<String> unknown = TestStacks.send(
+                HttpRequest.newBuilder(URI.create(stack.gateway().baseUrl() + "/nope"))
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                        .build());
+        assertThat(unknown.statusCode()).isEqualTo(403);
+        assertThat(unknown.body()).isEqualTo("{\"message\":\"Missing Authentication Token\"}");
+    }
+
+    @Test
     void shouldAnswerMalformedRequestsWithGatewayShapedJson() throws Exception {
         String base = "http://127.0.0.1:" + stack.gateway().port();
         assertThat(raw("BREW /local/hello-world HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
