@@ -279,7 +279,8 @@ public record AuthorizerConfig(
         }
         String expected = ISSUERS
                 + " must be a JSON array of objects {\"issuer\":..., \"jwksUri\":..., \"audiences\":[...], "
-                + "\"algorithms\":[...] (optional, default [\"RS256\"])}";
+                + "\"algorithms\":[...] (optional, default [\"RS256\"]), \"scopeClaims\":[...] (optional, default "
+                + SCOPE_CLAIMS + ")}";
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(env.get(ISSUERS));
@@ -296,7 +297,8 @@ public record AuthorizerConfig(
             }
             for (Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
-                if (!Set.of("issuer", "jwksUri", "audiences", "algorithms").contains(name)) {
+                if (!Set.of("issuer", "jwksUri", "audiences", "algorithms", "scopeClaims")
+                        .contains(name)) {
                     throw new ConfigurationException(expected + "; unknown field '" + name + "'");
                 }
             }
@@ -309,7 +311,15 @@ public record AuthorizerConfig(
                             entry.get("algorithms"),
                             expected + "; 'algorithms' of " + issuer + " must be an array of strings")
                     : IssuerConfig.DEFAULT_ALGORITHMS;
-            issuers.add(new IssuerConfig(issuer, jwksUri, audiences, algorithms));
+            List<String> scopeClaims = List.of();
+            if (entry.has("scopeClaims")) {
+                String where = "'scopeClaims' of " + issuer + " in " + ISSUERS;
+                scopeClaims =
+                        strings(entry.get("scopeClaims"), expected + "; " + where + " must be an array of strings");
+                // Checked here, so a wrong name fails initialisation naming the variable.
+                ScopeClaims.of(scopeClaims, where);
+            }
+            issuers.add(new IssuerConfig(issuer, jwksUri, audiences, algorithms, scopeClaims));
         }
         return issuers;
     }

@@ -283,6 +283,32 @@ class AuthorizerConfigTest {
                                 List.of("ES256")));
     }
 
+    @Test
+    void shouldReadAnIssuersOwnScopeClaims() {
+        AuthorizerConfig config = AuthorizerConfig.fromEnv(Map.of("ISSUERS", """
+                [{"issuer":"https://a.auth0.com/","jwksUri":"https://a.auth0.com/.well-known/jwks.json",
+                  "audiences":["https://api"],"scopeClaims":["permissions","scope","permissions"]},
+                 {"issuer":"https://b.example/","jwksUri":"https://b.example/keys","audiences":["x"]}]
+                """, "SCOPE_CLAIMS", "scp"));
+
+        assertThat(config.issuers().get(0).scopeClaims()).containsExactly("permissions", "scope");
+        assertThat(config.issuers().get(1).scopeClaims())
+                .as("SCOPE_CLAIMS applies")
+                .isEmpty();
+        assertThat(config.tokens().scopeClaims().names()).containsExactly("scp");
+    }
+
+    @ParameterizedTest(name = "should reject scopeClaims {0}")
+    @ValueSource(strings = {"[]", "[\"roles\"]", "[\"Scope\"]", "\"permissions\"", "[42]", "null"})
+    void shouldRejectAnIssuersScopeClaimsNamingTheVariable(String scopeClaims) {
+        String json = "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"],"
+                + "\"scopeClaims\":" + scopeClaims + "}]";
+
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(Map.of("ISSUERS", json)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'scopeClaims' of https://a/ in ISSUERS");
+    }
+
     @ParameterizedTest(name = "should reject ISSUERS {0}")
     @ValueSource(
             strings = {

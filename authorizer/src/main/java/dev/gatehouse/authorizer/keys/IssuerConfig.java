@@ -19,8 +19,12 @@ import java.util.Set;
  * @param audiences the accepted audiences; a token must carry at least one of them in {@code aud}
  * @param algorithms the accepted {@code alg} values, never taken from the token; a subset of
  * {@link #SUPPORTED_ALGORITHMS}
+ * @param scopeClaims the claims that grant scopes in this issuer's tokens ({@code scopeClaims} in {@code ISSUERS},
+ *     checked by {@code AuthorizerConfig} against the names {@code token/ScopeClaims} knows); empty for the
+ *     {@code SCOPE_CLAIMS} setting
  */
-public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, List<String> algorithms) {
+public record IssuerConfig(
+        String issuer, URI jwksUri, List<String> audiences, List<String> algorithms, List<String> scopeClaims) {
 
     /** The environment variables that configure this record (read by {@code AuthorizerConfig.fromEnv}). */
     public static final String TOKEN_ISSUER = "TOKEN_ISSUER";
@@ -40,8 +44,14 @@ public record IssuerConfig(String issuer, URI jwksUri, List<String> audiences, L
 
     public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256");
 
+    /** An issuer whose scopes come from the claims {@code SCOPE_CLAIMS} names. */
+    public IssuerConfig(String issuer, URI jwksUri, List<String> audiences, List<String> algorithms) {
+        this(issuer, jwksUri, audiences, algorithms, List.of());
+    }
+
     public IssuerConfig {
         requireNonNull(issuer, "issuer is null");
+        scopeClaims = List.copyOf(requireNonNull(scopeClaims, "scopeClaims is null"));
         requireNonNull(jwksUri, "jwksUri is null");
         requireNonNull(audiences, "audiences is null");
         requireNonNull(algorithms, "algorithms is null");

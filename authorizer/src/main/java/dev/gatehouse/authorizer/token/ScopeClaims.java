@@ -17,8 +17,8 @@ import java.util.Set;
 
 /**
  * Which claims of a token grant scopes ({@value #SCOPE_CLAIMS}): a token's scopes are the union of the values of these
- * claims, in this order and then in token order, without duplicates. The same for every issuer. Immutable and
- * thread-safe.
+ * claims, in this order and then in token order, without duplicates. The same for every issuer, unless an
+ * {@code ISSUERS} entry names its own ({@code scopeClaims}, read by {@link #of}). Immutable and thread-safe.
  *
  * <ul>
  *   <li>{@code scope}: RFC 8693 §4.2 / RFC 9068 §2.2.3, Auth0's default (a space-separated string);
@@ -91,6 +91,28 @@ public record ScopeClaims(List<ScopeClaims.Name> claims) {
             names.add(known);
         }
         return new ScopeClaims(names);
+    }
+
+    /**
+     * The claims named in {@code names} (an issuer's own {@code scopeClaims}), each among {@code scope},
+     * {@code permissions}, {@code scp}; a name given twice counted once.
+     *
+     * @throws ConfigurationException naming {@code where} and the allowed values for an empty list or another name
+     */
+    public static ScopeClaims of(List<String> names, String where) {
+        requireNonNull(names, "names is null");
+        List<Name> claims = new ArrayList<>();
+        for (String name : names) {
+            claims.add(Arrays.stream(Name.values())
+                    .filter(n -> n.claim.equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new ConfigurationException(
+                            where + " must list claim names among " + ALLOWED + ", got '" + name + "'")));
+        }
+        if (claims.isEmpty()) {
+            throw new ConfigurationException(where + " must name at least one of " + ALLOWED);
+        }
+        return new ScopeClaims(claims);
     }
 
     /** The claim names, in order (for logs and messages). */

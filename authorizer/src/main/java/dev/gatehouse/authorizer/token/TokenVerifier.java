@@ -62,7 +62,8 @@ public final class TokenVerifier {
     static final int MAX_TOKEN_LENGTH = 8 * 1024;
 
     /** One trusted issuer: its key source and a java-jwt verifier per accepted algorithm. */
-    private record Issuer(IssuerConfig config, JwksKeySource keys, Map<String, JWTVerifier> verifiers) {}
+    private record Issuer(
+            IssuerConfig config, JwksKeySource keys, Map<String, JWTVerifier> verifiers, ScopeClaims scopeClaims) {}
 
     private final Map<String, Issuer> issuers;
     private final TokenRules rules;
@@ -123,7 +124,10 @@ public final class TokenVerifier {
                         .acceptLeeway(rules.leeway().toSeconds());
                 verifiers.put(algorithm, ((JWTVerifier.BaseVerification) verification).build(clock));
             }
-            byIssuer.put(issuer.issuer(), new Issuer(issuer, keys, Map.copyOf(verifiers)));
+            ScopeClaims scopeClaims = issuer.scopeClaims().isEmpty()
+                    ? rules.scopeClaims()
+                    : ScopeClaims.of(issuer.scopeClaims(), "'scopeClaims' of " + issuer.issuer() + " in ISSUERS");
+            byIssuer.put(issuer.issuer(), new Issuer(issuer, keys, Map.copyOf(verifiers), scopeClaims));
         }
         this.issuers = Map.copyOf(byIssuer);
     }
@@ -218,7 +222,7 @@ public final class TokenVerifier {
         }
         // Read before the key lookup, like every other check on the token's content (ScopeClaims: a configured claim of
         // the wrong shape is a 401).
-        List<String> scopes = rules.scopeClaims().read(jwt);
+        List<String> scopes = issuer.scopeClaims().read(jwt);
         JwksKeySource.KeyLookup lookup = issuer.keys().find(keyId);
         if (!lookup.key().fits(algorithm)) {
             throw new TokenRejectedException(

@@ -74,6 +74,31 @@ class ScopeClaimsTest {
         return verifier(scopeClaims).verify(token).principal().scopes();
     }
 
+    /**
+     * An ISSUERS entry's own scopeClaims replace SCOPE_CLAIMS for that issuer only: the same claims grant what each
+     * issuer is configured to write them in, and nothing from a claim the other issuer writes.
+     */
+    @Test
+    void shouldReadEachIssuersOwnScopeClaims() {
+        String other = "https://other.example/";
+        AuthorizerConfig config = AuthorizerConfig.fromEnv(Map.of(
+                "ISSUERS",
+                "[{\"issuer\":\"" + TestKeys.ISSUER + "\",\"jwksUri\":\"https://gatehouse-test.auth0.com/jwks\","
+                        + "\"audiences\":[\"" + TestKeys.AUDIENCE + "\"],\"scopeClaims\":[\"permissions\"]},"
+                        + "{\"issuer\":\"" + other + "\",\"jwksUri\":\"https://other.example/jwks\","
+                        + "\"audiences\":[\"" + TestKeys.AUDIENCE + "\"]}]",
+                "SCOPE_CLAIMS",
+                "scp"));
+        TokenVerifier verifier = TokenVerifierTest.verifier(config, TestKeys.fetcher(KEYS));
+        Object[] claims = {"scope", "read:scope", "permissions", List.of("read:permissions"), "scp", List.of("read:scp")
+        };
+
+        assertThat(verifier.verify(token(claims)).principal().scopes()).containsExactly("read:permissions");
+        String otherToken = token(
+                Stream.concat(Stream.of("iss", other), Arrays.stream(claims)).toArray());
+        assertThat(verifier.verify(otherToken).principal().scopes()).containsExactly("read:scp");
+    }
+
     @Test
     void shouldDefaultToScopeOnly() {
         assertThat(ScopeClaims.DEFAULT.names()).containsExactly("scope");
