@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** The cache policy of the key source, driven by a hand-moved clock and an in-memory fetcher. */
@@ -349,7 +350,9 @@ class JwksKeySourceTest {
                 outcome.set(e);
             }
         });
-        while (request.getState() != Thread.State.WAITING && request.isAlive()) {
+        // Parked on the fetch lock (a blocker is set only by LockSupport.park, not by a class-initialisation wait).
+        while ((request.getState() != Thread.State.WAITING || LockSupport.getBlocker(request) == null)
+                && request.isAlive()) {
             Thread.onSpinWait();
         }
         releaseRefresh.countDown();
