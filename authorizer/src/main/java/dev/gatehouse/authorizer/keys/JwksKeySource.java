@@ -31,10 +31,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *       if refresh-ahead did not get there first, one request refreshes while every other keeps the current snapshot;
  *   <li><b>stale-if-error</b>: if that refresh fails, the old snapshot stays usable up to {@code ttl + maxStale};
  *       past that, lookups fail with {@link KeysUnavailableException} (500, never 401, never Allow);
- *   <li><b>unknown kid</b>: one single-flight refetch (concurrent callers wait for it rather than fetching again),
- *       not sooner than {@code cooldown} after the last successful fetch; a kid still unknown afterwards is rejected
- *       without fetching for {@code negativeTtl}. A flood of random kids therefore costs the issuer at most one fetch
- *       per cool-down, and a genuine new kid is found at most one cool-down after it is published;
+ *   <li><b>unknown kid</b>: a single-flight refetch, only if the set the request saw is at least {@code cooldown}
+ *       old; concurrent callers wait for the fetch in flight and take its set if it began after they arrived (one
+ *       that began before, such as a refresh, may predate the key), else one of them fetches once more right after
+ *       it. A kid still unknown after a fetch that began after the request arrived is rejected without fetching for
+ *       {@code negativeTtl}. A flood of random kids therefore costs the issuer at most two fetches per cool-down (as
+ *       long as a fetch takes less than the cool-down), and a genuine new kid is found at most one cool-down after
+ *       it is published;
  *   <li>after a failed fetch, no new attempt for {@code failureBackoff} (except the one at initialisation);
  *   <li><b>snapshot</b> (optional, {@link JwksSnapshot}): until the first live fetch completes, and never past a
  *       deadline, a kid found in the bundled snapshot is answered from it; any other kid waits for the live fetch.
@@ -96,7 +99,7 @@ public final class JwksKeySource {
     private final Map<String, Instant> unknownKids = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot;
     private volatile Failure lastFailure;
-    /** Fetches begun so far: numbers them, so a request can tell a fetch that began after it met a kid. */
+    /** Fetches begun so far: numbers them, so a request can tell a fetch that began after it arrived. */
     private final AtomicLong fetchesStarted = new AtomicLong();
     /** Set once at initialisation, cleared for good when the first live fetch completes, whatever its outcome. */
     private volatile StandIn standIn;

@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param maxBytes the largest key-set response accepted
  * @param ttl age after which the whole key set is refetched (keys removed from the set stop being trusted)
  * @param maxStale how long past {@code ttl} the last key set stays usable while refetches fail (stale-if-error)
- * @param cooldown minimum time between a successful fetch and a refetch caused by an unknown {@code kid}
+ * @param cooldown how old the key set a request saw must be before an unknown {@code kid} in it causes a refetch
  * @param failureBackoff minimum time between a failed fetch and the next attempt
  * @param negativeTtl how long a {@code kid} that was still unknown after a refetch is rejected without another fetch
  * @param initBudget time the handler may spend fetching key sets during initialisation

@@ -315,7 +315,7 @@ class JwksKeySourceTest {
      * lock: its set lacks the key, but it proves nothing about the key, so the request fetches again and finds it.
      */
     @Test
-    void shouldNotTakeTheWordOfAFetchThatBeganBeforeTheRequestMetTheKid() throws Exception {
+    void shouldNotTakeTheWordOfAFetchThatBeganBeforeTheRequestArrived() throws Exception {
         CountDownLatch refreshStarted = new CountDownLatch(1);
         CountDownLatch releaseRefresh = new CountDownLatch(1);
         JwksKeySource held = new JwksKeySource(
@@ -363,6 +363,33 @@ class JwksKeySourceTest {
         assertThat(fetches).hasValue(3);
         assertThat(held.find("b").source()).isEqualTo(Source.CACHE);
         assertThat(fetches).hasValue(3);
+    }
+
+    /**
+     * A fetch that begins after the request arrived, even after it read the set it found the kid missing from, speaks
+     * for the kid: the request takes its set and fetches no more. Here the request's own refresh-ahead (run at once,
+     * on the request's thread) is that fetch, between the request's read of the set and its unknown-kid path.
+     */
+    @Test
+    void shouldTakeTheSetOfAFetchThatBeganAfterTheRequestArrived() {
+        JwksKeySource inline = new JwksKeySource(
+                TestKeys.issuer(),
+                budget -> {
+                    fetches.incrementAndGet();
+                    return body.get().getBytes(StandardCharsets.UTF_8);
+                },
+                POLICY,
+                clock,
+                stats,
+                Runnable::run);
+        assertThat(inline.hydrate(Duration.ofSeconds(1))).isTrue();
+        body.set(TestKeys.jwks(A, B));
+        clock.advance(Duration.ofMinutes(9)); // past refresh-ahead (8 of the 10 minutes' TTL), within the TTL
+
+        assertThat(inline.find("b").source()).isEqualTo(Source.FETCH);
+        assertThat(fetches)
+                .as("the hydration and the refresh-ahead, no refetch")
+                .hasValue(2);
     }
 
     private static void await(CountDownLatch latch) {
