@@ -22,6 +22,8 @@ import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_REQUIRED_CLAIMS;
 import static dev.gatehouse.authorizer.token.TokenRules.TOKEN_TYPE;
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
@@ -31,7 +33,6 @@ import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.token.CryptoProvider;
 import dev.gatehouse.authorizer.token.ScopeClaims;
 import dev.gatehouse.authorizer.token.TokenRules;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -180,7 +181,7 @@ public record AuthorizerConfig(
                 present(env, TOKEN_REQUIRED_CLAIMS)
                         ? list(env.get(TOKEN_REQUIRED_CLAIMS), TOKEN_REQUIRED_CLAIMS)
                         : List.of());
-        // SCOPE_CLAIMS: which claims grant scopes, for every issuer (default: scope only).
+        // SCOPE_CLAIMS: which claims grant scopes (default: scope only), for every issuer without its own scopeClaims.
         if (present(env, SCOPE_CLAIMS)) {
             tokens = tokens.withScopeClaims(ScopeClaims.parse(env.get(SCOPE_CLAIMS)));
         }
@@ -283,9 +284,12 @@ public record AuthorizerConfig(
                 + SCOPE_CLAIMS + ")}";
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(env.get(ISSUERS));
-        } catch (IOException e) {
-            throw new ConfigurationException(expected + "; it is not valid JSON");
+            // A member given twice (two scopeClaims, two audiences) is refused, not resolved to the last one.
+            root = new ObjectMapper()
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(env.get(ISSUERS));
+        } catch (JsonProcessingException e) {
+            throw new ConfigurationException(expected + "; it is not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isArray() || root.isEmpty()) {
             throw new ConfigurationException(expected + "; got no non-empty array");

@@ -329,6 +329,17 @@ class AuthorizerConfigTest {
     }
 
     @Test
+    void shouldRejectAMemberGivenTwiceInAnIssuersEntry() {
+        String json = "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"],"
+                + "\"scopeClaims\":[\"scope\"],\"scopeClaims\":[\"permissions\"]}]";
+
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(Map.of("ISSUERS", json)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ISSUERS ")
+                .hasMessageContaining("Duplicate field 'scopeClaims'");
+    }
+
+    @Test
     void shouldRefuseIssuersTogetherWithTheSingleIssuerVariables() {
         Map<String, String> env =
                 env("ISSUERS", "[{\"issuer\":\"https://a/\",\"jwksUri\":\"https://a/k\",\"audiences\":[\"x\"]}]");

@@ -126,7 +126,9 @@ public final class TokenVerifier {
             }
             ScopeClaims scopeClaims = issuer.scopeClaims().isEmpty()
                     ? rules.scopeClaims()
-                    : ScopeClaims.of(issuer.scopeClaims(), "'scopeClaims' of " + issuer.issuer() + " in ISSUERS");
+                    : ScopeClaims.of(
+                            issuer.scopeClaims(),
+                            "'scopeClaims' of " + issuer.issuer() + " in " + IssuerConfig.ISSUERS);
             byIssuer.put(issuer.issuer(), new Issuer(issuer, keys, Map.copyOf(verifiers), scopeClaims));
         }
         this.issuers = Map.copyOf(byIssuer);
