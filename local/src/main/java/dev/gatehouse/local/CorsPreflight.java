@@ -193,7 +193,8 @@ record CorsPreflight(
                 if (map.containsKey("origin")) {
                     origin = text(map.get("origin"), where + ".origin");
                 }
-                if (map.get("headers") != null) {
+                // osls: a falsy headers (absent, null, "") gets the defaults.
+                if (map.get("headers") != null && !"".equals(map.get("headers"))) {
                     headers = strings(map.get("headers"), where + ".headers", true);
                 }
                 List<String> listed = map.get("methods") == null

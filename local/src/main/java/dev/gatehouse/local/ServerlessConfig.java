@@ -242,8 +242,8 @@ public final class ServerlessConfig {
                             integer(def.get("timeout"), providerTimeout, "functions." + fn + ".timeout"),
                             integer(def.get("memorySize"), providerMemory, "functions." + fn + ".memorySize")));
             if (def.get("events") instanceof List<?> events) {
-                for (Object event : events) {
-                    if (event instanceof Map<?, ?> e && e.containsKey("http")) {
+                for (int i = 0; i < events.size(); i++) {
+                    if (events.get(i) instanceof Map<?, ?> e && e.containsKey("http")) {
                         Route route = route(fn, e.get("http"));
                         routes.add(route);
                         if (e.get("http") instanceof Map<?, ?> http) {
@@ -251,8 +251,7 @@ public final class ServerlessConfig {
                                     route.path(),
                                     route.method(),
                                     resolveDeep(http.get("cors")),
-                                    "the http event " + route.method() + " /" + route.path() + " of functions." + fn
-                                            + ".cors");
+                                    "functions." + fn + ".events[" + i + "].http.cors");
                         }
                     }
                 }

@@ -59,6 +59,7 @@ class CorsPreflightIT {
                           cors: {origin: 'https://a.test, https://b.test', methods: [GET]}
                       - http: {path: '/three/', method: get, cors: {headers: [Authorization]}}
                       - http: {path: four, method: get}
+                      - http: {path: five, method: get, cors: {headers: ''}}
                   b:
                     handler: x.B
                     package: {artifact: f.jar}
@@ -82,7 +83,7 @@ class CorsPreflightIT {
             local.put(preflight.path(), headers);
         }
         assertThat(local).isEqualTo(packaged);
-        assertThat(local).containsOnlyKeys("one", "two/{id}", "three");
+        assertThat(local).containsOnlyKeys("one", "two/{id}", "three", "five");
     }
 
     /** Path -> the OPTIONS method's response headers (unquoted), plus the patterns its response template matches. */

@@ -127,6 +127,14 @@ class CorsPreflightTest {
     }
 
     @Test
+    void shouldGiveTheDefaultHeadersForAnEmptyHeadersAsOslsDoes() {
+        CorsPreflight.Collector collector = new CorsPreflight.Collector();
+        collector.add("five", "GET", Map.of("headers", ""), "cors");
+
+        assertThat(only(collector).headers()).containsEntry("Access-Control-Allow-Headers", DEFAULT_HEADERS);
+    }
+
+    @Test
     void shouldRefuseWhatOslsDoesNotKnow() {
         CorsPreflight.Collector collector = new CorsPreflight.Collector();
 
