@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -81,14 +82,10 @@ public record ScopeClaims(List<ScopeClaims.Name> claims) {
         requireNonNull(value, "value is null");
         List<Name> names = new ArrayList<>();
         for (String item : value.split(",", -1)) {
-            String name = item.strip();
-            Name known = Arrays.stream(Name.values())
-                    .filter(n -> n.claim.equals(name))
-                    .findFirst()
+            names.add(named(item.strip())
                     .orElseThrow(() -> new ConfigurationException(SCOPE_CLAIMS
                             + " must be a comma-separated list of claim names among " + ALLOWED + ", got '" + value
-                            + "'"));
-            names.add(known);
+                            + "'")));
         }
         return new ScopeClaims(names);
     }
@@ -103,9 +100,7 @@ public record ScopeClaims(List<ScopeClaims.Name> claims) {
         requireNonNull(names, "names is null");
         List<Name> claims = new ArrayList<>();
         for (String name : names) {
-            claims.add(Arrays.stream(Name.values())
-                    .filter(n -> n.claim.equals(name))
-                    .findFirst()
+            claims.add(named(name)
                     .orElseThrow(() -> new ConfigurationException(
                             where + " must list claim names among " + ALLOWED + ", got '" + name + "'")));
         }
@@ -113,6 +108,11 @@ public record ScopeClaims(List<ScopeClaims.Name> claims) {
             throw new ConfigurationException(where + " must name at least one of " + ALLOWED);
         }
         return new ScopeClaims(claims);
+    }
+
+    /** The claim called {@code name} (case-sensitive), if it is one that may grant scopes. */
+    private static Optional<Name> named(String name) {
+        return Arrays.stream(Name.values()).filter(n -> n.claim.equals(name)).findFirst();
     }
 
     /** The claim names, in order (for logs and messages). */
