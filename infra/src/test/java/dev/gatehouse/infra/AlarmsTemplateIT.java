@@ -135,10 +135,7 @@ class AlarmsTemplateIT {
                 Infra.infraDir(),
                 out,
                 "dev",
-                List.of(
-                        "tokenIssuer=https://gatehouse-dev.example.com/",
-                        "jwksUri=https://gatehouse-dev.example.com/.well-known/jwks.json",
-                        "audience=https://api.dev.example.com",
+                Infra.devParams(
                         "alarmTopicArn=" + TOPIC,
                         "alarmPeriodSeconds=60",
                         "alarmEvaluationPeriods=3",

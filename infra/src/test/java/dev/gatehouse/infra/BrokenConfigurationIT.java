@@ -18,11 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokenConfigurationIT {
 
-    private static final List<String> DEV_PARAMS = List.of(
-            "tokenIssuer=https://gatehouse-dev.example.com/",
-            "jwksUri=https://gatehouse-dev.example.com/.well-known/jwks.json",
-            "audience=https://api.dev.example.com");
-
     @TempDir
     Path temp;
 
@@ -100,7 +95,7 @@ class BrokenConfigurationIT {
     @Test
     void shouldRefuseASnapStartParamOtherThanTrueOrFalse() throws IOException {
         Path service = copyService(UnaryOperator.identity());
-        List<String> params = new ArrayList<>(DEV_PARAMS);
+        List<String> params = new ArrayList<>(Infra.DEV_PARAMS);
         params.add("snapStart=yes");
 
         Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", params);
@@ -127,7 +122,8 @@ class BrokenConfigurationIT {
     void shouldRefuseAStageMissingOnlyOneParam() throws IOException {
         Path service = copyService(UnaryOperator.identity());
 
-        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "prod", DEV_PARAMS.subList(0, 2));
+        Processes.Result result =
+                Osls.packageService(service, temp.resolve("out"), "prod", Infra.DEV_PARAMS.subList(0, 2));
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("AUDIENCE").doesNotContain("TOKEN_ISSUER");
@@ -165,7 +161,7 @@ class BrokenConfigurationIT {
                 yml.substring(0, start) + "functions: ${file(./functions.yml)}\n" + yml.substring(end + 1));
         Path out = temp.resolve("split-out");
 
-        Processes.Result result = Osls.packageService(service, out, "dev", DEV_PARAMS);
+        Processes.Result result = Osls.packageService(service, out, "dev", Infra.DEV_PARAMS);
 
         assertThat(result.exitCode())
                 .as("osls package of the split copy said:%n%s", result.output())
@@ -186,7 +182,7 @@ class BrokenConfigurationIT {
                                         + "    package:\n      artifact: "
                                         + Infra.repoDir().toAbsolutePath() + "/authorizer/target/authorizer.jar\n"));
 
-        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", DEV_PARAMS);
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("route-scopes", "no http event is behind the authorizer");
@@ -200,7 +196,7 @@ class BrokenConfigurationIT {
                 "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n      ROUTE_SCOPES: '{\"GET "
                         + "/hello-world\":[]}'\n"));
 
-        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", DEV_PARAMS);
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("route-scopes", "differs from the http events", "GET /orders");
@@ -218,7 +214,7 @@ class BrokenConfigurationIT {
     private PackagedService packageCopy(UnaryOperator<String> breakIt) throws IOException {
         Path service = copyService(breakIt);
         Path out = temp.resolve("out");
-        Processes.Result result = Osls.packageService(service, out, "dev", DEV_PARAMS);
+        Processes.Result result = Osls.packageService(service, out, "dev", Infra.DEV_PARAMS);
         assertThat(result.exitCode())
                 .as("osls package of the copy said:%n%s", result.output())
                 .isZero();

@@ -4,11 +4,24 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Where the repository, {@code infra/} and the packaged templates are, as the build passes them in. */
 final class Infra {
 
+    /** The params a dev stage needs ({@code tokenIssuer}, {@code jwksUri}, {@code audience}), as test values. */
+    static final List<String> DEV_PARAMS = List.of(
+            "tokenIssuer=https://gatehouse-dev.example.com/",
+            "jwksUri=https://gatehouse-dev.example.com/.well-known/jwks.json",
+            "audience=https://api.dev.example.com");
+
     private Infra() {}
+
+    /** {@link #DEV_PARAMS} and then {@code more} ({@code key=value}). */
+    static List<String> devParams(String... more) {
+        return Stream.concat(DEV_PARAMS.stream(), Stream.of(more)).toList();
+    }
 
     static Path repoDir() {
         return directory("gatehouse.repo.dir");

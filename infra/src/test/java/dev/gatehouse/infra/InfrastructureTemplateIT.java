@@ -380,14 +380,7 @@ class InfrastructureTemplateIT {
         Path out = temp.resolve("bounded");
         String boundary = "arn:aws:iam::123456789012:policy/gatehouse-dev-function-boundary";
         Processes.Result result = Osls.packageService(
-                Infra.infraDir(),
-                out,
-                "dev",
-                List.of(
-                        "tokenIssuer=https://gatehouse-dev.example.com/",
-                        "jwksUri=https://gatehouse-dev.example.com/.well-known/jwks.json",
-                        "audience=https://api.dev.example.com",
-                        "functionPermissionsBoundary=" + boundary));
+                Infra.infraDir(), out, "dev", Infra.devParams("functionPermissionsBoundary=" + boundary));
         assertThat(result.exitCode())
                 .as("osls package said:%n%s", result.output())
                 .isZero();

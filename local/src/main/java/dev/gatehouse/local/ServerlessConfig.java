@@ -97,7 +97,8 @@ public final class ServerlessConfig {
     /**
      * The service for one stage; {@code gatewayResponses} are its API's customised gateway responses, {@code exports}
      * the logical id each exported output ({@code resources.Outputs.*.Export.Name}) refers to with {@code Ref} or
-     * {@code Fn::GetAtt [id, Arn]}.
+     * {@code Fn::GetAtt [id, Arn]}, {@code preflights} the {@code OPTIONS} methods osls adds for the paths whose events
+     * set {@code cors}.
      */
     public record Service(
             String name,
@@ -114,17 +115,6 @@ public final class ServerlessConfig {
             requireNonNull(gatewayResponses, "gatewayResponses is null");
             exports = Map.copyOf(exports);
             preflights = List.copyOf(preflights);
-        }
-
-        public Service(
-                String name,
-                String stage,
-                String region,
-                Map<String, FunctionDefinition> functions,
-                List<Route> routes,
-                GatewayResponses gatewayResponses,
-                Map<String, String> exports) {
-            this(name, stage, region, functions, routes, gatewayResponses, exports, List.of());
         }
 
         /** The function called {@code name}, or an exception listing the ones that exist. */

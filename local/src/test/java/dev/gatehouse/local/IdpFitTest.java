@@ -44,7 +44,8 @@ class IdpFitTest {
                         new Route("GET", "hello", "helloWorld", definition),
                         new Route("GET", "open", "helloWorld", null)),
                 GatewayResponses.none(),
-                Map.of());
+                Map.of(),
+                List.of());
         return IdpFit.warnings(service, ISSUER, JWKS, IDP, "local/idp.yml");
     }
 
