@@ -228,6 +228,7 @@ final class Authorizer {
             if (unreadable != null) {
                 throw unreadable;
             }
+            policies.requireDescribed(request.arn());
             token = BearerToken.extract(request.authorization());
             VerifiedToken verified = verifier.verify(token);
             AuthorizerPolicy policy = policies.allow(verified.principal(), request.arn());

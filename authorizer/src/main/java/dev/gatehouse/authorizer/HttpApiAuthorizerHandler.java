@@ -12,6 +12,7 @@ import dev.gatehouse.common.AuthorizerContext;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The HTTP API (payload format 2.0) Lambda authorizer with <b>simple responses</b>
@@ -31,15 +32,18 @@ public final class HttpApiAuthorizerHandler
 
     private final Authorizer authorizer;
 
-    /** Used by the Lambda runtime: reads the configuration from the environment, once per container. */
+    /**
+     * Used by the Lambda runtime: reads the configuration from the environment, once per container; {@value
+     * RouteScopes#API_IDS} is required.
+     */
     public HttpApiAuthorizerHandler() {
-        this(AuthorizerConfig.fromEnv(withoutRouteScopes(System.getenv())));
+        this(AuthorizerConfig.fromEnv(withoutRouteScopes(System.getenv())), RouteScopes.apiIdsFromEnv(System.getenv()));
     }
 
-    /** Used by local tools and integration tests. */
-    public HttpApiAuthorizerHandler(AuthorizerConfig config) {
+    /** Used by local tools and integration tests: answers events of the APIs {@code apiIds} only. */
+    public HttpApiAuthorizerHandler(AuthorizerConfig config, Set<String> apiIds) {
         // A simple response is one yes for every route: the whole-stage table is the only one it can honour.
-        this(Authorizer.create(config, RouteScopes.wholeStage(), Clock.systemUTC(), System.out::println));
+        this(Authorizer.create(config, RouteScopes.wholeStage(apiIds), Clock.systemUTC(), System.out::println));
     }
 
     HttpApiAuthorizerHandler(Authorizer authorizer) {

@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.crac.Context;
 import org.crac.Core;
@@ -140,7 +141,7 @@ public final class SnapStartPriming implements Resource {
         JwksKeySource keys = new JwksKeySource(issuer, fetchBudget -> jwks, keySets, clock, stats);
         Authorizer authorizer = new Authorizer(
                 new TokenVerifier(List.of(issuer), TokenRules.DEFAULT, i -> keys, clock, crypto),
-                new PolicyFactory(RouteScopes.wholeStage()),
+                new PolicyFactory(RouteScopes.wholeStage(Set.of("priming"))),
                 new DecisionLog(
                         line -> {}, stats, AuthorizerConfig.DEFAULT_METRICS_NAMESPACE, Map.of(), clock, crypto));
         MethodArn arn = MethodArn.parse(METHOD_ARN);

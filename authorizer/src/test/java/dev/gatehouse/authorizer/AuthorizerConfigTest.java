@@ -7,7 +7,7 @@ import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import dev.gatehouse.authorizer.keys.IssuerConfig;
 import dev.gatehouse.authorizer.keys.JwksSnapshot;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
-import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.token.ScopeClaims;
 import dev.gatehouse.authorizer.token.TokenRules;
 import java.net.URI;
@@ -160,7 +160,7 @@ class AuthorizerConfigTest {
         Map<String, String> env = env();
         env.remove("AUDIENCE");
 
-        assertThatThrownBy(() -> new AuthorizerHandler(AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage()))
+        assertThatThrownBy(() -> new AuthorizerHandler(AuthorizerConfig.fromEnv(env), RouteSamples.wholeStage()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("AUDIENCE");
     }

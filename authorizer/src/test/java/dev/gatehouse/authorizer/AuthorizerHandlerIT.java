@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
-import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.testing.JwksServer;
 import dev.gatehouse.authorizer.testing.MutableClock;
 import dev.gatehouse.authorizer.testing.RawTokens;
@@ -92,7 +92,7 @@ class AuthorizerHandlerIT {
             env.put(overrides[i], overrides[i + 1]);
         }
         return new AuthorizerHandler(
-                Authorizer.create(AuthorizerConfig.fromEnv(env), RouteScopes.wholeStage(), clock, decisions));
+                Authorizer.create(AuthorizerConfig.fromEnv(env), RouteSamples.wholeStage(), clock, decisions));
     }
 
     private static String token(TestKeys keys) {

@@ -16,6 +16,7 @@ import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
 import dev.gatehouse.authorizer.keys.JwksFetcher;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.RuntimeSerialization;
 import dev.gatehouse.authorizer.testing.TestKeys;
@@ -35,7 +36,7 @@ class HttpApiAuthorizerHandlerTest {
     private final FakeContext context = new FakeContext();
 
     private static Authorizer authorizer(JwksFetcher keys) {
-        return authorizer(keys, new PolicyFactory(RouteScopes.wholeStage()));
+        return authorizer(keys, new PolicyFactory(RouteSamples.wholeStage()));
     }
 
     private static Authorizer authorizer(JwksFetcher keys, PolicyFactory policies) {
@@ -170,7 +171,7 @@ class HttpApiAuthorizerHandlerTest {
 
     @Test
     void shouldAllowOnlyTheTablesRoutesFromTheIamVariantWithADefaultRoute() {
-        PolicyFactory policies = new PolicyFactory(RouteScopes.parse("{\"$default\":[\"read:hello\"]}"));
+        PolicyFactory policies = new PolicyFactory(RouteSamples.table("{\"$default\":[\"read:hello\"]}"));
         HttpApiIamAuthorizerHandler scoped =
                 new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), policies));
 

@@ -3,7 +3,7 @@ package dev.gatehouse.authorizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.testing.JwksServer;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import java.io.IOException;
@@ -52,7 +52,7 @@ class InitInParallelIT {
                             "JWKS_CONNECT_TIMEOUT_MILLIS", "1000",
                             "JWKS_READ_TIMEOUT_MILLIS", "5000",
                             "CRYPTO_PROVIDER", "jdk")),
-                    RouteScopes.wholeStage(),
+                    RouteSamples.wholeStage(),
                     Clock.systemUTC(),
                     log::add);
 

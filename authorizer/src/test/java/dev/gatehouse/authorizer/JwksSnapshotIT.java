@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
-import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.testing.JwksServer;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import java.io.IOException;
@@ -64,7 +64,7 @@ class JwksSnapshotIT {
                         "5000",
                         "CRYPTO_PROVIDER",
                         "jdk")),
-                RouteScopes.wholeStage(),
+                RouteSamples.wholeStage(),
                 Clock.systemUTC(),
                 initLog::add));
     }

@@ -169,7 +169,8 @@ class PackagedJarIT {
                             "JWKS_URI", "https://tenant.auth0.com/.well-known/jwks.json",
                             "AUDIENCE", "https://api.example.com"));
             Class<?> routes = isolated.loadClass("dev.gatehouse.authorizer.policy.RouteScopes");
-            Object table = routes.getMethod("parse", String.class).invoke(null, "{\"GET /orders\":[\"read:orders\"]}");
+            Object table = routes.getMethod("parse", String.class, Set.class)
+                    .invoke(null, "{\"GET /orders\":[\"read:orders\"]}", Set.of("a1b2c3d4e5"));
             Class<?> handler = isolated.loadClass("dev.gatehouse.authorizer.AuthorizerHandler");
 
             Object instance = handler.getConstructor(config, routes).newInstance(parsed, table);

@@ -138,7 +138,7 @@ class ScopeClaimsDecisionTest {
             String json = table(random);
             RouteScopes routes;
             try {
-                routes = RouteScopes.parse(json);
+                routes = RouteSamples.table(json);
             } catch (ConfigurationException e) {
                 continue;
             }
@@ -190,7 +190,7 @@ class ScopeClaimsDecisionTest {
     @Test
     void shouldNotLetAnUnconfiguredPermissionsClaimReachARoute() {
         RouteScopes routes =
-                RouteScopes.parse("{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
+                RouteSamples.table("{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
         PolicyFactory policies = new PolicyFactory(routes);
         String token = KEYS.sign(bareToken()
                 .withClaim("scope", "read:orders")
@@ -209,7 +209,7 @@ class ScopeClaimsDecisionTest {
 
     @Test
     void shouldPassTheUnionToServicesAsTheSpaceSeparatedScopeTheyAlreadyRead() {
-        PolicyFactory policies = new PolicyFactory(RouteScopes.wholeStage());
+        PolicyFactory policies = new PolicyFactory(RouteSamples.wholeStage());
         String token = KEYS.sign(bareToken()
                 .withClaim("scope", "read:orders")
                 .withClaim("permissions", List.of("write:orders", "read:orders")));
@@ -227,7 +227,7 @@ class ScopeClaimsDecisionTest {
     @Test
     void shouldPutTheUnionIntoTheHttpApiSimpleResponsesContext() {
         HttpApiAuthorizerHandler simple = new HttpApiAuthorizerHandler(
-                authorizer("permissions,scp", new PolicyFactory(RouteScopes.wholeStage())));
+                authorizer("permissions,scp", new PolicyFactory(RouteSamples.wholeStage())));
         String token = KEYS.sign(bareToken()
                 .withClaim("scope", "admin")
                 .withClaim("permissions", List.of("read:orders"))
@@ -242,7 +242,7 @@ class ScopeClaimsDecisionTest {
 
     @Test
     void shouldAnswerExactlyUnauthorizedForAConfiguredClaimOfTheWrongShape() {
-        AuthorizerHandler handler = handler("permissions", new PolicyFactory(RouteScopes.wholeStage()));
+        AuthorizerHandler handler = handler("permissions", new PolicyFactory(RouteSamples.wholeStage()));
         String token = KEYS.sign(bareToken().withClaim("permissions", Map.of("orders", "write")));
 
         assertThatThrownBy(() -> handler.handleRequest(

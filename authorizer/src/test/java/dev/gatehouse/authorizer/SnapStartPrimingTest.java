@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.authorizer.keys.JwksKeySource;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.keys.KeySetStats;
-import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.testing.MutableClock;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import dev.gatehouse.authorizer.token.CryptoProvider;
@@ -102,7 +102,7 @@ class SnapStartPrimingTest {
                                 KeySetPolicy.DEFAULT_FAILURE_BACKOFF,
                                 KeySetPolicy.DEFAULT_NEGATIVE_TTL,
                                 Duration.ZERO)),
-                RouteScopes.wholeStage(),
+                RouteSamples.wholeStage(),
                 Clock.systemUTC(),
                 line -> {});
 

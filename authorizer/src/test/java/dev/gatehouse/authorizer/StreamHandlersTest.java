@@ -16,6 +16,7 @@ import dev.gatehouse.authorizer.exceptions.KeysUnavailableException;
 import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
 import dev.gatehouse.authorizer.keys.JwksFetcher;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.policy.RouteScopes;
 import dev.gatehouse.authorizer.testing.RuntimeSerialization;
 import dev.gatehouse.authorizer.testing.TestKeys;
@@ -39,7 +40,7 @@ class StreamHandlersTest {
     private static final TestKeys KEYS = TestKeys.generate("key-1");
     private static final TestKeys STRANGER = TestKeys.generate("key-1");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RouteScopes ROUTES = RouteScopes.parse(
+    private static final RouteScopes ROUTES = RouteSamples.table(
             "{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
 
     private final FakeContext context = new FakeContext();
@@ -94,7 +95,7 @@ class StreamHandlersTest {
         String event = event(name, KEYS.sign(KEYS.token(NOW)));
         HttpApiIamAuthorizerHandler iam = new HttpApiIamAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), ROUTES));
         HttpApiAuthorizerHandler simple =
-                new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), RouteScopes.wholeStage()));
+                new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), RouteSamples.wholeStage()));
 
         JsonNode expectedIam = RuntimeSerialization.toJson(
                 iam.handleRequest(Events.httpApiAuthorizerEvent(name, KEYS.sign(KEYS.token(NOW))), context),
@@ -117,7 +118,7 @@ class StreamHandlersTest {
     void shouldRefuseATokenOfAnotherKeyAsTheEventHandlersDo(String name) throws IOException {
         String event = event(name, STRANGER.sign(STRANGER.token(NOW)));
         HttpApiAuthorizerHandler simple =
-                new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), RouteScopes.wholeStage()));
+                new HttpApiAuthorizerHandler(authorizer(TestKeys.fetcher(KEYS), RouteSamples.wholeStage()));
         JsonNode expected = RuntimeSerialization.toJson(
                 simple.handleRequest(Events.httpApiAuthorizerEvent(name, STRANGER.sign(STRANGER.token(NOW))), context),
                 SimpleIAMPolicyResponse.class);
@@ -153,7 +154,7 @@ class StreamHandlersTest {
         String event = event(name, KEYS.sign(KEYS.token(NOW)));
         AuthorizerStreamHandler rest = new AuthorizerStreamHandler(new AuthorizerHandler(authorizer(down(), ROUTES)));
         HttpApiAuthorizerStreamHandler simple = new HttpApiAuthorizerStreamHandler(
-                new HttpApiAuthorizerHandler(authorizer(down(), RouteScopes.wholeStage())));
+                new HttpApiAuthorizerHandler(authorizer(down(), RouteSamples.wholeStage())));
 
         StreamCall call = name.contains("http-api")
                 ? (in, out) -> simple.handleRequest(in, out, context)

@@ -15,7 +15,7 @@ import dev.gatehouse.authorizer.exceptions.UnauthorizedException;
 import dev.gatehouse.authorizer.keys.JwksKeySource;
 import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
-import dev.gatehouse.authorizer.policy.RouteScopes;
+import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.testing.RawTokens;
 import dev.gatehouse.authorizer.testing.TestKeys;
 import dev.gatehouse.authorizer.token.TokenRules;
@@ -82,7 +82,7 @@ class TokenFuzzTest {
                 issuer -> new JwksKeySource(issuer, TestKeys.fetcher(KEYS), config.keySets(), clock, new KeySetStats()),
                 clock);
         return new AuthorizerHandler(
-                new Authorizer(verifier, new PolicyFactory(RouteScopes.wholeStage()), new DecisionLog(LOG::add)));
+                new Authorizer(verifier, new PolicyFactory(RouteSamples.wholeStage()), new DecisionLog(LOG::add)));
     }
 
     /**

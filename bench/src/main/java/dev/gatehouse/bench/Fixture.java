@@ -105,7 +105,9 @@ final class Fixture implements AutoCloseable {
                 "METHOD_ARN",
                 METHOD_ARN,
                 "ROUTE_SCOPES",
-                ROUTE_SCOPES);
+                ROUTE_SCOPES,
+                "API_IDS",
+                "a1b2c3d4e5");
     }
 
     /** {@code count} distinct, valid tokens (distinct subject and jti), as Auth0 issues for client credentials. */

@@ -28,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>Allow exactly the patterns {@link RouteScopes#allowPatterns} of the routes the token's scopes permit (open
  *       routes and routes requiring one of its scopes); every other request is refused by omission. The table was
- *       checked at start so that no such pattern matches a request of a route the token is refused.
+ *       checked at start so that no such pattern matches a request of a route the token is refused. A second
+ *       statement denies the dot-segment forms ({@link RouteScopes#DOT_SEGMENT_DENIES}), which no route model
+ *       covers.
  *   <li>A token permitted nothing gets a Deny of the stage.
  * </ul>
  *
@@ -66,6 +68,9 @@ public final class PolicyFactory {
         }
     }
 
+    /** Denied in every Allow policy, whatever the token: {@link RouteScopes#DOT_SEGMENT_DENIES}. */
+    private static final Patterns DOT_SEGMENTS = new Patterns(RouteScopes.DOT_SEGMENT_DENIES);
+
     private final RouteScopes routes;
     private final Set<String> requiredScopes;
     private final Map<Set<String>, Patterns> cache = new ConcurrentHashMap<>();
@@ -86,8 +91,18 @@ public final class PolicyFactory {
         String stagePrefix = stageWildcard.substring(0, stageWildcard.length() - "*/*".length());
         return new AuthorizerPolicy(
                 principal.subject(),
-                List.of(new PolicyStatement(Effect.ALLOW, patterns.resources(stagePrefix))),
+                List.of(
+                        new PolicyStatement(Effect.ALLOW, patterns.resources(stagePrefix)),
+                        new PolicyStatement(Effect.DENY, DOT_SEGMENTS.resources(stagePrefix))),
                 context);
+    }
+
+    /**
+     * Refuses an event of an API the table does not describe ({@link RouteScopes#requireDescribed}); called before the
+     * token is verified.
+     */
+    public void requireDescribed(MethodArn methodArn) {
+        routes.requireDescribed(methodArn);
     }
 
     /** The patterns for a token granting {@code scopes}; cached per subset of the table's scopes. */

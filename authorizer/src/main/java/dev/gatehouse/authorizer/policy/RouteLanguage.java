@@ -208,18 +208,16 @@ final class RouteLanguage {
 
     /**
      * Whether a {@code verb} request may reach a route declared with {@code method}, given the methods declared on the
-     * same resource ({@code ANY} included): an {@code ANY} route serves the verbs no other route of its resource
-     * declares, and a {@code GET} route is assumed to also serve {@code HEAD} unless the resource declares {@code HEAD}
-     * or {@code ANY} (API Gateway does not document HEAD-to-GET fallback either way, so we over-approximate).
+     * identical template ({@code ANY} included; {@code {id}} and {@code {proxy+}} are different templates). An
+     * {@code ANY} route serves the verbs no route of its template declares. API Gateway documents neither way
+     * whether {@code HEAD} falls back to a {@code GET} route or to an {@code ANY} route, so we over-approximate: it
+     * reaches both unless the template declares {@code HEAD} itself.
      */
-    static boolean verbReaches(String verb, String method, Set<String> methodsOfResource) {
+    static boolean verbReaches(String verb, String method, Set<String> methodsOfTemplate) {
         if (method.equals("ANY")) {
-            return !methodsOfResource.contains(verb);
+            return !methodsOfTemplate.contains(verb);
         }
         return verb.equals(method)
-                || method.equals("GET")
-                        && verb.equals("HEAD")
-                        && !methodsOfResource.contains("HEAD")
-                        && !methodsOfResource.contains("ANY");
+                || method.equals("GET") && verb.equals("HEAD") && !methodsOfTemplate.contains("HEAD");
     }
 }

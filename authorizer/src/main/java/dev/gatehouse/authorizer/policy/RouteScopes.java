@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
+import dev.gatehouse.authorizer.exceptions.InvalidEventException;
+import dev.gatehouse.common.MethodArn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +27,9 @@ import java.util.regex.Pattern;
  * ({@code authorizer.scopes}) and handed to the authorizer in {@value #ROUTE_SCOPES} by the deployment (computed from
  * the fully resolved service, so every route behind the authorizer is in it). A route requires any one of its scopes; a
  * route with no scopes is open to every valid token. The table is <b>required</b>: a request no route describes is
- * refused, and a whole-stage grant is the explicit table {@value #WHOLE_STAGE_JSON} ({@link #wholeStage()}).
+ * refused, and a whole-stage grant is the explicit table {@value #WHOLE_STAGE_JSON} ({@link #wholeStage}). A table
+ * describes the API(s) named in {@value #API_IDS} and no other: {@link #requireDescribed} refuses an event of any other
+ * API, which the table may not describe.
  *
  * <p>At construction every route gets the IAM resource patterns ({@link #allowPatterns}) a token permitted that route
  * is allowed, and the table is rejected when one of them could match a request of another route that some token may be
@@ -39,6 +44,12 @@ public final class RouteScopes {
      * JSON object {@code {"GET /orders": ["read:orders"], "POST /orders": ["write:orders"], "GET /hello-world": []}}.
      */
     public static final String ROUTE_SCOPES = "ROUTE_SCOPES";
+
+    /**
+     * The ids of the API(s) the table describes, comma-separated ({@code {Ref: ApiGatewayRestApi}} when deployed): an
+     * event of any other API is refused (500), never answered with this table.
+     */
+    public static final String API_IDS = "API_IDS";
 
     /** The explicit table for "every valid token may call every route of the stage". */
     public static final String WHOLE_STAGE_JSON = "{\"ANY /{proxy+}\":[],\"ANY /\":[]}";
@@ -69,6 +80,18 @@ public final class RouteScopes {
      */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~!$&'()+,;=:@-]+|\\{[A-Za-z0-9_.-]+\\+?}");
 
+    private static final Pattern API_ID = Pattern.compile("[A-Za-z0-9]{1,64}");
+
+    /**
+     * Resource tails (after {@code {apiId}/{stage}/}) every Allow policy also denies: a path segment that begins with
+     * a dot ({@code ..}, {@code .}), raw or after an encoded slash, and any encoded dot or encoded {@code %}. AWS does
+     * not document whether anything in front of the authorizer resolves dot segments (RFC 3986, 5.2.4) for routing
+     * while the method ARN keeps them, so {@code GET/public/../admin} might be routed to {@code /admin} while
+     * {@code GET/public/*} matches it: these requests are refused whatever the token (a 403), which is why table
+     * segments may not begin with a dot. {@code %25} covers every double encoding ({@code %252E}).
+     */
+    static final List<String> DOT_SEGMENT_DENIES = List.of("*/.*", "*%2F.*", "*%2f.*", "*%2E*", "*%2e*", "*%25*");
+
     /**
      * One route: {@code method} in upper case ({@code ANY} for any verb), {@code path} with a leading slash and
      * {@code {param}} / {@code {proxy+}} path parameters, and the scopes it requires (any of them; empty = open).
@@ -96,6 +119,12 @@ public final class RouteScopes {
                                         + segment
                                         + "'; expected literal segments (no '%', '*' or '?') and {param} or "
                                         + "{proxy+} path parameters");
+                    }
+                    if (segment.startsWith(".")) {
+                        throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path
+                                + "' has a path segment '" + segment + "' that begins with '.'; dot segments ('.', "
+                                + "'..') may be resolved in front of the authorizer, so every policy denies "
+                                + "segments beginning with a dot and such a route could never be called");
                     }
                     if (segment.endsWith("+}") && i != segments.length - 1) {
                         throw new ConfigurationException(ROUTE_SCOPES + ": route '" + method + " " + path
@@ -148,11 +177,11 @@ public final class RouteScopes {
         }
 
         /**
-         * The path with parameter names erased ({@code /orders/{}}): two routes with the same shape are the same
-         * resource.
+         * The template with parameter names erased but their kind kept ({@code /orders/{}}, {@code /orders/{+}}): two
+         * routes are the same resource only when their shapes are equal ({@code {id}} is not {@code {proxy+}}).
          */
         String shape() {
-            return path.replaceAll("\\{[^}]*}", "{}");
+            return path.replaceAll("\\{[^}]*\\+}", "{+}").replaceAll("\\{[^}+]*}", "{}");
         }
 
         @Override
@@ -166,13 +195,27 @@ public final class RouteScopes {
     private final List<List<String>> allowPatterns;
 
     private final Set<String> requiredScopes;
+    private final Set<String> apiIds;
 
     /**
+     * @param apiIds the API(s) the table describes, at least one
      * @param routes the routes, each verb and path once, at least one
      * @throws ConfigurationException naming {@value #ROUTE_SCOPES} when the table is empty, names a route twice, cannot
-     *     be enforced by IAM patterns, or its policy could exceed {@link #MAX_POLICY_BYTES}
+     *     be enforced by IAM patterns, or its policy could exceed {@link #MAX_POLICY_BYTES}; naming {@value #API_IDS}
+     *     when no API or an invalid id is given
      */
-    public RouteScopes(List<Route> routes) {
+    public RouteScopes(Set<String> apiIds, List<Route> routes) {
+        this.apiIds = Set.copyOf(new TreeSet<>(requireNonNull(apiIds, "apiIds is null")));
+        if (this.apiIds.isEmpty()) {
+            throw new ConfigurationException(
+                    API_IDS + " names no API; the route table must say which API it describes");
+        }
+        for (String apiId : this.apiIds) {
+            if (!API_ID.matcher(apiId).matches()) {
+                throw new ConfigurationException(
+                        API_IDS + " holds '" + apiId + "', which is no API Gateway API id (letters and digits)");
+            }
+        }
         this.routes = List.copyOf(requireNonNull(routes, "routes is null"));
         if (this.routes.isEmpty()) {
             throw new ConfigurationException(ROUTE_SCOPES
@@ -197,9 +240,33 @@ public final class RouteScopes {
         }
     }
 
-    /** The explicit whole-stage table {@value #WHOLE_STAGE_JSON}: every valid token may call every route. */
-    public static RouteScopes wholeStage() {
-        return parse(WHOLE_STAGE_JSON);
+    /**
+     * The explicit whole-stage table {@value #WHOLE_STAGE_JSON} of the API(s) {@code apiIds}: every valid token may
+     * call every route.
+     */
+    public static RouteScopes wholeStage(Set<String> apiIds) {
+        return parse(WHOLE_STAGE_JSON, apiIds);
+    }
+
+    /** The API(s) the table describes. */
+    public Set<String> apiIds() {
+        return apiIds;
+    }
+
+    /**
+     * Refuses an event of an API the table does not describe: another API wired to this authorizer may have routes
+     * the table's patterns match ({@code GET/orders/*} covers {@code GET/orders/42/admin}), so it is never answered.
+     *
+     * @throws InvalidEventException naming the API and {@value #API_IDS} (API Gateway answers 500)
+     */
+    public void requireDescribed(MethodArn arn) {
+        if (!apiIds.contains(arn.apiId())) {
+            throw new InvalidEventException(
+                    "The event comes from API '" + arn.apiId() + "', but " + ROUTE_SCOPES + " describes only " + API_IDS
+                            + " " + new TreeSet<>(apiIds)
+                            + "; this authorizer answers no other API: give that API its own authorizer",
+                    null);
+        }
     }
 
     /** The routes, in the order declared. */
@@ -218,13 +285,13 @@ public final class RouteScopes {
     /**
      * For each route, the patterns that allow it: {@code VERB/path} with parameters as {@code *} (an {@code ANY} route
      * once per verb it serves, as {@code *}{@code /path} would also match paths of other routes), plus the same with a
-     * trailing slash when that is safe. A pattern that could match a request of a route that some token holding this
+     * trailing slash when that is safe; an {@code ANY} route allows {@code HEAD} only where that is safe too. A pattern
+     * that could match a request of a route that some token holding this
      * route's scopes is refused makes the table unenforceable, and it is rejected here, at start, naming both routes.
      */
     private static List<List<String>> allowPatterns(List<Route> routes) {
         Map<String, Set<String>> explicitVerbs = new HashMap<>();
         for (Route route : routes) {
-            // "ANY" among them marks an ANY route on the same resource, which then takes the HEAD requests GET would.
             explicitVerbs.computeIfAbsent(route.shape(), k -> new HashSet<>()).add(route.method());
         }
         List<RouteLanguage> languages =
@@ -239,6 +306,12 @@ public final class RouteScopes {
             String resource = route.resourcePattern();
             for (String verb : verbs) {
                 Optional<String> collision = collision(route, verb, resource, routes, languages, explicitVerbs);
+                if (collision.isPresent()
+                        && verb.equals("HEAD")
+                        && route.method().equals("ANY")) {
+                    // HEAD may reach a GET route instead (undocumented): allowed by an ANY route only where safe.
+                    continue;
+                }
                 if (collision.isPresent()) {
                     throw new ConfigurationException(ROUTE_SCOPES + ": route '" + route + "' and " + collision.get()
                             + "; IAM's '*' also matches '/', so one cached policy cannot tell them apart: give "
@@ -298,9 +371,15 @@ public final class RouteScopes {
                 && (permitted.scopes().isEmpty() || !refused.scopes().containsAll(permitted.scopes()));
     }
 
-    /** A bound on the policy document for any token: every allow pattern of the table, each with its ARN prefix. */
+    /**
+     * A bound on the policy document for any token: every allow pattern of the table and every
+     * {@link #DOT_SEGMENT_DENIES} pattern, each with its ARN prefix.
+     */
     public int policyBytesUpperBound() {
         int bytes = POLICY_OVERHEAD_BYTES;
+        for (String deny : DOT_SEGMENT_DENIES) {
+            bytes += MAX_ARN_PREFIX_BYTES + deny.length() + 3;
+        }
         for (List<String> patterns : allowPatterns) {
             for (String pattern : patterns) {
                 bytes += MAX_ARN_PREFIX_BYTES + pattern.getBytes(StandardCharsets.UTF_8).length + 3;
@@ -328,14 +407,38 @@ public final class RouteScopes {
                     + "(the deployment computes it from the http events behind the authorizer), or " + WHOLE_STAGE_JSON
                     + " to let every valid token call every route");
         }
-        return parse(value);
+        return parse(value, apiIdsFromEnv(env));
+    }
+
+    /**
+     * Reads {@value #API_IDS}, which is required beside {@value #ROUTE_SCOPES} (and for simple responses, where the
+     * table is the whole stage).
+     *
+     * @throws ConfigurationException naming the variable and what was expected
+     */
+    public static Set<String> apiIdsFromEnv(Map<String, String> env) {
+        requireNonNull(env, "env is null");
+        String value = env.get(API_IDS);
+        if (value == null || value.isBlank()) {
+            throw new ConfigurationException(API_IDS
+                    + " is not set; the authorizer needs the id(s) of the API its route table describes, "
+                    + "comma-separated (the deployment passes {Ref: ApiGatewayRestApi}), and refuses every other API");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String id : value.split(",", -1)) {
+            if (id.isBlank()) {
+                throw new ConfigurationException(API_IDS + " holds an empty id; expected API ids separated by commas");
+            }
+            ids.add(id.strip());
+        }
+        return ids;
     }
 
     /**
      * Parses the JSON form of {@value #ROUTE_SCOPES}; the key {@value #DEFAULT_ROUTE} (HTTP API's catch-all) means any
      * verb on any path.
      */
-    public static RouteScopes parse(String json) {
+    public static RouteScopes parse(String json, Set<String> apiIds) {
         String expected = ROUTE_SCOPES
                 + " must be a JSON object of \"VERB /path\": [\"scope\", ...] entries, e.g. {\"GET "
                 + "/orders\":[\"read:orders\"]}";
@@ -379,21 +482,21 @@ public final class RouteScopes {
                     key[1].length() > 1 && key[1].endsWith("/") ? key[1].substring(0, key[1].length() - 1) : key[1];
             routes.add(new Route(key[0].toUpperCase(Locale.ROOT), path, scopes));
         }
-        return new RouteScopes(routes);
+        return new RouteScopes(apiIds, routes);
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof RouteScopes that && routes.equals(that.routes);
+        return other instanceof RouteScopes that && routes.equals(that.routes) && apiIds.equals(that.apiIds);
     }
 
     @Override
     public int hashCode() {
-        return routes.hashCode();
+        return 31 * routes.hashCode() + apiIds.hashCode();
     }
 
     @Override
     public String toString() {
-        return routes.toString();
+        return apiIds + " " + routes;
     }
 }

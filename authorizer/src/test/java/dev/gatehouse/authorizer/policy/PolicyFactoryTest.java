@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
+import dev.gatehouse.authorizer.exceptions.InvalidEventException;
 import dev.gatehouse.common.AuthorizerPolicy;
 import dev.gatehouse.common.MethodArn;
 import dev.gatehouse.common.Principal;
@@ -21,7 +22,7 @@ class PolicyFactoryTest {
     private static final MethodArn REQUEST = MethodArn.parse(PREFIX + "GET/orders");
 
     /** A realistic API: hello-world open, and three services with read and write scopes, nested resources included. */
-    private static final RouteScopes API = RouteScopes.parse("""
+    private static final RouteScopes API = RouteSamples.table("""
             {"GET /hello-world": [],
              "GET /orders": ["read:orders"], "POST /orders": ["write:orders"],
              "GET /orders/{id}": ["read:orders"], "PUT /orders/{id}": ["write:orders"],
@@ -39,9 +40,9 @@ class PolicyFactoryTest {
 
     @Test
     void shouldAllowTheWholeStageOnlyThroughTheExplicitTable() {
-        AuthorizerPolicy policy = new PolicyFactory(RouteScopes.wholeStage()).allow(principal(), REQUEST);
+        AuthorizerPolicy policy = new PolicyFactory(RouteSamples.wholeStage()).allow(principal(), REQUEST);
 
-        assertThat(policy.statements()).hasSize(1);
+        assertThat(policy.statements()).hasSize(2);
         assertThat(policy.statements().get(0).resources())
                 .hasSize(RouteScopes.VERBS.size())
                 .contains(PREFIX + "GET/*", PREFIX + "OPTIONS/*");
@@ -178,7 +179,7 @@ class PolicyFactoryTest {
     @Test
     void shouldDenyTheStageToATokenPermittedNothing() {
         RouteScopes onlyScoped =
-                RouteScopes.parse("{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
+                RouteSamples.table("{\"GET /orders\":[\"read:orders\"],\"POST /orders\":[\"write:orders\"]}");
 
         AuthorizerPolicy policy = new PolicyFactory(onlyScoped).allow(principal("other"), REQUEST);
 
@@ -212,8 +213,43 @@ class PolicyFactoryTest {
         }
         json.append('}');
 
-        assertThatThrownBy(() -> RouteScopes.parse(json.toString()))
+        assertThatThrownBy(() -> RouteSamples.table(json.toString()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("budget is " + RouteScopes.MAX_POLICY_BYTES);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "GET/public/../admin",
+                "GET/public/./../admin",
+                "GET/public/%2E%2E/admin",
+                "GET/public/%2e./admin",
+                "GET/public/..%2Fadmin",
+                "GET/public%2F..%2Fadmin",
+                "GET/public/%252E%252E/admin",
+                "GET/public/x/..",
+                "GET/.."
+            })
+    void shouldDenyDotSegmentsWhateverTheAllowedPatterns(String request) {
+        // A gateway that resolved '..' for routing would send these to GET /admin, which the token is refused.
+        RouteScopes routes = RouteSamples.table("{\"GET /public/{proxy+}\":[],\"GET /admin\":[\"admin\"]}");
+
+        AuthorizerPolicy policy = new PolicyFactory(routes).allow(principal(), REQUEST);
+
+        assertThat(policy.allows(PREFIX + "GET/public/x/y")).isTrue();
+        assertThat(policy.allows(PREFIX + request)).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnEventOfAnApiTheTableDoesNotDescribe() {
+        PolicyFactory factory = new PolicyFactory(API);
+
+        factory.requireDescribed(REQUEST);
+        assertThatThrownBy(() -> factory.requireDescribed(
+                        MethodArn.parse("arn:aws:execute-api:us-east-1:123456789012:zzzzzzzzzz/prod/GET/orders")))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("'zzzzzzzzzz'")
+                .hasMessageContaining(RouteScopes.API_IDS);
     }
 }

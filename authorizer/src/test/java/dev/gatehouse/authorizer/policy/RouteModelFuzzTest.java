@@ -38,7 +38,7 @@ class RouteModelFuzzTest {
         String[] lines = Arrays.copyOf(new String(input, StandardCharsets.UTF_8).split("\n", 4), 4);
         RouteScopes routes;
         try {
-            routes = RouteScopes.parse(lines[0] == null ? "" : lines[0]);
+            routes = RouteSamples.table(lines[0] == null ? "" : lines[0]);
         } catch (ConfigurationException refused) {
             return;
         }

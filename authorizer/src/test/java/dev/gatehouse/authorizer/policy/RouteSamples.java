@@ -3,6 +3,7 @@ package dev.gatehouse.authorizer.policy;
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Method-ARN tails of canonical requests of a route (one per verb, path parameters filled in): what tests expect
@@ -10,7 +11,20 @@ import java.util.List;
  */
 public final class RouteSamples {
 
+    /** The APIs the test tables describe: those of the REST and HTTP API sample events in {@code events/}. */
+    public static final Set<String> API = Set.of("a1b2c3d4e5", "abcdef123");
+
     private RouteSamples() {}
+
+    /** {@code json} as the table of {@link #API}. */
+    public static RouteScopes table(String json) {
+        return RouteScopes.parse(json, API);
+    }
+
+    /** The whole-stage table of {@link #API}. */
+    public static RouteScopes wholeStage() {
+        return RouteScopes.wholeStage(API);
+    }
 
     public static List<String> canonical(RouteScopes.Route route) {
         return canonical(route, "p", "p/p");
@@ -78,7 +92,7 @@ public final class RouteSamples {
                         .append("\"]");
             }
             try {
-                accepted = RouteScopes.parse(json.append('}').toString());
+                accepted = table(json.append('}').toString());
             } catch (ConfigurationException e) {
                 if (services <= 5) {
                     throw new AssertionError("only " + (services - 1) + " services fit the budget", e);

@@ -28,17 +28,15 @@ class RouteScopesTest {
     @Test
     void shouldRefuseAnEmptyTableRatherThanGrantTheStage() {
         // What route-scopes.js produced for a split serverless.yml: it must not mean "everything".
-        assertThatThrownBy(() -> RouteScopes.fromEnv(Map.of(RouteScopes.ROUTE_SCOPES, "{}")))
+        assertThatThrownBy(() -> RouteScopes.fromEnv(env("{}")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(RouteScopes.ROUTE_SCOPES + " declares no routes");
     }
 
     @Test
     void shouldReadRoutesWithTheirScopes() {
-        RouteScopes routes = RouteScopes.fromEnv(Map.of(
-                RouteScopes.ROUTE_SCOPES,
-                "{\"GET /orders\":[\"read:orders\"],\"post "
-                        + "/orders/{id}\":[\"write:orders\",\"admin\"],\"GET /hello-world\":[]}"));
+        RouteScopes routes = RouteScopes.fromEnv(env("{\"GET /orders\":[\"read:orders\"],\"post "
+                + "/orders/{id}\":[\"write:orders\",\"admin\"],\"GET /hello-world\":[]}"));
 
         assertThat(routes.routes())
                 .containsExactly(
@@ -49,7 +47,7 @@ class RouteScopesTest {
 
     @Test
     void shouldAllowEachRouteByItsOwnPatternsWithATrailingSlashVariant() {
-        RouteScopes routes = RouteScopes.parse(
+        RouteScopes routes = RouteSamples.table(
                 "{\"GET /orders\":[\"read:orders\"],\"GET /orders/{id}\":[\"read:orders\"],\"GET /\":[],"
                         + "\"ANY /files/{proxy+}\":[]}");
 
@@ -65,25 +63,28 @@ class RouteScopesTest {
 
     @Test
     void shouldLeaveTheVerbsOfExplicitRoutesOutOfAnAnyRoute() {
-        RouteScopes routes = RouteScopes.parse("{\"GET /orders\":[\"read:orders\"],\"ANY /orders\":[\"admin\"]}");
+        RouteScopes routes = RouteSamples.table("{\"GET /orders\":[\"read:orders\"],\"ANY /orders\":[\"admin\"]}");
 
-        assertThat(routes.allowPatterns(1)).doesNotContain("GET/orders").contains("POST/orders", "HEAD/orders");
+        // HEAD may reach the GET route (read:orders) as well as the ANY route: not allowed to an admin alone.
+        assertThat(routes.allowPatterns(1))
+                .doesNotContain("GET/orders", "HEAD/orders")
+                .contains("POST/orders");
     }
 
     @Test
     void shouldReadHttpApisDefaultRouteAsAnyVerbOnAnyPath() {
-        RouteScopes routes = RouteScopes.parse("{\"$default\":[\"read:all\"]}");
+        RouteScopes routes = RouteSamples.table("{\"$default\":[\"read:all\"]}");
 
         assertThat(routes.routes())
                 .containsExactly(
                         new RouteScopes.Route("ANY", "/", List.of("read:all")),
                         new RouteScopes.Route("ANY", "/{proxy+}", List.of("read:all")));
-        assertThat(routes).isEqualTo(RouteScopes.parse("{\"ANY /\":[\"read:all\"],\"ANY /{proxy+}\":[\"read:all\"]}"));
+        assertThat(routes).isEqualTo(RouteSamples.table("{\"ANY /\":[\"read:all\"],\"ANY /{proxy+}\":[\"read:all\"]}"));
     }
 
     @Test
     void shouldSpellTheExplicitWholeStageTable() {
-        assertThat(RouteScopes.wholeStage().routes())
+        assertThat(RouteSamples.wholeStage().routes())
                 .extracting(RouteScopes.Route::toString)
                 .containsExactly("ANY /{proxy+}", "ANY /");
     }
@@ -109,14 +110,14 @@ class RouteScopesTest {
                 "{\"GET /orders\":[],\"GET /orders\":[\"admin\"]}",
             })
     void shouldRejectAMalformedTableNamingTheVariable(String json) {
-        assertThatThrownBy(() -> RouteScopes.fromEnv(Map.of(RouteScopes.ROUTE_SCOPES, json)))
+        assertThatThrownBy(() -> RouteScopes.fromEnv(env(json)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(RouteScopes.ROUTE_SCOPES);
     }
 
     @Test
     void shouldRejectARouteNamedTwice() {
-        assertThatThrownBy(() -> RouteScopes.parse("{\"GET /orders/{id}\":[],\"GET /orders/{orderId}\":[\"a\"]}"))
+        assertThatThrownBy(() -> RouteSamples.table("{\"GET /orders/{id}\":[],\"GET /orders/{orderId}\":[\"a\"]}"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("more than once");
     }
@@ -141,7 +142,7 @@ class RouteScopesTest {
                 "{\"$default\":[],\"GET /orders\":[\"read:orders\"]}",
             })
     void shouldRejectTablesThatOneCachedPolicyCannotEnforce(String table) {
-        assertThatThrownBy(() -> RouteScopes.parse(table))
+        assertThatThrownBy(() -> RouteSamples.table(table))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining(RouteScopes.ROUTE_SCOPES)
                 .hasMessageContaining("cannot tell them apart")
@@ -151,7 +152,7 @@ class RouteScopesTest {
     @Test
     void shouldNameBothRoutesAndACollidingRequest() {
         assertThatThrownBy(() ->
-                        RouteScopes.parse("{\"GET /orders/{id}\":[\"write:orders\"],\"GET /orders/{id}/status\":[]}"))
+                        RouteSamples.table("{\"GET /orders/{id}\":[\"write:orders\"],\"GET /orders/{id}/status\":[]}"))
                 .hasMessageContaining("'GET /orders/{id}/status' and 'GET /orders/{id}'")
                 .hasMessageContaining("'GET/orders/*/status'")
                 .hasMessageContaining("matches 'GET/orders/");
@@ -168,6 +169,64 @@ class RouteScopesTest {
                 "{\"$default\":[\"read:all\"]}",
             })
     void shouldAcceptTablesWhoseRoutesPatternsStayApart(String table) {
-        assertThat(RouteScopes.parse(table).routes()).isNotEmpty();
+        assertThat(RouteSamples.table(table).routes()).isNotEmpty();
+    }
+
+    @Test
+    void shouldRefuseAGreedyRouteNeedingScopesBesideAnOpenParameterRoute() {
+        // HTTP APIs send GET /orders/42/cancel to the greedy route; GET/orders/* would allow it to every token.
+        assertThatThrownBy(() -> RouteSamples.table("{\"GET /orders/{id}\":[],\"ANY /orders/{proxy+}\":[\"admin\"]}"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'GET /orders/{id}'")
+                .hasMessageContaining("'ANY /orders/{proxy+}'");
+    }
+
+    @Test
+    void shouldTellAParameterFromAGreedyParameterOnOnePath() {
+        RouteScopes routes =
+                RouteSamples.table("{\"GET /orders/{id}\":[\"read\"],\"GET /orders/{proxy+}\":[\"read\"]}");
+
+        assertThat(routes.routes()).hasSize(2);
+    }
+
+    @Test
+    void shouldLetHeadReachBothAGetAndAnAnyRoute() {
+        // An open ANY route must not allow the HEAD requests that may go to a scoped GET route of the same template.
+        RouteScopes routes = RouteSamples.table("{\"GET /orders\":[\"read:orders\"],\"ANY /orders\":[]}");
+
+        assertThat(routes.allowPatterns(1)).contains("POST/orders").doesNotContain("HEAD/orders", "GET/orders");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /public/..", "GET /./admin", "GET /.well-known/jwks.json", "ANY /a/../{proxy+}"})
+    void shouldRefuseSegmentsBeginningWithADot(String route) {
+        assertThatThrownBy(() -> RouteSamples.table("{\"" + route + "\":[]}"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(RouteScopes.ROUTE_SCOPES)
+                .hasMessageContaining("begins with '.'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "a1b2c3d4e5,", "a1b2c3d4e5,,b", "arn:aws:execute-api", "api-1"})
+    void shouldRefuseAMissingOrInvalidApiIdsNamingTheVariable(String value) {
+        Map<String, String> env =
+                Map.of(RouteScopes.ROUTE_SCOPES, RouteScopes.WHOLE_STAGE_JSON, RouteScopes.API_IDS, value);
+
+        assertThatThrownBy(() -> RouteScopes.fromEnv(env))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(RouteScopes.API_IDS);
+    }
+
+    @Test
+    void shouldReadSeveralApiIds() {
+        Map<String, String> env =
+                Map.of(RouteScopes.ROUTE_SCOPES, RouteScopes.WHOLE_STAGE_JSON, RouteScopes.API_IDS, "a1b2c3d4e5, x9");
+
+        assertThat(RouteScopes.fromEnv(env).apiIds()).containsExactlyInAnyOrder("a1b2c3d4e5", "x9");
+    }
+
+    /** An environment with {@code routeScopes} as the table of the sample events' API. */
+    private static Map<String, String> env(String routeScopes) {
+        return Map.of(RouteScopes.ROUTE_SCOPES, routeScopes, RouteScopes.API_IDS, "a1b2c3d4e5");
     }
 }
