@@ -10,7 +10,6 @@ import dev.gatehouse.authorizer.exceptions.TokenRejectedException;
 import dev.gatehouse.authorizer.keys.HttpJwksFetcher;
 import dev.gatehouse.authorizer.keys.IssuerConfig;
 import dev.gatehouse.authorizer.keys.JwksKeySource;
-import dev.gatehouse.authorizer.keys.JwksSnapshot;
 import dev.gatehouse.authorizer.keys.KeySetStats;
 import dev.gatehouse.authorizer.policy.PolicyFactory;
 import dev.gatehouse.authorizer.policy.RouteScopes;
@@ -21,14 +20,11 @@ import dev.gatehouse.authorizer.token.VerifiedToken;
 import dev.gatehouse.common.AuthorizerPolicy;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +78,6 @@ final class Authorizer {
      * before, but not for ACCP: the JDK's provider verifies until ACCP has passed its self-tests.
      */
     static Authorizer create(AuthorizerConfig config, RouteScopes routes, Clock clock, Consumer<String> out) {
-        Instant initStarted = clock.instant();
         KeySetStats stats = new KeySetStats();
         Map<String, JwksKeySource> sources = new LinkedHashMap<>();
         for (IssuerConfig issuer : config.issuers()) {
@@ -96,8 +91,6 @@ final class Authorizer {
                             stats));
         }
         Hydration hydration = Hydration.start(sources, config.keySets().initBudget());
-        // Read while the fetches are in flight; each stands in only until its issuer's fetch completes.
-        StoodIn snapshot = standIn(config, sources, initStarted, clock);
 
         // ACCP loads on its own thread too; the JDK's provider verifies until it has passed its self-tests.
         VerificationProvider crypto = VerificationProvider.loading(config.crypto());
@@ -112,10 +105,7 @@ final class Authorizer {
         });
         TokenVerifier verifier = new TokenVerifier(
                 config.issuers(), config.tokens(), issuer -> sources.get(issuer.issuer()), clock, crypto);
-        if (!snapshot.note().isEmpty()) {
-            log.note(null, "jwks_snapshot", snapshot.note());
-        }
-        hydration.await(config, log, snapshot.issuers());
+        hydration.await(config, log);
         SnapStartPriming priming = new SnapStartPriming(
                 List.copyOf(sources.values()), crypto, config.keySets(), PRIMING_DECISIONS, PRIMING_BUDGET);
         priming.register();
@@ -124,8 +114,7 @@ final class Authorizer {
 
     /**
      * The init-time key-set fetches, one platform thread per issuer (a blocking socket read; no virtual thread). Init
-     * waits for each within the budget, except for an issuer whose snapshot stands in: its fetch goes on while the
-     * first requests are answered, and logs its outcome when it completes.
+     * waits for each within the budget.
      */
     private record Hydration(long deadline, Map<String, CompletableFuture<Boolean>> fetches) {
 
@@ -148,13 +137,9 @@ final class Authorizer {
         }
 
         /** Waits for each fetch until the budget's end (a fetch is bounded by it), and logs the outcome. */
-        void await(AuthorizerConfig config, DecisionLog log, Set<String> standingIn) {
+        void await(AuthorizerConfig config, DecisionLog log) {
             for (IssuerConfig issuer : config.issuers()) {
                 CompletableFuture<Boolean> fetched = fetches.get(issuer.issuer());
-                if (standingIn.contains(issuer.issuer())) {
-                    fetched.thenAccept(ok -> log.note(null, "jwks_init", initFields(issuer, ok, true)));
-                    continue;
-                }
                 boolean ok = false;
                 try {
                     // A little grace past the deadline: the fetch itself stops at the deadline.
@@ -165,53 +150,14 @@ final class Authorizer {
                 } catch (ExecutionException | TimeoutException e) {
                     // not hydrated: the first request fetches
                 }
-                log.note(null, "jwks_init", initFields(issuer, ok, false));
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("issuer", issuer.issuer());
+                fields.put("jwksUri", issuer.jwksUri().toString());
+                fields.put("hydrated", ok);
+                log.note(null, "jwks_init", fields);
             }
-        }
-
-        private static Map<String, Object> initFields(IssuerConfig issuer, boolean hydrated, boolean snapshot) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("issuer", issuer.issuer());
-            fields.put("jwksUri", issuer.jwksUri().toString());
-            fields.put("hydrated", hydrated);
-            if (snapshot) {
-                fields.put("snapshotStoodIn", true);
-            }
-            return fields;
         }
     }
-
-    /**
-     * The configured snapshot's keys stand in for each issuer until its live fetch completes, and never after the init
-     * budget has run out from {@code initStarted}; the names of the issuers they stand in for (none when no snapshot
-     * is configured, or it is too old to use, which is logged).
-     */
-    private static StoodIn standIn(
-            AuthorizerConfig config, Map<String, JwksKeySource> sources, Instant initStarted, Clock clock) {
-        if (config.jwksSnapshot().isEmpty()) {
-            return new StoodIn(Set.of(), Map.of());
-        }
-        JwksSnapshot snapshot = JwksSnapshot.load(
-                config.jwksSnapshot().get(), System.getenv("LAMBDA_TASK_ROOT"), config.issuers(), clock);
-        Instant until = initStarted.plus(config.keySets().initBudget());
-        Set<String> standingIn = new LinkedHashSet<>();
-        for (IssuerConfig issuer : config.issuers()) {
-            if (snapshot.standIn(sources.get(issuer.issuer()), issuer, until)) {
-                standingIn.add(issuer.issuer());
-            }
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("takenAt", snapshot.takenAt().toString());
-        fields.put("used", snapshot.notUsed().isEmpty());
-        snapshot.notUsed().ifPresent(why -> fields.put("notUsedBecause", why));
-        if (snapshot.notUsed().isEmpty()) {
-            fields.put("trustedUntil", until.toString());
-        }
-        return new StoodIn(standingIn, fields);
-    }
-
-    /** The issuers a snapshot stands in for, and the {@code jwks_snapshot} line's fields (none: no snapshot). */
-    private record StoodIn(Set<String> issuers, Map<String, Object> note) {}
 
     /**
      * Decides {@code request}.

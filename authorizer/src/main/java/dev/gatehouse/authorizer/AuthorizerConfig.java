@@ -28,15 +28,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import dev.gatehouse.authorizer.keys.IssuerConfig;
-import dev.gatehouse.authorizer.keys.JwksSnapshot;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.token.CryptoProvider;
 import dev.gatehouse.authorizer.token.ScopeClaims;
 import dev.gatehouse.authorizer.token.TokenRules;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +59,6 @@ import java.util.Set;
  * @param crypto which provider verifies RSA signatures (ACCP by default, with a fallback to the JDK)
  * @param metricDimensions the dimensions every metric is recorded under, in order ({@code Service}, {@code Stage}),
  *     or none
- * @param jwksSnapshot the bundled key-set snapshot used while the first live fetch is in flight, if any
  */
 public record AuthorizerConfig(
         List<IssuerConfig> issuers,
@@ -70,8 +66,7 @@ public record AuthorizerConfig(
         KeySetPolicy keySets,
         String metricsNamespace,
         CryptoProvider crypto,
-        Map<String, String> metricDimensions,
-        Optional<JwksSnapshot.Settings> jwksSnapshot) {
+        Map<String, String> metricDimensions) {
 
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
 
@@ -91,12 +86,6 @@ public record AuthorizerConfig(
         requireNonNull(crypto, "crypto is null");
         metricDimensions = Collections.unmodifiableMap(
                 new LinkedHashMap<>(requireNonNull(metricDimensions, "metricDimensions is null")));
-        requireNonNull(jwksSnapshot, "jwksSnapshot is null");
-        if (jwksSnapshot.isPresent() && !keySets.initBudget().isPositive()) {
-            // The snapshot stands in only while the init fetch is in flight; without one it would stand in alone.
-            throw new ConfigurationException(JwksSnapshot.JWKS_SNAPSHOT + " needs a positive " + JWKS_INIT_BUDGET_MILLIS
-                    + ": the snapshot is used only while the init-time fetch is in flight");
-        }
         if (issuers.isEmpty()) {
             throw new ConfigurationException("At least one issuer is required: set " + TOKEN_ISSUER + ", " + JWKS_URI
                     + " and " + AUDIENCE + ", or " + ISSUERS);
@@ -128,13 +117,13 @@ public record AuthorizerConfig(
             KeySetPolicy keySets,
             String metricsNamespace,
             CryptoProvider crypto) {
-        this(issuers, tokens, keySets, metricsNamespace, crypto, Map.of(), Optional.empty());
+        this(issuers, tokens, keySets, metricsNamespace, crypto, Map.of());
     }
 
     /** A configuration with the default crypto provider (ACCP, falling back to the JDK). */
     public AuthorizerConfig(
             List<IssuerConfig> issuers, TokenRules tokens, KeySetPolicy keySets, String metricsNamespace) {
-        this(issuers, tokens, keySets, metricsNamespace, CryptoProvider.ACCP, Map.of(), Optional.empty());
+        this(issuers, tokens, keySets, metricsNamespace, CryptoProvider.ACCP, Map.of());
     }
 
     /** One RS256 issuer with default checks, key-set policy, metrics namespace and crypto provider. */
@@ -148,17 +137,17 @@ public record AuthorizerConfig(
 
     /** The same configuration with other key-set settings. */
     public AuthorizerConfig withKeySets(KeySetPolicy value) {
-        return new AuthorizerConfig(issuers, tokens, value, metricsNamespace, crypto, metricDimensions, jwksSnapshot);
+        return new AuthorizerConfig(issuers, tokens, value, metricsNamespace, crypto, metricDimensions);
     }
 
     /** The same configuration with other token checks. */
     public AuthorizerConfig withTokens(TokenRules value) {
-        return new AuthorizerConfig(issuers, value, keySets, metricsNamespace, crypto, metricDimensions, jwksSnapshot);
+        return new AuthorizerConfig(issuers, value, keySets, metricsNamespace, crypto, metricDimensions);
     }
 
     /** The same configuration with another crypto provider. */
     public AuthorizerConfig withCrypto(CryptoProvider value) {
-        return new AuthorizerConfig(issuers, tokens, keySets, metricsNamespace, value, metricDimensions, jwksSnapshot);
+        return new AuthorizerConfig(issuers, tokens, keySets, metricsNamespace, value, metricDimensions);
     }
 
     /**
@@ -171,6 +160,10 @@ public record AuthorizerConfig(
      */
     public static AuthorizerConfig fromEnv(Map<String, String> env) {
         requireNonNull(env, "env is null");
+        if (present(env, "JWKS_SNAPSHOT")) {
+            throw new ConfigurationException("JWKS_SNAPSHOT was removed (a bundled key set kept removed keys trusted): "
+                    + "unset it; each container trusts only the key sets it fetched itself");
+        }
         List<IssuerConfig> issuers = present(env, ISSUERS) ? issuersFromJson(env) : List.of(singleIssuer(env));
         TokenRules tokens = new TokenRules(
                 Duration.ofSeconds(optionalLong(env, TOKEN_LEEWAY_SECONDS, TokenRules.DEFAULT_LEEWAY.toSeconds())),
@@ -206,29 +199,7 @@ public record AuthorizerConfig(
         CryptoProvider crypto = present(env, CRYPTO_PROVIDER)
                 ? CryptoProvider.parse(env.get(CRYPTO_PROVIDER), CRYPTO_PROVIDER)
                 : CryptoProvider.ACCP;
-        return new AuthorizerConfig(
-                issuers, tokens, keySets, namespace, crypto, metricDimensions(env), jwksSnapshot(env));
-    }
-
-    /** {@value JwksSnapshot#JWKS_SNAPSHOT} and its maximum age, if a snapshot is configured. */
-    private static Optional<JwksSnapshot.Settings> jwksSnapshot(Map<String, String> env) {
-        if (!present(env, JwksSnapshot.JWKS_SNAPSHOT)) {
-            if (present(env, JwksSnapshot.JWKS_SNAPSHOT_MAX_AGE_SECONDS)) {
-                throw new ConfigurationException(JwksSnapshot.JWKS_SNAPSHOT_MAX_AGE_SECONDS + " is set but "
-                        + JwksSnapshot.JWKS_SNAPSHOT + " is not");
-            }
-            return Optional.empty();
-        }
-        Path file;
-        try {
-            file = Path.of(env.get(JwksSnapshot.JWKS_SNAPSHOT).strip());
-        } catch (InvalidPathException e) {
-            throw new ConfigurationException(JwksSnapshot.JWKS_SNAPSHOT + " must be a file path");
-        }
-        return Optional.of(new JwksSnapshot.Settings(
-                file,
-                Duration.ofSeconds(optionalLong(
-                        env, JwksSnapshot.JWKS_SNAPSHOT_MAX_AGE_SECONDS, JwksSnapshot.DEFAULT_MAX_AGE.toSeconds()))));
+        return new AuthorizerConfig(issuers, tokens, keySets, namespace, crypto, metricDimensions(env));
     }
 
     /**

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.authorizer.exceptions.ConfigurationException;
 import dev.gatehouse.authorizer.keys.IssuerConfig;
-import dev.gatehouse.authorizer.keys.JwksSnapshot;
 import dev.gatehouse.authorizer.keys.KeySetPolicy;
 import dev.gatehouse.authorizer.policy.RouteSamples;
 import dev.gatehouse.authorizer.token.ScopeClaims;
 import dev.gatehouse.authorizer.token.TokenRules;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -174,28 +172,11 @@ class AuthorizerConfigTest {
     }
 
     @Test
-    void shouldReadTheSnapshotSettingsAndRefuseThoseItCannotHonour() {
-        assertThat(AuthorizerConfig.fromEnv(env()).jwksSnapshot()).isEmpty();
-        Map<String, String> env = env("JWKS_SNAPSHOT", "jwks-snapshot.json");
-        assertThat(AuthorizerConfig.fromEnv(env).jwksSnapshot())
-                .contains(new JwksSnapshot.Settings(Path.of("jwks-snapshot.json"), Duration.ofDays(1)));
-        env.put("JWKS_SNAPSHOT_MAX_AGE_SECONDS", "3600");
-        assertThat(AuthorizerConfig.fromEnv(env).jwksSnapshot().orElseThrow().maxAge())
-                .isEqualTo(Duration.ofHours(1));
-
-        env.put("JWKS_SNAPSHOT_MAX_AGE_SECONDS", "0");
-        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env))
+    void shouldRefuseTheRemovedJwksSnapshotRatherThanIgnoreIt() {
+        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env("JWKS_SNAPSHOT", "jwks-snapshot.json")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("JWKS_SNAPSHOT_MAX_AGE_SECONDS must be between 1 and");
-        env.remove("JWKS_SNAPSHOT_MAX_AGE_SECONDS");
-        env.put("JWKS_INIT_BUDGET_MILLIS", "0");
-        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessage("JWKS_SNAPSHOT needs a positive JWKS_INIT_BUDGET_MILLIS: the snapshot is used only "
-                        + "while the init-time fetch is in flight");
-        assertThatThrownBy(() -> AuthorizerConfig.fromEnv(env("JWKS_SNAPSHOT_MAX_AGE_SECONDS", "60")))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessage("JWKS_SNAPSHOT_MAX_AGE_SECONDS is set but JWKS_SNAPSHOT is not");
+                .hasMessageStartingWith("JWKS_SNAPSHOT was removed ")
+                .hasMessageContaining("unset it");
     }
 
     @Test

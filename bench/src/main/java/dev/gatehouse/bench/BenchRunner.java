@@ -53,7 +53,6 @@ public final class BenchRunner {
     static final String ONE_CPU = "1 CPU: ";
 
     private static final String JDK_CRYPTO = "gatehouse, CRYPTO_PROVIDER=jdk (java, Lambda default flags)";
-    static final String SNAPSHOT = "gatehouse + JWKS_SNAPSHOT (java, Lambda default flags)";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -239,23 +238,9 @@ public final class BenchRunner {
         commands.put(ONE_CPU + "gatehouse (java, Lambda default flags)", pinned(ours));
         commands.put(ONE_CPU + "auth0-sample (node)", pinned(List.of("node", bench, "cold", "auth0-sample")));
         commands.put(ONE_CPU + "aws-jwt-verify (node)", pinned(List.of("node", bench, "cold", "aws-jwt-verify")));
-        // The same command with a bundled key-set snapshot: the first decision does not wait for the TLS fetch, which
-        // still runs (on 2 CPUs beside the decision; on 1 CPU it competes with it).
-        commands.put(SNAPSHOT, ours);
-        commands.put(ONE_CPU + SNAPSHOT, pinned(ours));
 
         Map<String, String> env = new HashMap<>(nodeEnv(fixture));
         env.put("TOKEN", token);
-        Path snapshot = work.resolve("jwks-snapshot.json");
-        Files.writeString(
-                snapshot,
-                JSON.writeValueAsString(Map.of(
-                        "takenAt",
-                        Instant.now().toString(),
-                        "keySets",
-                        Map.of(fixture.jwksUri(), JSON.readTree(fixture.jwksJson())))));
-        Map<String, String> snapshotEnv = new HashMap<>(env);
-        snapshotEnv.put("JWKS_SNAPSHOT", snapshot.toString());
         int runs = quick ? 3 : 15;
         Map<String, List<Double>> millis = new LinkedHashMap<>();
         Map<String, List<Long>> rss = new LinkedHashMap<>();
@@ -271,8 +256,6 @@ public final class BenchRunner {
                 if (command.getKey().equals(JDK_CRYPTO)) {
                     commandEnv = new HashMap<>(env);
                     commandEnv.put("CRYPTO_PROVIDER", "jdk");
-                } else if (command.getKey().endsWith(SNAPSHOT)) {
-                    commandEnv = snapshotEnv;
                 }
                 long start = System.nanoTime();
                 Exec exec = exec(timed, commandEnv);

@@ -140,7 +140,7 @@ final class Fixture implements AutoCloseable {
         return event;
     }
 
-    String jwksJson() {
+    private String jwksJson() {
         try {
             return new ObjectMapper().writeValueAsString(Map.of("keys", List.of(RsaJwk.signingKey(KEY_ID, publicKey))));
         } catch (IOException e) {

@@ -141,8 +141,6 @@ final class Report {
         double oursCold1 = median(cold, BenchRunner.ONE_CPU + OURS_COLD);
         double sampleCold1 = median(cold, BenchRunner.ONE_CPU + "auth0-sample (node)");
         double jdkCold = median(cold, "gatehouse, CRYPTO_PROVIDER=jdk (java, Lambda default flags)");
-        double snapshotCold = median(cold, BenchRunner.SNAPSHOT);
-        double snapshotCold1 = median(cold, BenchRunner.ONE_CPU + BenchRunner.SNAPSHOT);
         double aotCold = median(cold, "gatehouse + JDK 25 AOT cache (java, C1, no -Xshare:auto: cannot run on Lambda)");
         JsonNode ric = r.get("coldStartRuntimeClient");
         double ricStream =
@@ -210,8 +208,6 @@ final class Report {
                         ricStream,
                         sampleCold))
                 .append(coldTarget("3c. cold start, plain process, 1 CPU each", oursCold1, sampleCold1))
-                .append(coldTarget("3d. … with `JWKS_SNAPSHOT` (opt-in), plain process", snapshotCold, sampleCold))
-                .append(coldTarget("3e. … with `JWKS_SNAPSHOT`, 1 CPU each", snapshotCold1, sampleCold1))
                 .append("| 4. p99 ≤ 3× p50, warm, Lambda default flags | ")
                 .append(format(oursC1P99))
                 .append(" / ")
@@ -255,12 +251,7 @@ final class Report {
                 .append(format((1 - aotCold / oursCold) * 100))
                 .append(" % faster, but it cannot run on Lambda's managed runtimes, which start the JVM with "
                         + "`-Xshare:auto` (a JVM refuses both; see infra/README.md). The plain-process shape "
-                        + "includes a TLS handshake for the JWKS, as a real issuer's would; with the opt-in "
-                        + "`JWKS_SNAPSHOT` the first decision does not wait for it: ")
-                .append(format(oursCold - snapshotCold))
-                .append(" ms sooner (")
-                .append(format(oursCold1 - snapshotCold1))
-                .append(" ms on one CPU, where the fetch still competes for the CPU).\n")
+                        + "includes a TLS handshake for the JWKS, as a real issuer's would.\n")
                 .append("- **Node** needs neither a JIT warm-up nor a JVM: our plain cold start is ")
                 .append(format(oursCold / sampleCold))
                 .append("× the Auth0 sample's (")

@@ -38,10 +38,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@code negativeTtl}. A flood of random kids therefore costs the issuer at most two fetches per cool-down (as
  *       long as a fetch takes less than the cool-down), and a genuine new kid is found at most one cool-down after
  *       it is published;
- *   <li>after a failed fetch, no new attempt for {@code failureBackoff} (except the one at initialisation);
- *   <li><b>snapshot</b> (optional, {@link JwksSnapshot}): until the first live fetch completes, and never past a
- *       deadline, a kid found in the bundled snapshot is answered from it; any other kid waits for the live fetch.
+ *   <li>after a failed fetch, no new attempt for {@code failureBackoff} (except the one at initialisation).
  * </ul>
+ *
+ * <p>A kid is only ever answered from a key set this source fetched itself: until its first fetch succeeds, every
+ * lookup waits for (or makes) that fetch.
  *
  * <p>Thread-safe.
  */
@@ -51,9 +52,7 @@ public final class JwksKeySource {
     public enum Source {
         CACHE,
         FETCH,
-        STALE,
-        /** The bundled snapshot, while the first live fetch is in flight. */
-        SNAPSHOT;
+        STALE;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
@@ -65,7 +64,7 @@ public final class JwksKeySource {
 
     /**
      * The usable keys, the published kids left out and why, when the set was fetched, and the number of the fetch
-     * that got it (fetches are numbered as they start; 0 for a bundled snapshot).
+     * that got it (fetches are numbered as they start).
      */
     private record Snapshot(
             Map<String, SigningKey> keys,
@@ -74,9 +73,6 @@ public final class JwksKeySource {
             long fetchNumber) {}
 
     private record Failure(Instant at, KeySetFailure reason, String message) {}
-
-    /** Keys answered from a bundled snapshot, only before {@code until} and before the first live fetch completes. */
-    private record StandIn(Snapshot keys, Instant until) {}
 
     private static final int MAX_NEGATIVE_ENTRIES = 1024;
     /** Refresh-ahead starts when the snapshot has lived this share of its TTL: 4/5. */
@@ -101,10 +97,6 @@ public final class JwksKeySource {
     private volatile Failure lastFailure;
     /** Fetches begun so far: numbers them, so a request can tell a fetch that began after it arrived. */
     private final AtomicLong fetchesStarted = new AtomicLong();
-    /** Set once at initialisation, cleared for good when the first live fetch completes, whatever its outcome. */
-    private volatile StandIn standIn;
-    /** Whether the init-time fetch has completed; a snapshot offered after that is not used. */
-    private volatile boolean initFetchDone;
 
     public JwksKeySource(
             IssuerConfig issuer, JwksFetcher fetcher, KeySetPolicy policy, Clock clock, KeySetStats stats) {
@@ -132,26 +124,6 @@ public final class JwksKeySource {
     }
 
     /**
-     * Answers lookups from {@code keys}, a snapshot taken at {@code takenAt}, until the first live fetch completes
-     * (success or failure) and never at or after {@code until}. Called at initialisation, while {@link #hydrate} may
-     * be running: offered after the fetch has completed, the snapshot is not used.
-     */
-    void standIn(JwksParser.Parsed keys, Instant takenAt, Instant until) {
-        standIn = new StandIn(new Snapshot(keys.keys(), keys.unusable(), takenAt, 0), until);
-        // hydrate() sets initFetchDone, then clears standIn: whichever order the two threads run in, a snapshot
-        // offered once the fetch has completed ends up cleared.
-        if (initFetchDone || snapshot != null) {
-            standIn = null;
-        }
-    }
-
-    /** The snapshot's keys if they may still answer at {@code now}, else {@code null}. */
-    private Snapshot standingIn(Instant now) {
-        StandIn current = standIn;
-        return current != null && now.isBefore(current.until()) ? current.keys() : null;
-    }
-
-    /**
      * Fetches the key set once, within {@code budget}. A failure is remembered for metrics but does not start the
      * failure back-off: the first request retries at once.
      *
@@ -159,8 +131,6 @@ public final class JwksKeySource {
      */
     public boolean hydrate(Duration budget) {
         if (budget.isZero() || budget.isNegative()) {
-            initFetchDone = true;
-            standIn = null;
             return snapshot != null;
         }
         fetchLock.lock();
@@ -171,9 +141,6 @@ public final class JwksKeySource {
             return false;
         } finally {
             lastFailure = null;
-            // Whatever the outcome, the live fetch has completed: the snapshot answers no more.
-            initFetchDone = true;
-            standIn = null;
             fetchLock.unlock();
         }
     }
@@ -190,9 +157,6 @@ public final class JwksKeySource {
      */
     public SigningKey cached(String keyId) {
         Snapshot current = snapshot;
-        if (current == null) {
-            current = standingIn(clock.instant());
-        }
         SigningKey key = current == null ? null : current.keys().get(keyId);
         if (key == null) {
             throw unknown(keyId, "is no longer in the cached key set");
@@ -213,14 +177,6 @@ public final class JwksKeySource {
         long arrival = fetchesStarted.get();
         Instant now = clock.instant();
         Snapshot current = snapshot;
-        if (current == null) {
-            Snapshot bundled = standingIn(now);
-            SigningKey key = bundled == null ? null : bundled.keys().get(keyId);
-            if (key != null) {
-                return new KeyLookup(key, Source.SNAPSHOT, age(bundled, now));
-            }
-            // Not in the snapshot (or past its deadline): wait for the live fetch, as without a snapshot.
-        }
         if (current == null || age(current, now).compareTo(policy.ttl().plus(policy.maxStale())) > 0) {
             Snapshot fetched = fetchBlocking(current, keyId);
             return lookup(fetched, keyId, fetched == current ? Source.CACHE : Source.FETCH, arrival);
@@ -388,7 +344,6 @@ public final class JwksKeySource {
             JwksParser.Parsed parsed = keySet.fetch(budget);
             Snapshot fresh = new Snapshot(parsed.keys(), parsed.unusable(), clock.instant(), number);
             snapshot = fresh;
-            standIn = null;
             lastFailure = null;
             unknownKids.clear();
             stats.fetched(elapsedMillis(started), true);

@@ -68,79 +68,57 @@ class JwksKeySourceTest {
         failure.set(new KeySetFetchException(KeySetFailure.UNAVAILABLE, "connection refused", null));
     }
 
-    private static JwksParser.Parsed parsed(TestKeys... keys) throws KeySetFetchException {
-        return JwksParser.parse(TestKeys.jwks(keys).getBytes(StandardCharsets.UTF_8), List.of("RS256"));
-    }
-
+    /**
+     * A new container trusts no key set older than its own fetch: before that fetch lands nothing is answered (a
+     * lookup waits for it), and afterwards only what it returned is.
+     */
     @Test
-    void shouldAnswerFromTheSnapshotWithoutFetchingUntilTheLiveFetchCompletes() throws Exception {
-        source.standIn(
-                parsed(A, B),
-                clock.instant().minus(Duration.ofHours(2)),
-                clock.instant().plusSeconds(3));
-
-        JwksKeySource.KeyLookup lookup = source.find("b");
-        assertThat(lookup.source()).isEqualTo(Source.SNAPSHOT);
-        assertThat(lookup.keyAge()).isEqualTo(Duration.ofHours(2));
-        assertThat(source.cached("b")).isSameAs(lookup.key());
-        assertThat(fetches).hasValue(0);
-
-        // The live set no longer has b: once the live fetch has completed, b is refused.
-        assertThat(source.hydrate(Duration.ofSeconds(1))).isTrue();
-        assertThat(source.find("a").source()).isEqualTo(Source.CACHE);
-        assertThatThrownBy(() -> source.find("b"))
-                .isInstanceOf(TokenRejectedException.class)
-                .extracting(e -> ((TokenRejectedException) e).rejection())
-                .isEqualTo(Reason.UNKNOWN_KEY_ID);
-        assertThatThrownBy(() -> source.cached("b")).isInstanceOf(TokenRejectedException.class);
-    }
-
-    @Test
-    void shouldStopUsingTheSnapshotWhenTheLiveFetchFails() throws Exception {
-        source.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
-        down();
-
-        assertThat(source.hydrate(Duration.ofSeconds(1))).isFalse();
-
-        // No live set and no snapshot: the key cannot be had (500), never answered from the bundled set.
-        assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class);
-        assertThat(fetches).hasValue(2);
-    }
-
-    @Test
-    void shouldNotUseTheSnapshotPastItsDeadlineOrForAKidItLacks() throws Exception {
-        source.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
-
-        // A kid the snapshot lacks waits for (here: does) the live fetch.
-        body.set(TestKeys.jwks(A, B));
-        assertThat(source.find("b").source()).isEqualTo(Source.FETCH);
-        assertThat(fetches).hasValue(1);
-
-        JwksKeySource other = new JwksKeySource(
+    void shouldAnswerNothingBeforeItsOwnFirstFetchLands() throws Exception {
+        CountDownLatch fetchStarted = new CountDownLatch(1);
+        CountDownLatch releaseFetch = new CountDownLatch(1);
+        JwksKeySource fresh = new JwksKeySource(
                 TestKeys.issuer(),
                 budget -> {
                     fetches.incrementAndGet();
+                    fetchStarted.countDown();
+                    await(releaseFetch);
                     return TestKeys.jwks(B).getBytes(StandardCharsets.UTF_8);
                 },
                 POLICY,
                 clock,
                 stats,
                 refreshes::add);
-        other.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
-        clock.advance(Duration.ofSeconds(3));
-        // At the deadline the snapshot answers no more, even though no live fetch has completed.
-        assertThatThrownBy(() -> other.find("a")).isInstanceOf(TokenRejectedException.class);
-        assertThat(fetches).hasValue(2);
-    }
+        assertThat(fresh.keyAge()).isNull();
+        assertThatThrownBy(() -> fresh.cached("b")).isInstanceOf(TokenRejectedException.class);
 
-    @Test
-    void shouldIgnoreASnapshotOfferedAfterTheLiveFetchCompleted() throws Exception {
-        down();
-        assertThat(source.hydrate(Duration.ofSeconds(1))).isFalse();
+        Thread init = Thread.ofPlatform().start(() -> fresh.hydrate(Duration.ofSeconds(1)));
+        await(fetchStarted);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread request = Thread.ofPlatform().start(() -> {
+            try {
+                outcome.set(fresh.find("b").source());
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        // Parked on the fetch lock the init-time fetch holds (a blocker is set only by LockSupport.park).
+        while ((request.getState() != Thread.State.WAITING || LockSupport.getBlocker(request) == null)
+                && request.isAlive()) {
+            Thread.onSpinWait();
+        }
+        assertThat(outcome.get()).as("answered before the fetch landed").isNull();
+        assertThatThrownBy(() -> fresh.cached("b")).isInstanceOf(TokenRejectedException.class);
 
-        source.standIn(parsed(A), clock.instant(), clock.instant().plusSeconds(3));
+        releaseFetch.countDown();
+        init.join();
+        request.join();
 
-        assertThatThrownBy(() -> source.find("a")).isInstanceOf(KeysUnavailableException.class);
+        assertThat(outcome.get()).isEqualTo(Source.FETCH);
+        assertThat(fetches).as("the request took the init-time fetch's set").hasValue(1);
+        assertThatThrownBy(() -> fresh.find("a"))
+                .isInstanceOf(TokenRejectedException.class)
+                .extracting(e -> ((TokenRejectedException) e).rejection())
+                .isEqualTo(Reason.UNKNOWN_KEY_ID);
     }
 
     @Test

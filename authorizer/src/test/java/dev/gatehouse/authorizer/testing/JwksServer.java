@@ -26,8 +26,7 @@ public final class JwksServer implements AutoCloseable {
     private enum Mode {
         SERVE,
         HANG,
-        TRICKLE,
-        HOLD
+        TRICKLE
     }
 
     private final HttpServer server;
@@ -35,7 +34,6 @@ public final class JwksServer implements AutoCloseable {
     private final AtomicInteger status = new AtomicInteger(200);
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.SERVE);
     private final CountDownLatch closed = new CountDownLatch(1);
-    private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
     public final AtomicInteger requests = new AtomicInteger();
 
     public JwksServer() throws IOException {
@@ -59,10 +57,7 @@ public final class JwksServer implements AutoCloseable {
                             }
                         }
                     }
-                    case HOLD, SERVE -> {
-                        if (mode.get() == Mode.HOLD) {
-                            awaitGate();
-                        }
+                    case SERVE -> {
                         byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
                         exchange.getResponseHeaders().add("Content-Type", "application/json");
                         exchange.sendResponseHeaders(status.get(), bytes.length);
@@ -85,22 +80,6 @@ public final class JwksServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return true;
         }
-    }
-
-    private void awaitGate() {
-        try {
-            gate.get().await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Serves {@code json}, each answer held back until {@code release} opens (at most 30 s). */
-    public void holdUntil(CountDownLatch release, String json) {
-        status.set(200);
-        body.set(json);
-        gate.set(release);
-        mode.set(Mode.HOLD);
     }
 
     public void serve(String json) {
@@ -145,7 +124,6 @@ public final class JwksServer implements AutoCloseable {
 
         private final ServerSocket socket;
         private final CountDownLatch closed = new CountDownLatch(1);
-        private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(0));
         public final AtomicInteger requests = new AtomicInteger();
 
         private Trickler(byte[] head, byte[] body, boolean trickleHead, long delayMillis) throws IOException {
