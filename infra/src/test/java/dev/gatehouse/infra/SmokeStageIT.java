@@ -21,11 +21,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * .ci/smoke-stage against an issuer on 127.0.0.1: it discovers the token endpoint, makes a client-credentials request
  * and hands the token to {@code .ci/smoke} exactly as {@code SMOKE_TOKEN=<token> .ci/smoke "$BASE_URL"}; a refused
- * client stops it before the smoke test, and neither the secret nor a token is printed. {@code .ci/smoke} is a
+ * client stops it before the smoke test, and neither the secret nor a token is printed; a redirect or a plain-http
+ * URL of a host other than loopback stops it before the secret leaves. {@code .ci/smoke} is a
  * stand-in in a copy of .ci/ that records what it was given (the real one calls the deployed API).
  */
 class SmokeStageIT {
@@ -37,19 +40,41 @@ class SmokeStageIT {
     Path temp;
 
     private HttpServer issuer;
+    /** Where a redirect points: it records every request that reaches it. */
+    private HttpServer elsewhere;
+
     private final ConcurrentLinkedQueue<Map<String, String>> tokenRequests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> requestsElsewhere = new ConcurrentLinkedQueue<>();
     private volatile int tokenStatus = 200;
+    private volatile String tokenEndpoint;
+    /** A path of the issuer that answers {@link #redirectStatus} to {@link #elsewhere}, or null. */
+    private volatile String redirectPath;
+
+    private volatile int redirectStatus;
 
     @BeforeEach
     void startIssuer() throws IOException {
+        elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            requestsElsewhere.add(exchange.getRequestMethod() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 200, "{\"access_token\":\"" + TOKEN + "\",\"token_endpoint\":\"" + elsewhereUrl() + "\"}");
+        });
+        elsewhere.start();
         issuer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        issuer.createContext(
-                "/.well-known/openid-configuration",
-                exchange -> answer(
+        tokenEndpoint = issuerUrl() + "oauth/token";
+        issuer.createContext("/.well-known/openid-configuration", exchange -> {
+            if (!redirected(exchange)) {
+                answer(
                         exchange,
                         200,
-                        "{\"issuer\":\"" + issuerUrl() + "\",\"token_endpoint\":\"" + issuerUrl() + "oauth/token\"}"));
+                        "{\"issuer\":\"" + issuerUrl() + "\",\"token_endpoint\":\"" + tokenEndpoint + "\"}");
+            }
+        });
         issuer.createContext("/oauth/token", exchange -> {
+            if (redirected(exchange)) {
+                return;
+            }
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> form = new LinkedHashMap<>();
             form.put("method", exchange.getRequestMethod());
@@ -74,6 +99,7 @@ class SmokeStageIT {
     @AfterEach
     void stopIssuer() {
         issuer.stop(0);
+        elsewhere.stop(0);
     }
 
     @Test
@@ -113,7 +139,57 @@ class SmokeStageIT {
         assertThat(repo.resolve("smoke-called-with")).doesNotExist();
     }
 
+    @ParameterizedTest(name = "{1} from {0}")
+    @CsvSource({"/oauth/token, 307", "/oauth/token, 308", "/.well-known/openid-configuration, 302"})
+    void shouldRefuseARedirectWithoutFollowingIt(String path, int status) throws IOException {
+        Path repo = copyWithStandInSmoke();
+        redirectPath = path;
+        redirectStatus = status;
+
+        Processes.Result result = smokeStage(repo);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains(issuerUrl() + path.substring(1) + " answered " + status, "not followed")
+                .doesNotContain(SECRET, TOKEN);
+        assertThat(requestsElsewhere).as("requests to the redirect's target").isEmpty();
+        assertThat(repo.resolve("smoke-called-with")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAPlainHttpTokenEndpointFromDiscovery() throws IOException {
+        Path repo = copyWithStandInSmoke();
+        tokenEndpoint = "http://token.example/oauth/token";
+
+        Processes.Result result = smokeStage(repo);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("the token_endpoint of " + issuerUrl() + ".well-known/openid-configuration is not https: "
+                        + tokenEndpoint)
+                .doesNotContain(SECRET);
+        assertThat(tokenRequests).isEmpty();
+        assertThat(repo.resolve("smoke-called-with")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAPlainHttpTokenEndpointVariable() throws IOException {
+        Path repo = copyWithStandInSmoke();
+
+        Processes.Result result = smokeStage(repo, Map.of("TOKEN_ENDPOINT", "http://token.example/oauth/token"));
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("TOKEN_ENDPOINT is not https: http://token.example/oauth/token")
+                .doesNotContain(SECRET);
+        assertThat(repo.resolve("smoke-called-with")).doesNotExist();
+    }
+
     private Processes.Result smokeStage(Path repo) {
+        return smokeStage(repo, Map.of());
+    }
+
+    private Processes.Result smokeStage(Path repo, Map<String, String> overrides) {
         Map<String, String> environment = new HashMap<>();
         environment.put("SMOKE_CLIENT_ID", "smoke-client");
         environment.put("SMOKE_CLIENT_SECRET", SECRET);
@@ -122,6 +198,7 @@ class SmokeStageIT {
         environment.put("AUDIENCE", "https://api.example.com, https://other.example.com");
         environment.put("SMOKE_SCOPE", "read:orders");
         environment.put("BASE_URL", "https://abc123.execute-api.eu-west-1.amazonaws.com/dev");
+        environment.putAll(overrides);
         return Processes.run(repo, environment, List.of("bash", ".ci/smoke-stage", "dev"));
     }
 
@@ -146,6 +223,22 @@ class SmokeStageIT {
 
     private String issuerUrl() {
         return "http://127.0.0.1:" + issuer.getAddress().getPort() + "/";
+    }
+
+    private String elsewhereUrl() {
+        return "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/stolen";
+    }
+
+    /** Answers the redirect when this exchange is for {@link #redirectPath}. */
+    private boolean redirected(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals(redirectPath)) {
+            return false;
+        }
+        exchange.getRequestBody().readAllBytes();
+        exchange.getResponseHeaders().set("Location", elsewhereUrl());
+        exchange.sendResponseHeaders(redirectStatus, -1);
+        exchange.close();
+        return true;
     }
 
     private static void answer(HttpExchange exchange, int status, String json) throws IOException {

@@ -11,14 +11,23 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /** HTTP plumbing shared by the identity provider, the gateway and the Runtime API servers. */
 final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The {@code Host} values a loopback client sends: a loopback name or address, with or without a port. */
+    private static final Pattern LOOPBACK_HOST =
+            Pattern.compile("(127\\.0\\.0\\.1|localhost|\\[::1])(:[0-9]{1,5})?", Pattern.CASE_INSENSITIVE);
+
+    private static final Map<String, String> FOREIGN_HOST =
+            Map.of("message", "Forbidden: this local server answers only requests to 127.0.0.1, localhost or [::1]");
 
     static {
         // The JDK server leaves Nagle's algorithm on unless told otherwise (read once, when its first server starts).
@@ -28,19 +37,39 @@ final class Http {
 
     private Http() {}
 
-    /** Starts a server on 127.0.0.1:{@code port} (0 = any free port), one virtual thread per exchange. */
+    /**
+     * Starts a server on 127.0.0.1:{@code port} (0 = any free port), one virtual thread per exchange, that hands
+     * {@code handler} only requests with a loopback {@code Host} ({@link #isLoopbackHost}) and answers the others 403.
+     */
     static Server start(int port, HttpHandler handler) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             server.setExecutor(executor);
-            server.createContext("/", handler);
+            server.createContext("/", exchange -> {
+                List<String> hosts = exchange.getRequestHeaders().get("Host");
+                if (hosts != null && hosts.size() == 1 && isLoopbackHost(hosts.get(0))) {
+                    handler.handle(exchange);
+                } else {
+                    sendJson(exchange, 403, Map.of(), FOREIGN_HOST);
+                }
+            });
             server.start();
             return new Server(server, executor);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "Cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + "); is the port in use?", e);
         }
+    }
+
+    /**
+     * Whether a {@code Host} header names this machine's loopback interface. Listening on 127.0.0.1 is not enough: a
+     * web page can point a name of its own at 127.0.0.1 (DNS rebinding) and its requests then carry that name as
+     * {@code Host}; refusing every other name is the defence
+     * (https://github.com/nccgroup/singularity/wiki/Preventing-DNS-Rebinding-Attacks).
+     */
+    static boolean isLoopbackHost(String host) {
+        return host != null && LOOPBACK_HOST.matcher(host.strip()).matches();
     }
 
     /** A running server; {@link #close()} stops it at once. */

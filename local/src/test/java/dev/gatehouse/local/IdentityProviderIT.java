@@ -133,6 +133,35 @@ class IdentityProviderIT {
         assertThat(json(response.body()).get("error_description").asText()).isNotBlank();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "none",
+            value = {
+                // What a page on evil.example sends once its name resolves to 127.0.0.1 (DNS rebinding).
+                "a foreign Host|evil.example|none",
+                "no Host|none|none",
+                "a second Host|127.0.0.1|evil.example"
+            })
+    void shouldMintNoTokenUnlessTheHostIsLoopback(String name, String host, String secondHost) throws Exception {
+        int port = URI.create(idp.issuer()).getPort();
+        String body = "{\"client_id\":\"gatehouse-local-client\",\"client_secret\":\"gatehouse-local-secret\","
+                + "\"audience\":\"https://api.gatehouse.local\",\"grant_type\":\"client_credentials\"}";
+        String request = "POST /oauth/token HTTP/1.1\r\n%sContent-Type: application/json\r\nContent-Length: "
+                + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+        String hostLines = (host == null ? "" : "Host: " + host + "\r\n")
+                + (secondHost == null ? "" : "Host: " + secondHost + "\r\n");
+
+        String refused = TestStacks.raw(port, request.formatted(hostLines));
+        String loopback = TestStacks.raw(port, request.formatted("Host: 127.0.0.1:" + port + "\r\n"));
+
+        assertThat(refused)
+                .startsWith("HTTP/1.1 403")
+                .contains("{\"message\":\"Forbidden: this local server answers only requests to 127.0.0.1")
+                .doesNotContain("access_token");
+        assertThat(loopback).startsWith("HTTP/1.1 200").contains("\"access_token\":\"ey");
+    }
+
     @Test
     void shouldRejectOtherContentTypesAndMethods() {
         assertThat(postToken(idp, "text/plain", "grant_type=client_credentials").statusCode())

@@ -4,13 +4,9 @@ import static dev.gatehouse.local.TestStacks.get;
 import static dev.gatehouse.local.TestStacks.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,10 +193,10 @@ class LocalStackIT {
     @Test
     void shouldAnswerMalformedRequestsWithGatewayShapedJson() throws Exception {
         String base = "http://127.0.0.1:" + stack.gateway().port();
-        assertThat(raw("BREW /local/hello-world HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+        assertThat(raw("BREW /local/hello-world HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 403")
                 .endsWith("{\"message\":\"Missing Authentication Token\"}");
-        assertThat(raw("GET /local/hello-world HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        assertThat(raw("GET /local/hello-world HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
                         + "\u00ff\u00fe..\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 401")
                 .endsWith("{\"message\":\"Unauthorized\"}");
@@ -214,10 +210,26 @@ class LocalStackIT {
     }
 
     @Test
+    void shouldRefuseARequestForAnotherHostBeforeRouting() throws Exception {
+        // What a page on evil.example sends once its name resolves to 127.0.0.1 (DNS rebinding).
+        String request = "GET /local/hello-world HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer " + token
+                + "\r\nConnection: close\r\n\r\n";
+
+        String foreign = raw(request.formatted("evil.example"));
+        String loopback = raw(request.formatted("localhost:" + stack.gateway().port()));
+
+        assertThat(foreign)
+                .startsWith("HTTP/1.1 403")
+                .endsWith("{\"message\":\"Forbidden: this local server answers only requests to 127.0.0.1, "
+                        + "localhost or [::1]\"}");
+        assertThat(loopback).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
     void shouldRejectUnparseableRequestTargetWithoutStackTrace() throws Exception {
         // The JDK HTTP server rejects a request target that is not a URI before the gateway sees it (a known gap: its
         // 400 body is text/html, not API Gateway's JSON); what matters is a 400 and no stack trace.
-        String response = raw("GET /local/hello%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String response = raw("GET /local/hello%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 
         assertThat(response).startsWith("HTTP/1.1 400").doesNotContain("\tat ");
         assertThat(get(url, Map.of("Authorization", "Bearer " + token)).statusCode())
@@ -254,13 +266,6 @@ class LocalStackIT {
     }
 
     private String raw(String request) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", stack.gateway().port())) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return TestStacks.raw(stack.gateway().port(), request);
     }
 }

@@ -3,12 +3,15 @@ package dev.gatehouse.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.local.fixtures.FixtureAuthorizer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,6 +144,20 @@ final class TestStacks {
             throw new IllegalStateException("token request failed: " + response.statusCode() + " " + response.body());
         }
         return json(response.body()).get("access_token").asText();
+    }
+
+    /**
+     * Sends {@code request} as written to 127.0.0.1:{@code port} and returns the whole response (the request should
+     * say {@code Connection: close}): for what the JDK client will not send, such as a {@code Host} of our choosing.
+     */
+    static String raw(int port, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     static JsonNode json(String body) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -28,8 +29,8 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Fetches a key set with one HTTP/1.1 GET on a plain socket (TLS for https): no background threads (Lambda freezes
- * them), one deadline for the whole fetch, redirects not followed, the body capped at {@code maxBytes} and anything but
- * 200 refused. Thread-safe.
+ * them), one deadline for the whole fetch, no proxy, redirects not followed, the body capped at {@code maxBytes} and
+ * anything but 200 refused. Thread-safe.
  *
  * <p>Why not {@code HttpURLConnection} or {@code java.net.http}: their timeouts are per read (or stop at the first
  * header byte), so a server that sends its status line and headers one byte every few hundred milliseconds holds the
@@ -70,7 +71,10 @@ public final class HttpJwksFetcher implements JwksFetcher {
         int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
         AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> closer = null;
-        Socket plain = new Socket();
+        // Direct, whatever the JVM's proxy settings: new Socket() connects through the default ProxySelector, which
+        // follows socksProxyHost; NO_PROXY is "a plain socket ignoring any other proxy configuration"
+        // (https://docs.oracle.com/en/java/javase/21/docs/api/java.base/java/net/Socket.html#%3Cinit%3E(java.net.Proxy)).
+        Socket plain = new Socket(Proxy.NO_PROXY);
         try (Socket socket = plain) {
             // Socket timeouts bound each read of the plain socket only: a TLS handshake or one TLS record is many of
             // them, so a server trickling bytes under TLS would outlive the deadline. Closing the plain socket at the

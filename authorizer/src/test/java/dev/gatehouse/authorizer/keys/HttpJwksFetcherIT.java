@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gatehouse.authorizer.exceptions.KeySetFetchException;
 import dev.gatehouse.authorizer.testing.JwksServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,6 +90,49 @@ class HttpJwksFetcherIT {
                 .isInstanceOfSatisfying(
                         KeySetFetchException.class,
                         e -> assertThat(e.failure().code()).isEqualTo(reason));
+    }
+
+    @Test
+    void shouldFetchDirectlyWhateverTheJvmSocksProxySettings() throws Exception {
+        // socksProxyHost/-Port are read at every connect of a new Socket() without a Proxy, through the default
+        // ProxySelector
+        // (https://docs.oracle.com/en/java/javase/21/docs/api/java.base/java/net/doc-files/net-properties.html);
+        // an empty socksNonProxyHosts drops the selector's loopback exemption, so 127.0.0.1 would go through the proxy.
+        Map<String, String> saved = new HashMap<>();
+        try (ServerSocket socks = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                JwksServer server = new JwksServer()) {
+            AtomicInteger proxied = new AtomicInteger();
+            Thread.ofVirtual().start(() -> {
+                while (!socks.isClosed()) {
+                    try {
+                        Socket accepted = socks.accept();
+                        proxied.incrementAndGet();
+                        accepted.close();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            Map.of(
+                            "socksProxyHost", "127.0.0.1",
+                            "socksProxyPort", String.valueOf(socks.getLocalPort()),
+                            "socksNonProxyHosts", "")
+                    .forEach((name, value) -> saved.put(name, System.setProperty(name, value)));
+
+            byte[] body = new HttpJwksFetcher(server.uri(), POLICY).fetch(Duration.ofSeconds(3));
+
+            assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(KEY_SET);
+            assertThat(server.requests).hasValue(1);
+            assertThat(proxied).as("connections to the SOCKS proxy").hasValue(0);
+        } finally {
+            saved.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
+        }
     }
 
     @Test
