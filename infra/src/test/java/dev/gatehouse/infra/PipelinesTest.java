@@ -242,6 +242,20 @@ class PipelinesTest {
     }
 
     @Test
+    void shouldRefuseAStageWhoseNameCouldFallUnderAnotherStagesRole() {
+        // Names are <service>-<stage>-...: dev-2's would match dev's deploy role.
+        for (String stage : List.of("dev-2", "Dev", "dev_2", "2dev")) {
+            Processes.Result result = Processes.run(repo, Map.of(), List.of("bash", ".ci/deploy", stage));
+
+            assertThat(result.exitCode()).as(stage).isEqualTo(2);
+            assertThat(result.output())
+                    .as(stage)
+                    .startsWith("stage '" + stage + "' is not valid: lowercase letters and digits")
+                    .doesNotContain("npm");
+        }
+    }
+
+    @Test
     void shouldPrintUsageWithoutAStage() {
         Processes.Result result = Processes.run(repo, Map.of(), List.of("bash", ".ci/deploy"));
 
