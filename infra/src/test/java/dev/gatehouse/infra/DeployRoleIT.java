@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -24,14 +26,33 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * infra/deploy-role.yml: the roles CI assumes through OpenID Connect to deploy one stage. Who may assume them, and that
- * what they may do stays within the stage and covers what the packaged templates create.
+ * what they may do stays within the stage (by name, or by the tags of its REST API) and covers what the packaged
+ * templates create.
  */
 class DeployRoleIT {
 
     private static final Path TEMPLATE = Infra.infraDir().resolve("deploy-role.yml");
-    /** The only grants on resources wider than the stage's own, each because AWS cannot scope it further. */
+    /**
+     * The only grants on resources wider than the stage's own, each because AWS cannot scope it further (besides
+     * listing the REST APIs, checked with the other API Gateway grants).
+     */
     private static final Set<String> UNSCOPED =
-            Set.of("ValidateTemplateHasNoResource", "DescribeLogGroupsHasNoNarrowerResource", "RestApisOfThisRegion");
+            Set.of("ValidateTemplateHasNoResource", "DescribeLogGroupsHasNoNarrowerResource");
+    /** A name of the stage: {@code <service>-<stage>} ended by a hyphen, a slash or nothing, never by a wildcard. */
+    private static final Pattern NAMED_FOR_THE_STAGE = Pattern.compile("\\$\\{Service}-\\$\\{Stage}([-/]|$)");
+    /** The role actions the Service Authorization Reference lists with the iam:PermissionsBoundary condition key. */
+    private static final Set<String> BOUNDED_ROLE_ACTIONS = Set.of(
+            "iam:CreateRole",
+            "iam:DeleteRole",
+            "iam:UpdateRole",
+            "iam:UpdateRoleDescription",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy");
+
+    private static final Set<String> API_GATEWAY_WRITES =
+            Set.of("apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE");
+    private static final String REST_APIS = "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis";
 
     private final JsonNode template = load(TEMPLATE);
 
@@ -121,18 +142,21 @@ class DeployRoleIT {
     void shouldGrantNoWildcardActionAndScopeEveryResourceToTheStageButWhatAwsCannotScope() {
         for (JsonNode statement : statements()) {
             String sid = statement.path("Sid").asText();
-            assertThat(statement.path("Effect").asText()).as(sid).isEqualTo("Allow");
             for (String action : texts(statement.path("Action"))) {
                 assertThat(action).as(sid).doesNotContain("*");
             }
-            for (JsonNode resource : list(statement.path("Resource"))) {
-                String arn = resource.isTextual()
-                        ? resource.asText()
-                        : resource.path("Fn::Sub").asText();
-                if (UNSCOPED.contains(sid)) {
-                    continue;
-                }
-                assertThat(arn).as(sid).startsWith("arn:${AWS::Partition}:").contains("${Service}-${Stage}");
+            if (isApiGateway(statement)) {
+                continue; // scoped by the API's tags: shouldScopeEveryApiGatewayWriteToTheApiTaggedForTheStage
+            }
+            assertThat(statement.path("Effect").asText()).as(sid).isEqualTo("Allow");
+            if (UNSCOPED.contains(sid)) {
+                continue;
+            }
+            for (String arn : arns(statement)) {
+                assertThat(arn).as(sid).startsWith("arn:${AWS::Partition}:");
+                assertThat(NAMED_FOR_THE_STAGE.matcher(arn).find())
+                        .as("%s: %s names the stage, ended by a hyphen or a slash", sid, arn)
+                        .isTrue();
             }
         }
         assertThat(statement("ValidateTemplateHasNoResource").toString())
@@ -140,26 +164,135 @@ class DeployRoleIT {
                         + "\"Action\":\"cloudformation:ValidateTemplate\",\"Resource\":\"*\"}");
         assertThat(texts(statement("DescribeLogGroupsHasNoNarrowerResource").path("Action")))
                 .containsExactly("logs:DescribeLogGroups");
-        assertThat(statement("RestApisOfThisRegion").path("Resource").toString())
-                .contains("arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis");
         // Deploys, never deletes the stack.
         assertThat(allActions()).doesNotContain("cloudformation:DeleteStack");
     }
 
     @Test
+    void shouldAllowNoHyphenInTheServiceOrTheStageSoThatTheHyphenAfterTheStageEndsIt() {
+        // gatehouse-dev-* must be stage dev of service gatehouse, never service gatehouse-dev-x nor stage dev-2.
+        Pattern service =
+                Pattern.compile(parameter("Service").path("AllowedPattern").asText());
+        Pattern stage =
+                Pattern.compile(parameter("Stage").path("AllowedPattern").asText());
+
+        assertThat(parameter("Service").path("Default").asText()).isEqualTo("gatehouse");
+        assertThat(List.of("gatehouse", "orders2"))
+                .allMatch(name -> service.matcher(name).matches());
+        assertThat(List.of("gatehouse-dev", "gatehouse-dev-x", "-", "Gatehouse", ""))
+                .noneMatch(name -> service.matcher(name).matches());
+        assertThat(List.of("dev", "prod", "local", "qa2"))
+                .allMatch(name -> stage.matcher(name).matches());
+        assertThat(List.of("dev-2", "dev-", "-", "Dev", ""))
+                .noneMatch(name -> stage.matcher(name).matches());
+        // The change set too is named exactly (osls: <stack>-change-set), not <service>-<stage>-*.
+        assertThat(arns(statement("Stack")))
+                .contains("arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:"
+                        + "changeSet/${Service}-${Stage}-change-set/*")
+                .noneMatch(arn -> arn.contains("${Service}-${Stage}-*/"));
+    }
+
+    @Test
+    void shouldScopeEveryApiGatewayWriteToTheApiTaggedForTheStage() throws IOException {
+        JsonNode requestTags = PackagedService.JSON.readTree(
+                "{\"aws:RequestTag/service\":{\"Ref\":\"Service\"},\"aws:RequestTag/stage\":{\"Ref\":\"Stage\"}}");
+        JsonNode resourceTags = PackagedService.JSON.readTree(
+                "{\"aws:ResourceTag/service\":{\"Ref\":\"Service\"},\"aws:ResourceTag/stage\":{\"Ref\":\"Stage\"}}");
+        List<String> checked = new ArrayList<>();
+        for (JsonNode statement : statements()) {
+            if (!isApiGateway(statement)
+                    || !"Allow".equals(statement.path("Effect").asText())) {
+                continue;
+            }
+            String sid = statement.path("Sid").asText();
+            List<String> actions = texts(statement.path("Action"));
+            JsonNode condition = statement.path("Condition");
+            assertThat(actions).as(sid).allMatch(action -> action.startsWith("apigateway:"));
+            for (String arn : arns(statement)) {
+                checked.add(arn);
+                if (arn.equals(REST_APIS) && actions.stream().noneMatch(API_GATEWAY_WRITES::contains)) {
+                    // Listing the region's APIs, which osls does to find the stage's by name: read-only, no tags.
+                    assertThat(actions).as(sid).containsExactly("apigateway:GET");
+                } else if (arn.equals(REST_APIS)) {
+                    assertThat(actions).as(sid).containsExactly("apigateway:POST");
+                    assertThat(condition.properties()).as(sid).hasSize(1);
+                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(requestTags);
+                } else if (arn.equals(REST_APIS + "/*")) {
+                    assertThat(condition.properties()).as(sid).hasSize(1);
+                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(resourceTags);
+                } else if (arn.startsWith("arn:${AWS::Partition}:apigateway:${AWS::Region}::/tags/")) {
+                    // Tagging has no aws:ResourceTag: a stage named like this one only, with exactly the API's tags.
+                    assertThat(actions).as(sid).containsExactly("apigateway:PUT");
+                    assertThat(arn).as(sid).endsWith("%2Frestapis%2F*%2Fstages%2F${Stage}");
+                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(requestTags);
+                    assertThat(condition.path("ForAllValues:StringEquals").toString())
+                            .as(sid)
+                            .isEqualTo("{\"aws:TagKeys\":[\"service\",\"stage\"]}");
+                } else {
+                    throw new AssertionError(
+                            sid + " grants API Gateway actions on " + arn + ", which no tag of the stage's API scopes");
+                }
+            }
+        }
+        assertThat(checked).as("API Gateway grants").contains(REST_APIS, REST_APIS + "/*");
+
+        // A stage's own tags outrank the ones it inherits, so no stage is written through the tag conditions.
+        JsonNode noStageWrites = statement("NoStageWrites");
+        assertThat(noStageWrites.path("Effect").asText()).isEqualTo("Deny");
+        assertThat(texts(noStageWrites.path("Action"))).containsExactlyInAnyOrderElementsOf(API_GATEWAY_WRITES);
+        assertThat(arns(noStageWrites)).containsExactlyInAnyOrder(REST_APIS + "/*/stages", REST_APIS + "/*/stages/*");
+        assertThat(statements())
+                .filteredOn(statement -> "Deny".equals(statement.path("Effect").asText()))
+                .containsExactly(noStageWrites);
+    }
+
+    @Test
+    void shouldConditionOnTheTagsThePackagedTemplatesGiveTheRestApiAndOslsGivesItsStage() {
+        String service = parameter("Service").path("Default").asText();
+        for (String stage : List.of("dev", "prod")) {
+            PackagedService packaged = Infra.packaged(stage);
+            Map<String, String> expected = Map.of("service", service, "stage", stage);
+            assertThat(packaged.state().path("service").path("service").asText())
+                    .as("serverless.yml's service is the deploy role's Service")
+                    .isEqualTo(service);
+            Map<String, JsonNode> apis = packaged.resourcesOfType("AWS::ApiGateway::RestApi");
+            assertThat(apis).as(stage).hasSize(1);
+            Map<String, String> apiTags = new TreeMap<>();
+            apis.values()
+                    .iterator()
+                    .next()
+                    .path("Properties")
+                    .path("Tags")
+                    .forEach(tag -> apiTags.put(
+                            tag.path("Key").asText(), tag.path("Value").asText()));
+            assertThat(apiTags).as("%s RestApi tags", stage).containsAllEntriesOf(expected);
+            // osls tags the API's stage with stackTags and tags merged, and TagResource may write only these.
+            JsonNode provider = packaged.state().path("service").path("provider");
+            Map<String, String> stageTags = new TreeMap<>();
+            for (String key : List.of("stackTags", "tags")) {
+                provider.path(key)
+                        .properties()
+                        .forEach(tag ->
+                                stageTags.put(tag.getKey(), tag.getValue().asText()));
+            }
+            assertThat(stageTags)
+                    .as("%s provider.stackTags and provider.tags", stage)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
     void shouldLetTheDeployerCreateAndChangeOnlyRolesBoundedByTheFunctionBoundary() {
         JsonNode bounded = statement("ExecutionRolesBoundedOnly");
-        assertThat(texts(bounded.path("Action")))
-                .containsExactlyInAnyOrder("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy");
+        assertThat(texts(bounded.path("Action"))).containsExactlyInAnyOrderElementsOf(BOUNDED_ROLE_ACTIONS);
         assertThat(bounded.path("Condition").toString())
                 .isEqualTo("{\"StringEquals\":{\"iam:PermissionsBoundary\":{\"Ref\":\"FunctionBoundary\"}}}");
+        // UpdateAssumeRolePolicy included: who may assume a role matters as much as what it may do.
         long granting = statements().stream()
-                .filter(statement -> texts(statement.path("Action")).stream()
-                        .anyMatch(action -> List.of("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy")
-                                .contains(action)))
+                .filter(statement -> texts(statement.path("Action")).stream().anyMatch(BOUNDED_ROLE_ACTIONS::contains))
                 .count();
         assertThat(granting)
-                .as("statements granting role creation or inline policies")
+                .as("statements granting role actions that iam:PermissionsBoundary can condition")
                 .isEqualTo(1);
         assertThat(allActions())
                 .doesNotContain(
@@ -254,12 +387,35 @@ class DeployRoleIT {
         return actions;
     }
 
+    private JsonNode parameter(String name) {
+        JsonNode parameter = template.path("Parameters").path(name);
+        assertThat(parameter.isMissingNode())
+                .as("deploy-role.yml has a parameter " + name)
+                .isFalse();
+        return parameter;
+    }
+
     private JsonNode resource(String id) {
         JsonNode resource = template.path("Resources").path(id);
         assertThat(resource.isMissingNode())
                 .as("deploy-role.yml has a resource " + id)
                 .isFalse();
         return resource;
+    }
+
+    private static boolean isApiGateway(JsonNode statement) {
+        return texts(statement.path("Action")).stream().anyMatch(action -> action.startsWith("apigateway:"));
+    }
+
+    /** A statement's resources, each {@code !Sub} as its template string. */
+    private static List<String> arns(JsonNode statement) {
+        List<String> arns = new ArrayList<>();
+        list(statement.path("Resource"))
+                .forEach(resource -> arns.add(
+                        resource.isTextual()
+                                ? resource.asText()
+                                : resource.path("Fn::Sub").asText()));
+        return arns;
     }
 
     private static List<String> texts(JsonNode node) {

@@ -19,8 +19,10 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The CI/CD pipelines (Bitbucket and GitHub Actions) build and test every push, deploy dev from main and prod from
- * version tags, take credentials from the CI's variables, and run exactly the commands infra/README.md documents.
+ * The CI/CD pipelines (Bitbucket and GitHub Actions) build and test every push, deploy dev from main and prod only
+ * through the prod environment (GitHub: release tags; Bitbucket: a manual step of main), build what they deploy without
+ * a cache another branch can write, take credentials from the CI's variables, and run exactly the commands
+ * infra/README.md documents.
  */
 class PipelinesTest {
 
@@ -31,6 +33,8 @@ class PipelinesTest {
     static final String SMOKE_PROD = ".ci/smoke-stage prod";
     /** Where the Bitbucket deploy steps put the step's OIDC token for the AWS SDK. */
     static final String WEB_IDENTITY_TOKEN_FILE = "export AWS_WEB_IDENTITY_TOKEN_FILE=/tmp/aws-web-identity-token";
+    /** The GitHub tags that deploy prod: release versions, all inside the {@code v*} the tag ruleset protects. */
+    static final String RELEASE_TAGS = "v[0-9]+.[0-9]+.[0-9]+";
     /** Every function's artifact in infra/serverless.yml, relative to the repository: what the deploy steps need. */
     static final List<String> JARS = jars();
 
@@ -47,19 +51,36 @@ class PipelinesTest {
 
     @Test
     void shouldDeployDevFromMainAfterTheBuildOnBitbucket() {
-        List<Object> main = list(map(map(bitbucket(), "pipelines"), "branches"), "main");
+        List<Object> main = main();
 
-        assertThat(scripts(main)).containsExactly(List.of(BUILD), List.of(DEPLOY_DEV, SMOKE_DEV));
-        assertThat(map(map(main.get(1)), "step")).containsEntry("deployment", "dev");
-        assertThat(list(map(map(main.get(0)), "step"), "artifacts")).containsExactlyInAnyOrderElementsOf(JARS);
+        assertThat(scripts(main)).startsWith(List.of(BUILD), List.of(DEPLOY_DEV, SMOKE_DEV));
+        assertThat(step(main, 1)).containsEntry("deployment", "dev").doesNotContainKey("trigger");
+        assertThat(list(step(main, 0), "artifacts")).containsExactlyInAnyOrderElementsOf(JARS);
     }
 
     @Test
-    void shouldDeployProdFromVersionTagsOnBitbucket() {
-        List<Object> tagged = list(map(map(bitbucket(), "pipelines"), "tags"), "v*");
+    void shouldDeployProdFromMainOnlyByAManualStepAfterDevOnBitbucket() {
+        // Bitbucket Cloud cannot restrict who pushes a tag, so no tag pipeline deploys; prod is the manual last step of
+        // main, which the prod environment's deployment permissions keep to admins and branch main.
+        List<Object> main = main();
 
-        assertThat(scripts(tagged)).containsExactly(List.of(BUILD), List.of(DEPLOY_PROD, SMOKE_PROD));
-        assertThat(map(map(tagged.get(1)), "step")).containsEntry("deployment", "prod");
+        assertThat(scripts(main))
+                .containsExactly(List.of(BUILD), List.of(DEPLOY_DEV, SMOKE_DEV), List.of(DEPLOY_PROD, SMOKE_PROD));
+        assertThat(step(main, 2)).containsEntry("deployment", "prod").containsEntry("trigger", "manual");
+        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
+        assertThat(pipelines.keySet()).containsExactlyInAnyOrder("default", "branches");
+        assertThat(map(pipelines, "branches")).containsOnlyKeys("main");
+        assertThat(list(pipelines, "default"))
+                .allSatisfy(step -> assertThat(map(map(step), "step")).doesNotContainKey("deployment"));
+    }
+
+    @Test
+    void shouldBuildWhatDeploysWithoutACacheAnotherBranchCanWriteOnBitbucket() {
+        // A repository's caches serve every branch's pipelines: none in the pipeline whose jars deploy.
+        assertThat(main())
+                .allSatisfy(step -> assertThat(map(map(step), "step"))
+                        .as("a step of the main pipeline")
+                        .doesNotContainKey("caches"));
     }
 
     @Test
@@ -69,8 +90,10 @@ class PipelinesTest {
         Map<String, Object> on = map(workflow.containsKey("on") ? workflow.get("on") : workflow.get(Boolean.TRUE));
 
         assertThat(list(map(on, "push"), "branches")).containsExactly("**");
-        assertThat(list(map(on, "push"), "tags")).containsExactly("v*");
-        assertThat(on).containsKey("pull_request");
+        assertThat(list(map(on, "push"), "tags")).containsExactly(RELEASE_TAGS);
+        // Nothing that runs in the default branch's context (pull_request_target, workflow_run…) and could fill the
+        // cache the main and tag builds restore.
+        assertThat(on).containsOnlyKeys("push", "pull_request");
         assertThat(runs(job("build"))).containsExactly(BUILD);
         assertThat(job("build").toString()).contains(JARS);
     }
@@ -86,6 +109,35 @@ class PipelinesTest {
         assertThat(prod).containsEntry("needs", "build").containsEntry("environment", "prod");
         assertThat((String) prod.get("if")).contains("startsWith(github.ref, 'refs/tags/v')");
         assertThat(runs(prod)).containsExactly(DEPLOY_PROD, SMOKE_PROD);
+    }
+
+    @Test
+    void shouldAskForAnOidcTokenOnlyInTheEnvironmentOfTheStageOnGitHub() {
+        // The role trusts sub repo:OWNER/REPO:environment:<stage>; the environment's rules decide which refs get it.
+        map(github(), "jobs").forEach((name, job) -> {
+            Object permissions = map(job).get("permissions");
+            if (permissions != null && "write".equals(map(permissions).get("id-token"))) {
+                assertThat(name).as("a job with id-token: write").startsWith("deploy-");
+                assertThat(map(job)).containsEntry("environment", name.substring("deploy-".length()));
+            }
+        });
+    }
+
+    @Test
+    void shouldUseNoCacheInTheDeployJobsAndOnlySetupJavasBranchScopedOneToBuildOnGitHub() {
+        map(github(), "jobs")
+                .forEach((name, job) -> list(map(job), "steps").stream()
+                        .map(PipelinesTest::map)
+                        .forEach(step -> {
+                            String uses = String.valueOf(step.get("uses"));
+                            assertThat(uses).as(name).doesNotStartWith("actions/cache");
+                            Map<String, Object> with = step.containsKey("with") ? map(step, "with") : Map.of();
+                            if (with.containsKey("cache")) {
+                                // Restores caches of its own ref and of the default branch only.
+                                assertThat(name).isEqualTo("build");
+                                assertThat(uses).startsWith("actions/setup-java@");
+                            }
+                        }));
     }
 
     @Test
@@ -129,19 +181,18 @@ class PipelinesTest {
 
     @Test
     void shouldAssumeTheDeployRoleOnBitbucketThroughOidc() {
-        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
-        for (List<Object> steps :
-                List.of(list(map(pipelines, "branches"), "main"), list(map(pipelines, "tags"), "v*"))) {
-            Map<String, Object> deploy = map(map(steps.get(1)), "step");
-            assertThat(deploy).containsEntry("oidc", true);
-            List<String> script =
-                    list(deploy, "script").stream().map(Object::toString).toList();
+        List<Object> main = main();
+        for (int deploy = 1; deploy <= 2; deploy++) {
+            assertThat(step(main, deploy)).containsEntry("oidc", true);
+            List<String> script = list(step(main, deploy), "script").stream()
+                    .map(Object::toString)
+                    .toList();
             assertThat(script.subList(0, 2))
                     .containsExactly(
                             WEB_IDENTITY_TOKEN_FILE,
                             "printf '%s' \"$BITBUCKET_STEP_OIDC_TOKEN\" > \"$AWS_WEB_IDENTITY_TOKEN_FILE\"");
-            assertThat(map(map(steps.get(0)), "step")).doesNotContainKey("oidc");
         }
+        assertThat(step(main, 0)).doesNotContainKey("oidc");
     }
 
     @Test
@@ -170,13 +221,10 @@ class PipelinesTest {
                     .filter(step -> String.valueOf(step.get("uses")).startsWith("actions/setup-node@"))
                     .forEach(step -> assertThat(map(step, "with")).containsEntry("node-version", "22"));
         }
-        Map<String, Object> pipelines = map(bitbucket(), "pipelines");
-        for (List<Object> steps :
-                List.of(list(map(pipelines, "branches"), "main"), list(map(pipelines, "tags"), "v*"))) {
-            assertThat(map(map(steps.get(1)), "step").get("image").toString()).startsWith("node:22-");
-            assertThat(list(map(map(steps.get(0)), "step"), "script").toString())
-                    .contains("https://nodejs.org/dist/v22.");
-        }
+        List<Object> main = main();
+        assertThat(list(step(main, 0), "script").toString()).contains("https://nodejs.org/dist/v22.");
+        assertThat(List.of(step(main, 1), step(main, 2)))
+                .allSatisfy(deploy -> assertThat(deploy.get("image").toString()).startsWith("node:22-"));
     }
 
     @Test
@@ -213,10 +261,7 @@ class PipelinesTest {
         String readme = Files.readString(repo.resolve("infra/README.md"));
         List<String> commands = new ArrayList<>();
         Map<String, Object> pipelines = map(bitbucket(), "pipelines");
-        Stream.of(
-                        list(pipelines, "default"),
-                        list(map(pipelines, "branches"), "main"),
-                        list(map(pipelines, "tags"), "v*"))
+        Stream.of(list(pipelines, "default"), main())
                 .forEach(steps -> scripts(steps).forEach(commands::addAll));
         map(github(), "jobs").values().forEach(job -> commands.addAll(runs(map(job))));
 
@@ -239,6 +284,20 @@ class PipelinesTest {
                 .contains(
                         "TOKEN_ISSUER is required to deploy stage dev", "JWKS_URI is required", "AUDIENCE is required")
                 .doesNotContain("npm");
+    }
+
+    @Test
+    void shouldRefuseAStageWhoseNameCouldFallUnderAnotherStagesRole() {
+        // Names are <service>-<stage>-...: dev-2's would match dev's deploy role.
+        for (String stage : List.of("dev-2", "Dev", "dev_2", "2dev")) {
+            Processes.Result result = Processes.run(repo, Map.of(), List.of("bash", ".ci/deploy", stage));
+
+            assertThat(result.exitCode()).as(stage).isEqualTo(2);
+            assertThat(result.output())
+                    .as(stage)
+                    .startsWith("stage '" + stage + "' is not valid: lowercase letters and digits")
+                    .doesNotContain("npm");
+        }
     }
 
     @Test
@@ -286,6 +345,16 @@ class PipelinesTest {
 
     private Map<String, Object> bitbucket() {
         return yaml(repo.resolve("bitbucket-pipelines.yml"));
+    }
+
+    /** The steps of Bitbucket's main pipeline: build, deploy dev, deploy prod. */
+    private List<Object> main() {
+        return list(map(map(bitbucket(), "pipelines"), "branches"), "main");
+    }
+
+    private static Map<String, Object> step(List<Object> steps, int index) {
+        assertThat(steps).hasSizeGreaterThan(index);
+        return map(map(steps.get(index)), "step");
     }
 
     private Map<String, Object> github() {
@@ -343,9 +412,12 @@ class PipelinesTest {
                 .toList();
     }
 
+    /** A YAML file as maps and lists; a key given twice fails the test instead of one of them silently winning. */
     private static Map<String, Object> yaml(Path file) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
         try {
-            return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file)));
+            return map(new Yaml(new SafeConstructor(options)).load(Files.readString(file)));
         } catch (IOException e) {
             throw new AssertionError("Cannot read " + file, e);
         }
