@@ -155,7 +155,10 @@ class AuthorizerHandlerTest {
                                   "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*%2f.*",
                                   "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*%2E*",
                                   "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*%2e*",
-                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*%25*"]}]},
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*%25*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*\\\\*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*%5C*",
+                                  "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/*%5c*"]}]},
                  "context": {"scope": "read:hello write:hello", "clientId": "m2m-client",
                              "issuer": "https://gatehouse-test.auth0.com/"}}
                 """);

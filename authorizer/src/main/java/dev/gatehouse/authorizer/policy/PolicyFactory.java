@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Allow exactly the patterns {@link RouteScopes#allowPatterns} of the routes the token's scopes permit (open
  *       routes and routes requiring one of its scopes); every other request is refused by omission. The table was
  *       checked at start so that no such pattern matches a request of a route the token is refused. A second
- *       statement denies the dot-segment forms ({@link RouteScopes#DOT_SEGMENT_DENIES}), which no route model
+ *       statement denies the dot-segment forms ({@link RouteScopes#AMBIGUOUS_PATH_DENIES}), which no route model
  *       covers.
  *   <li>A token permitted nothing gets a Deny of the stage.
  * </ul>
@@ -68,8 +68,8 @@ public final class PolicyFactory {
         }
     }
 
-    /** Denied in every Allow policy, whatever the token: {@link RouteScopes#DOT_SEGMENT_DENIES}. */
-    private static final Patterns DOT_SEGMENTS = new Patterns(RouteScopes.DOT_SEGMENT_DENIES);
+    /** Denied in every Allow policy, whatever the token: {@link RouteScopes#AMBIGUOUS_PATH_DENIES}. */
+    private static final Patterns AMBIGUOUS_PATHS = new Patterns(RouteScopes.AMBIGUOUS_PATH_DENIES);
 
     private final RouteScopes routes;
     private final Set<String> requiredScopes;
@@ -93,7 +93,7 @@ public final class PolicyFactory {
                 principal.subject(),
                 List.of(
                         new PolicyStatement(Effect.ALLOW, patterns.resources(stagePrefix)),
-                        new PolicyStatement(Effect.DENY, DOT_SEGMENTS.resources(stagePrefix))),
+                        new PolicyStatement(Effect.DENY, AMBIGUOUS_PATHS.resources(stagePrefix))),
                 context);
     }
 

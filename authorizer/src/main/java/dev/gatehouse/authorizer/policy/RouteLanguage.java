@@ -28,13 +28,14 @@ import java.util.Set;
  *       issues</a>), but it does not document whether the method ARN holds the raw or the decoded path, nor how
  *       repeated slashes are matched.
  * </ul>
- * So a route's language here admits, around the template: any run of leading and trailing slashes; one or more
- * slashes between segments; each literal character as itself or percent-encoded once or twice ({@code a}, {@code %61},
- * {@code %2561}, either hex case), slashes included; and a {@code {param}} or {@code {proxy+}} as any non-empty string,
- * slashes included (a decoded {@code %2F} inside a parameter). Literal segments never hold {@code %} (the route table
- * refuses it), so the encoded forms are exactly the ones a decoding gateway maps back onto the template. Case is kept:
- * API Gateway matches paths case-sensitively, so {@code /Orders} is no request of {@code /orders} (it gets API
- * Gateway's own 403 before any authorizer runs).
+ * So a route's language here admits, around the template: any run of leading and trailing slashes; one or more slashes
+ * between segments; each literal character as itself or percent-encoded once or twice ({@code a}, {@code %61}, {@code
+ * %2561}, either hex case), slashes included; and a {@code {param}} or {@code {proxy+}} as any non-empty string,
+ * slashes included (a decoded {@code %2F} inside a parameter), or empty when it is the last of several segments ({@code
+ * /orders/} may reach {@code /orders/{id}}; the root {@code /} is no child of itself). Literal segments never hold
+ * {@code %} (the route table refuses it), so the encoded forms are exactly the ones a decoding gateway maps back onto
+ * the template. Case is kept: API Gateway matches paths case-sensitively, so {@code /Orders} is no request of {@code
+ * /orders} (it gets API Gateway's own 403 before any authorizer runs).
  *
  * <p>{@link #counterexample} intersects that language with an IAM resource glob ({@code *} = any run of characters,
  * slashes included) by a search over the product of the two automata. Immutable.
@@ -66,6 +67,11 @@ final class RouteLanguage {
                     state = next;
                 }
                 String segment = segments[s];
+                if (segment.startsWith("{") && s > 0 && s == segments.length - 1) {
+                    // An empty last parameter: whether HTTP API sends /orders/ to /orders/{id} or /orders/{proxy+}
+                    // is undocumented (REST sends it to /orders), so the language holds it.
+                    accepting.set(state, true);
+                }
                 if (segment.startsWith("{")) {
                     int next = newState();
                     add(state, ANY, next);

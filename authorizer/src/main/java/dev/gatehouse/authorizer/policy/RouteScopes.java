@@ -84,13 +84,15 @@ public final class RouteScopes {
 
     /**
      * Resource tails (after {@code {apiId}/{stage}/}) every Allow policy also denies: a path segment that begins with
-     * a dot ({@code ..}, {@code .}), raw or after an encoded slash, and any encoded dot or encoded {@code %}. AWS does
-     * not document whether anything in front of the authorizer resolves dot segments (RFC 3986, 5.2.4) for routing
-     * while the method ARN keeps them, so {@code GET/public/../admin} might be routed to {@code /admin} while
-     * {@code GET/public/*} matches it: these requests are refused whatever the token (a 403), which is why table
-     * segments may not begin with a dot. {@code %25} covers every double encoding ({@code %252E}).
+     * a dot ({@code ..}, {@code .}), raw or after an encoded slash; any encoded dot or encoded {@code %}; and any
+     * backslash, raw or encoded. AWS does not document whether anything in front of the authorizer resolves dot
+     * segments (RFC 3986, 5.2.4) or takes {@code \} for {@code /} while routing, with the method ARN keeping the path
+     * as sent, so {@code GET/public/../admin} might be routed to {@code /admin} while {@code GET/public/*} matches it:
+     * these requests are refused whatever the token (a 403), which is why table segments may not begin with a dot.
+     * {@code %25} covers every double encoding ({@code %252E}).
      */
-    static final List<String> DOT_SEGMENT_DENIES = List.of("*/.*", "*%2F.*", "*%2f.*", "*%2E*", "*%2e*", "*%25*");
+    static final List<String> AMBIGUOUS_PATH_DENIES =
+            List.of("*/.*", "*%2F.*", "*%2f.*", "*%2E*", "*%2e*", "*%25*", "*\\*", "*%5C*", "*%5c*");
 
     /**
      * One route: {@code method} in upper case ({@code ANY} for any verb), {@code path} with a leading slash and
@@ -257,9 +259,20 @@ public final class RouteScopes {
      * Refuses an event of an API the table does not describe: another API wired to this authorizer may have routes
      * the table's patterns match ({@code GET/orders/*} covers {@code GET/orders/42/admin}), so it is never answered.
      *
-     * @throws InvalidEventException naming the API and {@value #API_IDS} (API Gateway answers 500)
+     * @throws InvalidEventException naming the API and {@value #API_IDS}, or when the ARN's API and stage prefix is
+     *     longer than the policy budget assumes (API Gateway answers 500)
      */
     public void requireDescribed(MethodArn arn) {
+        String stageWildcard = arn.stageWildcard();
+        int prefixBytes = stageWildcard.getBytes(StandardCharsets.UTF_8).length - "*/*".length();
+        if (prefixBytes > MAX_ARN_PREFIX_BYTES) {
+            // The policy budget was checked at start for prefixes up to this size; a longer one could exceed it.
+            throw new InvalidEventException(
+                    "The ARN's API and stage prefix takes " + prefixBytes + " bytes, more than the "
+                            + MAX_ARN_PREFIX_BYTES + " the policy budget assumes; use a stage name of at most 40 "
+                            + "characters",
+                    null);
+        }
         if (!apiIds.contains(arn.apiId())) {
             throw new InvalidEventException(
                     "The event comes from API '" + arn.apiId() + "', but " + ROUTE_SCOPES + " describes only " + API_IDS
@@ -373,11 +386,11 @@ public final class RouteScopes {
 
     /**
      * A bound on the policy document for any token: every allow pattern of the table and every
-     * {@link #DOT_SEGMENT_DENIES} pattern, each with its ARN prefix.
+     * {@link #AMBIGUOUS_PATH_DENIES} pattern, each with its ARN prefix.
      */
     public int policyBytesUpperBound() {
         int bytes = POLICY_OVERHEAD_BYTES;
-        for (String deny : DOT_SEGMENT_DENIES) {
+        for (String deny : AMBIGUOUS_PATH_DENIES) {
             bytes += MAX_ARN_PREFIX_BYTES + deny.length() + 3;
         }
         for (List<String> patterns : allowPatterns) {

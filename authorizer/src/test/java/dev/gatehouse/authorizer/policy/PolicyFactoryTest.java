@@ -229,7 +229,10 @@ class PolicyFactoryTest {
                 "GET/public%2F..%2Fadmin",
                 "GET/public/%252E%252E/admin",
                 "GET/public/x/..",
-                "GET/.."
+                "GET/..",
+                "GET/public/x\\..\\..\\admin",
+                "GET/public/x%5C..%5C..%5Cadmin",
+                "GET/public/x%5c..%5c..%5cadmin"
             })
     void shouldDenyDotSegmentsWhateverTheAllowedPatterns(String request) {
         // A gateway that resolved '..' for routing would send these to GET /admin, which the token is refused.
@@ -251,5 +254,16 @@ class PolicyFactoryTest {
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("'zzzzzzzzzz'")
                 .hasMessageContaining(RouteScopes.API_IDS);
+    }
+
+    @Test
+    void shouldRefuseAStageLongerThanThePolicyBudgetAssumes() {
+        PolicyFactory factory = new PolicyFactory(API);
+        String stage = "s".repeat(128);
+
+        assertThatThrownBy(() -> factory.requireDescribed(MethodArn.parse(
+                        "arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:a1b2c3d4e5/" + stage + "/GET/orders")))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("stage name");
     }
 }

@@ -225,6 +225,15 @@ class RouteScopesTest {
         assertThat(RouteScopes.fromEnv(env).apiIds()).containsExactlyInAnyOrder("a1b2c3d4e5", "x9");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /orders/{proxy+}", "GET /orders/{id}", "ANY /orders/{proxy+}"})
+    void shouldNotAllowATrailingSlashThatAParameterRouteMayReceive(String scoped) {
+        // HTTP APIs may send GET /orders/ to the parameter route (an empty value) rather than to GET /orders.
+        RouteScopes routes = RouteSamples.table("{\"GET /orders\":[],\"" + scoped + "\":[\"admin\"]}");
+
+        assertThat(routes.allowPatterns(0)).containsExactly("GET/orders");
+    }
+
     /** An environment with {@code routeScopes} as the table of the sample events' API. */
     private static Map<String, String> env(String routeScopes) {
         return Map.of(RouteScopes.ROUTE_SCOPES, routeScopes, RouteScopes.API_IDS, "a1b2c3d4e5");
