@@ -10,10 +10,10 @@
 // An http event is behind the authorizer when its authorizer is `authorizer` (by name) or an `arn` of that function of
 // this stack: { Fn::GetAtt: [AuthorizerLambdaFunction, Arn] }, { Ref: AuthorizerSnapStartLambdaAlias } (or its
 // { Fn::GetAtt: [..., AliasArn] }), or arn:<partition>:lambda:<region>:<account>:function:<its name>[:snapstart] in
-// the stack's region. Any other `arn` fails the build: this stack's table and API id cannot describe it. A cached REQUEST
-// authorizer (resultTtlInSeconds not 0; osls's default is 300) must take exactly the Authorization header as its
-// identity source: API Gateway caches the decision under that value, and the authorizer verifies the token of the
-// Authorization header (a TOKEN authorizer's identity source is the token it gets).
+// the stack's region. Any other `arn`, or an `authorizerId`, fails the build: this stack's table cannot describe it. A
+// cached REQUEST authorizer (resultTtlInSeconds not 0; osls's default is 300) must take exactly the Authorization
+// header as its identity source: API Gateway caches the decision under that value, and the authorizer verifies the
+// token of the Authorization header (a TOKEN authorizer's identity source is the token it gets).
 //
 // It runs before packaging, on the fully resolved service (every function, however serverless.yml is split, e.g.
 // `functions: ${file(./functions.yml)}`), and fails the build rather than ship a table that misses a route. A
@@ -63,8 +63,12 @@ function routeScopes(functions, own) {
       const route = `route ${key} (function ${name})`;
       const authorizer = authorizerOf(http);
       const type = String(authorizer.type || 'token').toUpperCase();
-      // An existing authorizer of the API by id, or IAM: not a Lambda authorizer this stack deploys.
-      if ((authorizer.type && authorizer.authorizerId) || type === 'AWS_IAM') continue;
+      if (authorizer.type && authorizer.authorizerId) {
+        throw new Error(`${route} names its authorizer by authorizerId ${JSON.stringify(authorizer.authorizerId)},`
+          + ` which may be this stack's authorizer without the route in its ROUTE_SCOPES; use authorizer.name:`
+          + ` ${AUTHORIZER}`);
+      }
+      if (type === 'AWS_IAM') continue;
       if (authorizer.arn) {
         if (!namesTheAuthorizer(authorizer.arn, own)) {
           throw new Error(`${route} names its authorizer by arn ${JSON.stringify(authorizer.arn)}, which is not`

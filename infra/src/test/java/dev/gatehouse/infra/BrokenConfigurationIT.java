@@ -278,6 +278,22 @@ class BrokenConfigurationIT {
                 .contains("use authorizer.name: authorizer");
     }
 
+    @Test
+    void shouldRefuseARouteNamingAnExistingAuthorizerById() throws IOException {
+        Path service = copyService(yml -> replace(
+                yml,
+                ORDERS_GET,
+                "      - http: {path: 'orders/{id}', method: get, authorizer: {type: token, authorizerId: abc123}}\n"
+                        + ORDERS_GET));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("route-scopes: route GET /orders/{id} (function orders) names its authorizer by"
+                        + " authorizerId \"abc123\"");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(
             strings = {

@@ -79,6 +79,16 @@ final class RouteScopesPlugin {
     }
 
     /**
+     * Why the plugin refuses the route {@code key} of {@code function} naming an existing authorizer by
+     * {@code authorizerId}: it may be this stack's authorizer, and the route is not in its table.
+     */
+    static String byAuthorizerId(String key, String function, Object authorizerId) {
+        return "route-scopes: route " + key + " (function " + function + ") names its authorizer by authorizerId "
+                + Http.jsonText(authorizerId) + ", which may be this stack's authorizer without the route in its"
+                + " ROUTE_SCOPES; use authorizer.name: " + AUTHORIZER;
+    }
+
+    /**
      * Sets the authorizer's {@code ROUTE_SCOPES} and {@code API_IDS} ({@code localApiId}) in {@code functions} as the
      * plugin sets them for osls, refusing what it refuses. {@code writtenApiIds} is the authorizer's hand-written
      * {@code API_IDS} as the yml has it (or null), {@code api} what osls names the service's API with:

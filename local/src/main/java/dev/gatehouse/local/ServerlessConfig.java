@@ -333,6 +333,13 @@ public final class ServerlessConfig {
         }
         method = method.toUpperCase(Locale.ROOT);
         path = path.replaceAll("^/+|/+$", "");
+        if (resolve(authorizer) instanceof Map<?, ?> byId
+                && byId.get("type") != null
+                && byId.get("authorizerId") != null
+                && RouteScopesPlugin.listedIn(get(root, "plugins"))) {
+            throw new IllegalArgumentException(
+                    RouteScopesPlugin.byAuthorizerId(method + " /" + path, fn, resolveDeep(byId.get("authorizerId"))));
+        }
         return new Route(
                 method,
                 path,

@@ -72,6 +72,11 @@ class RouteScopesPluginIT {
                         "",
                         "- http: {path: a, method: get, authorizer: {name: authorizer, type: request, identitySource:"
                                 + " 'method.request.header.Authorization, method.request.querystring.v'}}"),
+                new Case(
+                        "an authorizer by id",
+                        "",
+                        "",
+                        "- http: {path: a, method: get, authorizer: {type: token, authorizerId: abc123}}"),
                 new Case("a route declared twice", "", "", BEHIND_IT + "\n      " + BEHIND_IT.replace("a,", "/a/,")),
                 new Case("no route behind it", "", "", "- http: {path: a, method: get}"),
                 new Case(
