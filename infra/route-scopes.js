@@ -29,7 +29,9 @@ const HEADER_SOURCE = /^method\.request\.header\.(.+)$/;
 // Identity sources: https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
 const AUTHORIZATION_SOURCE = 'method.request.header.Authorization';
 
-// Whether an authorizer `arn` names this stack's authorizer function (`own`: its logical ids, name and region).
+// Whether an authorizer `arn` names this stack's authorizer function (`own`: its logical ids, name and region). The
+// Ref of an AWS::Lambda::Alias, and its AliasArn, is the alias's ARN; the Arn of an AWS::Lambda::Function the
+// function's (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html).
 function namesTheAuthorizer(arn, own) {
   if (typeof arn === 'string') {
     const match = LAMBDA_ARN.exec(arn);
