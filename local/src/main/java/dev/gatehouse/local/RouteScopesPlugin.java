@@ -51,7 +51,9 @@ final class RouteScopesPlugin {
      * Whether an authorizer's {@code arn} names {@code function} of this stack (deployed as {@code deployedName} in
      * {@code region}), as the plugin tells its authorizer's: {@code Fn::GetAtt [<Function>LambdaFunction, Arn]},
      * {@code Ref} (or {@code Fn::GetAtt [..., AliasArn]}) of {@code <Function>SnapStartLambdaAlias}, or the function's
-     * ARN in {@code region}, unqualified or {@code :snapstart}.
+     * ARN in {@code region}, unqualified or {@code :snapstart} (the Ref of an {@code AWS::Lambda::Alias}, and its
+     * {@code AliasArn}, is the alias's ARN:
+     * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html).
      */
     static boolean namesFunction(Object arn, String function, String deployedName, String region) {
         if (arn instanceof String text) {
