@@ -1,30 +1,98 @@
 'use strict';
-// An osls plugin that hands the authorizer its ROUTE_SCOPES: {"VERB /path": [scopes]} of every http event of this
-// service behind the authorizer function named `authorizer`, with the scopes its `authorizer.scopes` lists (any of
-// them; none = open to every valid token). osls accepts `scopes` on any http authorizer and compiles it into the
-// template only for Cognito authorizers, so the route and its scopes are declared once, on the event, and this is the
-// only copy the authorizer sees.
+// An osls plugin that tells the authorizer function named `authorizer` which API it serves: ROUTE_SCOPES,
+// {"VERB /path": [scopes]} of every http event of this service behind it, with the scopes its `authorizer.scopes` lists
+// (any of them; none = open to every valid token), and API_IDS, the id of the REST API those events belong to (osls's
+// own reference to it: { Ref: ApiGatewayRestApi }, or provider.apiGateway.restApiId for an existing API). The
+// authorizer refuses events of any other API, so the table is never applied to routes it does not describe. osls
+// accepts `scopes` on any http authorizer and compiles it into the template only for Cognito authorizers, so the route
+// and its scopes are declared once, on the event, and this is the only copy the authorizer sees.
+//
+// An http event is behind the authorizer when its authorizer is `authorizer` (by name) or an `arn` of that function of
+// this stack: { Fn::GetAtt: [AuthorizerLambdaFunction, Arn] }, { Ref: AuthorizerSnapStartLambdaAlias } (or its
+// { Fn::GetAtt: [..., AliasArn] }), or arn:<partition>:lambda:<region>:<account>:function:<its name>[:snapstart] in
+// the stack's region. Any other `arn`, or an `authorizerId`, fails the build: this stack's table cannot describe it. A
+// cached REQUEST authorizer (resultTtlInSeconds not 0; osls's default is 300) must take exactly the Authorization
+// header as its identity source: API Gateway caches the decision under that value, and the authorizer verifies the
+// token of the Authorization header (a TOKEN authorizer's identity source is the token it gets).
 //
 // It runs before packaging, on the fully resolved service (every function, however serverless.yml is split, e.g.
-// `functions: ${file(./functions.yml)}`), and fails the build rather than ship a table that misses a route: the
-// authorizer refuses every request no table route describes, and refuses to start without a table. A ROUTE_SCOPES
-// written by hand must equal the computed one. The local stack computes the same (ServerlessConfig), and
-// InfrastructureTemplateIT checks the packaged value against the events.
-const AUTHORIZER = 'authorizer';
+// `functions: ${file(./functions.yml)}`), and fails the build rather than ship a table that misses a route. A
+// ROUTE_SCOPES or API_IDS written by hand must equal the computed one. The local stack computes the same
+// (RouteScopesPlugin.java), and the infra tests check the packaged values against the events.
+const { isDeepStrictEqual } = require('node:util');
 
-function routeScopes(functions) {
+const AUTHORIZER = 'authorizer';
+// osls's alias of a SnapStart function (naming.getLambdaSnapStartEnabledAliasName).
+const SNAPSTART_ALIAS = 'snapstart';
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$/;
+const HEADER_SOURCE = /^method\.request\.header\.(.+)$/;
+// Identity sources: https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
+const AUTHORIZATION_SOURCE = 'method.request.header.Authorization';
+
+// Whether an authorizer `arn` names this stack's authorizer function (`own`: its logical ids, name and region). The
+// Ref of an AWS::Lambda::Alias, and its AliasArn, is the alias's ARN; the Arn of an AWS::Lambda::Function the
+// function's (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html).
+function namesTheAuthorizer(arn, own) {
+  if (typeof arn === 'string') {
+    const match = LAMBDA_ARN.exec(arn);
+    return match !== null && match[1] === own.region && match[2] === own.name
+      && (match[3] === undefined || match[3] === SNAPSTART_ALIAS);
+  }
+  if (!arn || typeof arn !== 'object' || Array.isArray(arn) || Object.keys(arn).length !== 1) return false;
+  if ('Ref' in arn) return arn.Ref === own.aliasId;
+  const getAtt = typeof arn['Fn::GetAtt'] === 'string' ? arn['Fn::GetAtt'].split('.') : arn['Fn::GetAtt'];
+  return Array.isArray(getAtt) && getAtt.length === 2
+    && ((getAtt[0] === own.functionId && getAtt[1] === 'Arn') || (getAtt[0] === own.aliasId && getAtt[1] === 'AliasArn'));
+}
+
+// The http event's authorizer as osls's getAuthorizer reads it (api-gateway/lib/validate.js): a string is AWS_IAM, an
+// ARN (with a colon) or a function name.
+function authorizerOf(http) {
+  if (typeof http.authorizer !== 'string') return http.authorizer;
+  if (http.authorizer.toUpperCase() === 'AWS_IAM') return { type: 'AWS_IAM' };
+  return http.authorizer.includes(':') ? { arn: http.authorizer } : { name: http.authorizer };
+}
+
+// ROUTE_SCOPES of the http events behind the authorizer; throws (a message without the plugin's prefix) on an event
+// it must refuse.
+function routeScopes(functions, own) {
   const routes = {};
   for (const [name, definition] of Object.entries(functions || {})) {
     for (const event of (definition && definition.events) || []) {
       const http = event && event.http;
       if (!http || typeof http !== 'object' || !http.authorizer) continue;
-      const authorizer = typeof http.authorizer === 'string' ? { name: http.authorizer } : http.authorizer;
-      if (authorizer.name !== AUTHORIZER || authorizer.arn) continue;
       const key = `${String(http.method).toUpperCase()} /${String(http.path).replace(/^\/+|\/+$/g, '')}`;
-      if (routes[key]) throw new Error(`route-scopes: route ${key} is declared twice (function ${name})`);
+      const route = `route ${key} (function ${name})`;
+      const authorizer = authorizerOf(http);
+      const type = String(authorizer.type || 'token').toUpperCase();
+      if (authorizer.type && authorizer.authorizerId) {
+        throw new Error(`${route} names its authorizer by authorizerId ${JSON.stringify(authorizer.authorizerId)},`
+          + ` which may be this stack's authorizer without the route in its ROUTE_SCOPES; use authorizer.name:`
+          + ` ${AUTHORIZER}`);
+      }
+      if (type === 'AWS_IAM') continue;
+      if (authorizer.arn) {
+        if (!namesTheAuthorizer(authorizer.arn, own)) {
+          throw new Error(`${route} names its authorizer by arn ${JSON.stringify(authorizer.arn)}, which is not`
+            + ` this stack's function '${AUTHORIZER}'; use authorizer.name: ${AUTHORIZER} (a service deployed as its`
+            + ` own stack deploys its own authorizer: infra/examples/separate-stack)`);
+        }
+      } else if (authorizer.name !== AUTHORIZER) {
+        continue;
+      }
+      if (routes[key]) throw new Error(`route ${key} is declared twice (function ${name})`);
+      // osls: a resultTtlInSeconds that is not a number is 300; a missing identity source the Authorization header.
+      const ttl = Number.parseInt(authorizer.resultTtlInSeconds, 10);
+      const source = authorizer.identitySource ? String(authorizer.identitySource).trim() : AUTHORIZATION_SOURCE;
+      const header = HEADER_SOURCE.exec(source);
+      if (type === 'REQUEST' && ttl !== 0 && !(header && header[1].toLowerCase() === 'authorization')) {
+        throw new Error(`${route} has a cached REQUEST authorizer whose identitySource is '${source}': API Gateway`
+          + ` would cache its decision under a value the authorizer never checks (it verifies the token of the`
+          + ` Authorization header); use identitySource: ${AUTHORIZATION_SOURCE}, or resultTtlInSeconds: 0`);
+      }
       const scopes = authorizer.scopes || [];
       if (!Array.isArray(scopes) || scopes.some((scope) => typeof scope !== 'string' || scope === '')) {
-        throw new Error(`route-scopes: the authorizer.scopes of route ${key} (function ${name}) must be a list of non-empty strings`);
+        throw new Error(`the authorizer.scopes of route ${key} (function ${name}) must be a list of non-empty strings`);
       }
       routes[key] = scopes;
     }
@@ -38,48 +106,85 @@ function same(a, b) {
     && keys.every((key) => Array.isArray(b[key]) && JSON.stringify(a[key]) === JSON.stringify(b[key]));
 }
 
+function written(value) {
+  return value !== undefined && value !== null && String(value).trim() !== '';
+}
+
 class RouteScopesPlugin {
-  constructor(serverless) {
+  constructor(serverless, options) {
     this.serverless = serverless;
+    this.options = options || {};
     // package (also run by deploy) and `deploy function`, which updates the function's configuration on its own.
     this.hooks = {
       'before:package:initialize': () => this.apply(),
-      'before:deploy:function:initialize': () => this.apply(),
+      'before:deploy:function:initialize': () => this.applyToDeployFunction(),
     };
+  }
+
+  fail(message) {
+    throw new this.serverless.classes.Error(`route-scopes: ${message}`);
   }
 
   apply() {
     const functions = this.serverless.service.functions || {};
-    const fail = (message) => { throw new this.serverless.classes.Error(`route-scopes: ${message}`); };
     const authorizer = functions[AUTHORIZER];
-    if (!authorizer) fail(`the service has no function '${AUTHORIZER}' to hand ROUTE_SCOPES to`);
+    if (!authorizer) this.fail(`the service has no function '${AUTHORIZER}' to hand ROUTE_SCOPES to`);
+    const provider = this.serverless.getProvider('aws');
+    const own = {
+      functionId: provider.naming.getLambdaLogicalId(AUTHORIZER),
+      aliasId: provider.naming.getLambdaSnapStartAliasLogicalId(AUTHORIZER),
+      name: authorizer.name,
+      region: provider.getRegion(),
+    };
     let routes;
     try {
-      routes = routeScopes(functions);
+      routes = routeScopes(functions, own);
     } catch (e) {
-      fail(e.message.replace(/^route-scopes: /, ''));
+      this.fail(e.message);
     }
     if (Object.keys(routes).length === 0) {
-      fail(`no http event is behind the authorizer '${AUTHORIZER}', so ROUTE_SCOPES would be empty and the authorizer would refuse to start`);
+      this.fail(`no http event is behind the authorizer '${AUTHORIZER}', so ROUTE_SCOPES would be empty and the authorizer would refuse to start`);
+    }
+    // What osls itself puts in the API's resources and permissions: provider.apiGateway.restApiId, else the API it
+    // creates.
+    const apiId = provider.getApiGatewayRestApiId();
+    if (typeof apiId === 'string' && !/^[A-Za-z0-9]+$/.test(apiId)) {
+      this.fail(`provider.apiGateway.restApiId '${apiId}' is not an API Gateway API id (letters and digits only)`);
     }
     authorizer.environment = authorizer.environment || {};
-    const written = authorizer.environment.ROUTE_SCOPES;
-    if (written !== undefined && written !== null && String(written).trim() !== '') {
+    const environment = authorizer.environment;
+    if (written(environment.ROUTE_SCOPES)) {
       let parsed;
       try {
-        parsed = JSON.parse(String(written));
+        parsed = JSON.parse(String(environment.ROUTE_SCOPES));
       } catch (e) {
-        fail(`the ROUTE_SCOPES written in serverless.yml is not JSON; remove it (this plugin computes it)`);
+        this.fail(`the ROUTE_SCOPES written in serverless.yml is not JSON; remove it (this plugin computes it)`);
       }
       if (!parsed || typeof parsed !== 'object' || !same(routes, parsed)) {
         const missing = Object.keys(routes).filter((key) => !(parsed && key in parsed));
-        fail(`the ROUTE_SCOPES written in serverless.yml differs from the http events behind the authorizer`
+        this.fail(`the ROUTE_SCOPES written in serverless.yml differs from the http events behind the authorizer`
           + (missing.length ? ` (missing: ${missing.join(', ')})` : '') + `; remove it (this plugin computes it)`);
       }
     }
-    authorizer.environment.ROUTE_SCOPES = JSON.stringify(routes);
+    if (written(environment.API_IDS) && !isDeepStrictEqual(environment.API_IDS, apiId)) {
+      this.fail(`the API_IDS written in serverless.yml (${JSON.stringify(environment.API_IDS)}) differs from this`
+        + ` service's API (${JSON.stringify(apiId)}); remove it (this plugin computes it)`);
+    }
+    environment.ROUTE_SCOPES = JSON.stringify(routes);
+    environment.API_IDS = apiId;
+  }
+
+  // `deploy function` sets the environment through the Lambda API, and leaves it as it is when a value is an object
+  // (osls's deploy-function.js), such as API_IDS's { Ref: ApiGatewayRestApi }: the authorizer would keep the
+  // ROUTE_SCOPES of the last deploy.
+  applyToDeployFunction() {
+    this.apply();
+    const apiIds = this.serverless.service.functions[AUTHORIZER].environment.API_IDS;
+    if (this.options.function === AUTHORIZER && typeof apiIds !== 'string') {
+      this.fail(`deploy function cannot set API_IDS (${JSON.stringify(apiIds)}, a CloudFormation reference), so it`
+        + ` would leave the authorizer's environment and ROUTE_SCOPES as last deployed; deploy the service (osls deploy)`);
+    }
   }
 }
 
 module.exports = RouteScopesPlugin;
-module.exports.routeScopes = routeScopes;

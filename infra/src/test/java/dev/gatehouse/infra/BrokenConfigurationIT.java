@@ -2,21 +2,37 @@ package dev.gatehouse.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Breaks a copy of infra/serverless.yml on purpose and watches the checks that guard the real one fail: proof that
  * a green build means the infrastructure was checked, not that the checks cannot fail.
  */
 class BrokenConfigurationIT {
+
+    /** The first event of the orders function in serverless.yml. */
+    private static final String ORDERS_GET = "      - http:\n          path: orders\n          method: get\n";
+    /** The authorizer of GET /hello-world in serverless.yml, from its type to its identity source. */
+    private static final String HELLO_AUTHORIZER = helloAuthorizer("token", "method.request.header.Authorization");
+
+    private static final String HELLO_TTL =
+            "            resultTtlInSeconds: ${param:authorizerResultTtlInSeconds}\n            # No scopes";
+    private static final String LEEWAY = "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n";
+    private static final String API_GATEWAY = "  apiGateway:\n";
+    private static final String EXISTING_API = "    restApiId: abc123\n    restApiRootResourceId: r00tid\n";
 
     @TempDir
     Path temp;
@@ -134,13 +150,13 @@ class BrokenConfigurationIT {
         Path cfnLint = CfnLintIT.cfnLintOrSkip();
         PackagedService service = packageCopy(yml -> replace(
                 yml,
-                "'true': { Ref: AuthorizerSnapStartLambdaAlias }",
-                "'true': { Ref: AuthorizerAliasThatDoesNotExist }"));
+                "Resource: { 'Fn::GetAtt': [HelloWorldLogGroup, Arn] }",
+                "Resource: { 'Fn::GetAtt': [HelloWorldLogGroupThatDoesNotExist, Arn] }"));
 
         Processes.Result result = CfnLint.lint(cfnLint, List.of(service.templateFile()));
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).contains("AuthorizerAliasThatDoesNotExist");
+        assertThat(result.output()).contains("HelloWorldLogGroupThatDoesNotExist");
     }
 
     /** Finding 5: with functions in their own file, route-scopes.js read the yml itself and produced {}. */
@@ -202,6 +218,166 @@ class BrokenConfigurationIT {
         assertThat(result.output()).contains("route-scopes", "differs from the http events", "GET /orders");
     }
 
+    /** Issue 22: route-scopes.js left every route whose authorizer is given by arn out of ROUTE_SCOPES. */
+    @Test
+    void shouldCountRoutesNamingThisStacksAuthorizerByArn() throws IOException {
+        String byArn = """
+                - http:
+                    path: orders/{id}
+                    method: get
+                    authorizer:
+                      name: byFunctionArn
+                      arn: { 'Fn::GetAtt': [AuthorizerLambdaFunction, Arn] }
+                      scopes: [read:orders]
+                - http:
+                    path: orders/{id}
+                    method: delete
+                    authorizer:
+                      name: byAlias
+                      arn: ${self:custom.ownAuthorizer}
+                      scopes: [write:orders]
+                - http:
+                    path: orders/{id}
+                    method: put
+                    authorizer: arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer:snapstart
+                """.indent(6);
+        PackagedService service = packageCopy(yml -> replace(
+                replace(yml, "\ncustom:\n", "\ncustom:\n  ownAuthorizer: { Ref: AuthorizerSnapStartLambdaAlias }\n"),
+                ORDERS_GET,
+                byArn + ORDERS_GET));
+
+        assertThat(PackagedService.JSON.readValue(
+                        routeScopes(service), new TypeReference<Map<String, List<String>>>() {}))
+                .containsEntry("GET /orders/{id}", List.of("read:orders"))
+                .containsEntry("DELETE /orders/{id}", List.of("write:orders"))
+                .containsEntry("PUT /orders/{id}", List.of())
+                .containsEntry("GET /orders", List.of("read:orders"))
+                .hasSize(6);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{ 'Fn::ImportValue': gatehouse-dev-AuthorizerArn }",
+                "{ 'Fn::GetAtt': [HelloWorldLambdaFunction, Arn] }",
+                "'arn:aws:lambda:eu-west-1:123456789012:function:gatehouse-dev-authorizer'",
+                "'arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer:7'"
+            })
+    void shouldRefuseARouteNamingAnotherAuthorizerByArn(String arn) throws IOException {
+        Path service = copyService(yml -> replace(
+                yml,
+                ORDERS_GET,
+                "      - http: {path: 'orders/{id}', method: get, authorizer: {name: elsewhere, arn: " + arn + "}}\n"
+                        + ORDERS_GET));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("route-scopes: route GET /orders/{id} (function orders) names its authorizer by arn")
+                .contains("use authorizer.name: authorizer");
+    }
+
+    @Test
+    void shouldRefuseARouteNamingAnExistingAuthorizerById() throws IOException {
+        Path service = copyService(yml -> replace(
+                yml,
+                ORDERS_GET,
+                "      - http: {path: 'orders/{id}', method: get, authorizer: {type: token, authorizerId: abc123}}\n"
+                        + ORDERS_GET));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("route-scopes: route GET /orders/{id} (function orders) names its authorizer by"
+                        + " authorizerId \"abc123\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "method.request.header.X-Token",
+                "method.request.querystring.access_token",
+                "method.request.header.Authorization, method.request.querystring.v"
+            })
+    void shouldRefuseACachedRequestAuthorizerWithAnotherIdentitySource(String identitySource) throws IOException {
+        Path service = copyService(yml -> replace(yml, HELLO_AUTHORIZER, helloAuthorizer("request", identitySource)));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("route-scopes: route GET /hello-world (function helloWorld) has a cached REQUEST authorizer"
+                        + " whose identitySource is '" + identitySource + "'");
+    }
+
+    @ParameterizedTest(name = "{0} {1}, TTL {2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "request | method.request.header.authorization | 300",
+                "request | method.request.header.X-Token       | 0",
+                "token   | method.request.header.X-Token       | 300"
+            })
+    void shouldAcceptAnAuthorizerCachedUnderWhatItVerifies(String type, String identitySource, String ttl)
+            throws IOException {
+        PackagedService service = packageCopy(yml -> replace(
+                replace(yml, HELLO_AUTHORIZER, helloAuthorizer(type, identitySource)),
+                HELLO_TTL,
+                HELLO_TTL.replace("${param:authorizerResultTtlInSeconds}", ttl)));
+
+        assertThat(routeScopes(service)).contains("\"GET /hello-world\":[]");
+    }
+
+    @Test
+    void shouldRefuseAHandWrittenApiIdsOfAnotherApi() throws IOException {
+        Path service = copyService(yml -> replace(yml, LEEWAY, LEEWAY + "      API_IDS: abc123\n"));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("route-scopes: the API_IDS written in serverless.yml (\"abc123\") differs from this service's"
+                        + " API ({\"Ref\":\"ApiGatewayRestApi\"})");
+    }
+
+    @Test
+    void shouldTellTheAuthorizerTheIdOfAnExistingApiTheServiceJoins() throws IOException {
+        PackagedService service = packageCopy(yml -> replace(yml, API_GATEWAY, API_GATEWAY + EXISTING_API));
+
+        assertThat(service.lambda("authorizer")
+                        .path("Properties")
+                        .path("Environment")
+                        .path("Variables")
+                        .path("API_IDS")
+                        .asText())
+                .isEqualTo("abc123");
+        assertThat(service.resources().has("ApiGatewayRestApi")).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnExistingApiIdThatIsNoApiGatewayId() throws IOException {
+        Path service =
+                copyService(yml -> replace(yml, API_GATEWAY, API_GATEWAY + EXISTING_API.replace("abc123", "abc-123")));
+
+        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("route-scopes: provider.apiGateway.restApiId 'abc-123' is not");
+    }
+
+    /** deploy function would keep the deployed environment: osls skips it when a value is an object (API_IDS). */
+    @Test
+    void shouldRefuseToDeployTheAuthorizerAloneWithoutItsApiIds() throws IOException {
+        Path service = copyService(UnaryOperator.identity());
+
+        Processes.Result result = Osls.deployFunctionOffline(service, "authorizer", "dev", Infra.DEV_PARAMS);
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("route-scopes: deploy function cannot set API_IDS");
+    }
+
     private static String routeScopes(PackagedService service) {
         return service.lambda("authorizer")
                 .path("Properties")
@@ -235,6 +411,12 @@ class BrokenConfigurationIT {
                 service.resolve("route-scopes.js"),
                 StandardCopyOption.REPLACE_EXISTING);
         return service;
+    }
+
+    private static String helloAuthorizer(String type, String identitySource) {
+        return "          path: hello-world\n          method: get\n          cors: true\n          authorizer:\n"
+                + "            name: authorizer\n            type: " + type + "\n            identitySource: "
+                + identitySource + "\n";
     }
 
     private static String replace(String yml, String from, String to) {

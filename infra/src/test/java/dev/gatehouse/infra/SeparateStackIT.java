@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * infra/examples/separate-stack: a service deployed as its own stack, behind its own authorizer function built from the
- * same jar, whose ROUTE_SCOPES lists exactly this stack's routes (a shared authorizer deployed earlier cannot know
- * them, and refuses requests no route of its table describes).
+ * same jar, whose ROUTE_SCOPES lists exactly this stack's routes and whose API_IDS names this stack's API (another
+ * stack's authorizer answers only its own API).
  */
 class SeparateStackIT {
 
@@ -36,6 +36,7 @@ class SeparateStackIT {
         assertThat(routeScopes).isEqualTo("{\"GET /greeting\":[\"read:greeting\"]}");
         assertThat(RouteScopes.parse(routeScopes).routes()).hasSize(1);
         JsonNode variables = function.path("Environment").path("Variables");
+        assertThat(variables.path("API_IDS").toString()).isEqualTo("{\"Ref\":\"ApiGatewayRestApi\"}");
         assertThat(variables.path("METRICS_SERVICE").asText()).isEqualTo("gatehouse-example");
         assertThat(variables.path("METRICS_STAGE").asText()).isEqualTo("dev");
         assertThat(variables.path("METRICS_NAMESPACE").asText()).isEqualTo("Gatehouse");

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -116,6 +117,11 @@ final class Http {
             throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         send(exchange, status, headers, json(body));
+    }
+
+    /** {@link #json(Object)} as a string. */
+    static String jsonText(Object value) {
+        return new String(json(value), StandardCharsets.UTF_8);
     }
 
     static byte[] json(Object value) {

@@ -49,11 +49,7 @@ public final class LocalApiGateway implements AutoCloseable {
         this(service, API_ID, functions, clock, log, port);
     }
 
-    /**
-     * A gateway for {@code service} as the API {@code apiId}; {@code functions} holds the service's functions and,
-     * under
-     * {@link ServerlessConfig.AuthorizerDefinition#arnKey}, those its routes name by ARN.
-     */
+    /** A gateway for {@code service} as the API {@code apiId}; {@code functions} holds the service's functions. */
     LocalApiGateway(
             Service service,
             String apiId,

@@ -230,8 +230,7 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts the identity provider, then resolves every stack's yml (in parallel), then every function's JVM (in
-     * parallel), then one gateway per stack. Authorizers named by ARN are matched to their functions before any JVM
-     * starts ({@link ArnAuthorizers}).
+     * parallel), then one gateway per stack, each its own API ({@link #apiId(int)}).
      */
     public static LocalStack start(Options options) {
         IdpConfig idpConfig = IdpConfig.load(options.idpConfig());
@@ -261,22 +260,6 @@ public final class LocalStack implements AutoCloseable {
                 }
                 byService.put(service.name(), functions);
             }
-            List<Map<String, LambdaFunction>> gatewayFunctions = new ArrayList<>();
-            for (Service service : services) {
-                Map<String, LambdaFunction> functions = new LinkedHashMap<>(byService.get(service.name()));
-                for (Route route : service.routes()) {
-                    if (route.authorizer() != null && route.authorizer().arn() != null) {
-                        ArnAuthorizers.Target target = ArnAuthorizers.match(
-                                route.authorizer().arn(),
-                                services,
-                                service.name() + ": the authorizer of " + route.method() + " /" + route.path());
-                        functions.put(
-                                route.authorizer().function(),
-                                byService.get(target.service().name()).get(target.function()));
-                    }
-                }
-                gatewayFunctions.add(functions);
-            }
             List<Thread> warming = new ArrayList<>();
             for (LambdaFunction function : started) {
                 warming.add(Thread.ofVirtual().start(function::warm));
@@ -288,8 +271,8 @@ public final class LocalStack implements AutoCloseable {
                 int port = i == 0 || options.gatewayPort() == 0 ? options.gatewayPort() : options.gatewayPort() + i;
                 gateways.add(new LocalApiGateway(
                         services.get(i),
-                        "gatehouse" + i,
-                        gatewayFunctions.get(i),
+                        services.get(i).apiId(),
+                        byService.get(services.get(i).name()),
                         Clock.systemUTC(),
                         options.log(),
                         port));
@@ -309,17 +292,28 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The service of {@code options}, its identity-provider params pointed at {@code idp} unless overridden. */
+    /**
+     * The service of {@code options} as the main stack's API, its identity-provider params pointed at {@code idp}
+     * unless overridden.
+     */
     static Service load(Options options, IdentityProvider idp) {
-        return load(options, options.serverlessYml(), idp);
+        return load(options, options.serverlessYml(), idp, apiId(0));
     }
 
-    private static Service load(Options options, Path yml, IdentityProvider idp) {
+    private static Service load(Options options, Path yml, IdentityProvider idp, String apiId) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("tokenIssuer", idp.issuer());
         params.put("jwksUri", idp.jwksUri());
         params.putAll(options.params());
-        return ServerlessConfig.load(yml, options.stage(), params, System::getenv, options.resolver());
+        return ServerlessConfig.load(yml, options.stage(), params, System::getenv, options.resolver(), apiId);
+    }
+
+    /**
+     * The API id of the stack started {@code index}-th (the main stack is 0): what its method ARNs carry and its
+     * authorizer's {@code API_IDS} names.
+     */
+    static String apiId(int index) {
+        return "gatehouse" + index;
     }
 
     /** The main service and every further stack, resolved in parallel (each osls print takes a second or two). */
@@ -328,8 +322,10 @@ public final class LocalStack implements AutoCloseable {
         ymls.add(options.serverlessYml());
         ymls.addAll(options.stacks());
         List<CompletableFuture<Service>> loading = new ArrayList<>();
-        for (Path yml : ymls) {
-            loading.add(CompletableFuture.supplyAsync(() -> load(options, yml, idp)));
+        for (int i = 0; i < ymls.size(); i++) {
+            Path yml = ymls.get(i);
+            String apiId = apiId(i);
+            loading.add(CompletableFuture.supplyAsync(() -> load(options, yml, idp, apiId)));
         }
         List<Service> services = new ArrayList<>();
         for (CompletableFuture<Service> future : loading) {
@@ -418,12 +414,7 @@ public final class LocalStack implements AutoCloseable {
                         .append(route.function());
                 if (route.authorizer() != null) {
                     b.append("  (authorizer ")
-                            .append(
-                                    route.authorizer().arn() != null
-                                            ? "by ARN "
-                                                    + Http.JSON.valueToTree(
-                                                            route.authorizer().arn())
-                                            : route.authorizer().function())
+                            .append(route.authorizer().function())
                             .append(", result TTL ")
                             .append(route.authorizer().ttlSeconds())
                             .append(" s)");

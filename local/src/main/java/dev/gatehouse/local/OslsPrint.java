@@ -123,8 +123,7 @@ final class OslsPrint {
         if (message.contains("AWS provider credentials not found")) {
             message += "\nThe local stack resolves serverless.yml offline, without AWS credentials, so a variable that"
                     + " reads an AWS account (${cf:...}, ${ssm:...}, ${s3:...}) cannot be resolved: give the value as"
-                    + " a param for the local stage, and name another stack's authorizer with"
-                    + " { Fn::ImportValue: gatehouse-${sls:stage}-AuthorizerArn } (see local/README.md).";
+                    + " a param for the local stage (see local/README.md).";
         }
         return message;
     }

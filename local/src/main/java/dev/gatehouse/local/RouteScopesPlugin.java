@@ -1,18 +1,20 @@
 package dev.gatehouse.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import dev.gatehouse.local.ServerlessConfig.AuthorizerDefinition;
 import dev.gatehouse.local.ServerlessConfig.FunctionDefinition;
 import dev.gatehouse.local.ServerlessConfig.Route;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The Java twin of the osls plugin {@code infra/route-scopes.js}: when a service lists it ({@code plugins:
- * [./route-scopes]}, or as a module under {@code plugins.localPath}), the authorizer function gets
- * {@code ROUTE_SCOPES}, the scopes of every route behind it. {@code RouteScopesIT} checks that both compute the same
- * table.
+ * The Java twin of the osls plugin {@code infra/route-scopes.js}, with its rules and messages: when a service lists it
+ * ({@code plugins: [./route-scopes]}, or as a module under {@code plugins.localPath}), the authorizer function gets
+ * {@code ROUTE_SCOPES}, the scopes of every route behind it, and {@code API_IDS}, the id of the API serving them (here
+ * the local gateway's). {@code RouteScopesPluginIT} checks that both refuse the same services with the same messages.
  */
 final class RouteScopesPlugin {
 
@@ -20,9 +22,19 @@ final class RouteScopesPlugin {
     static final String PLUGIN = "./route-scopes";
     /** The authorizer function whose routes the plugin lists. */
     static final String AUTHORIZER = "authorizer";
+    /** The variable naming the API the table describes. */
+    static final String API_IDS = "API_IDS";
+    /** osls's reference to the REST API it creates for the service's http events. */
+    static final Map<String, String> THIS_API = Map.of("Ref", "ApiGatewayRestApi");
 
     private static final String ROUTE_SCOPES = "ROUTE_SCOPES";
-    private static final TypeReference<Map<String, List<String>>> ROUTE_TABLE = new TypeReference<>() {};
+    /** osls's alias of a SnapStart function. */
+    private static final String SNAPSTART_ALIAS = "snapstart";
+
+    private static final Pattern LAMBDA_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:lambda:([a-z0-9-]+):\\d{12}:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?");
+    private static final String HEADER_SOURCE = "method.request.header.";
+    private static final String AUTHORIZATION_SOURCE = HEADER_SOURCE + "Authorization";
 
     private RouteScopesPlugin() {}
 
@@ -35,16 +47,75 @@ final class RouteScopesPlugin {
                 && names.stream().anyMatch(p -> String.valueOf(p).endsWith(PLUGIN.substring(2)));
     }
 
-    /** Sets the authorizer's {@code ROUTE_SCOPES} in {@code functions} as the plugin sets it for osls. */
-    static void apply(Map<String, FunctionDefinition> functions, List<Route> routes) {
+    /**
+     * Whether an authorizer's {@code arn} names {@code function} of this stack (deployed as {@code deployedName} in
+     * {@code region}), as the plugin tells its authorizer's: {@code Fn::GetAtt [<Function>LambdaFunction, Arn]},
+     * {@code Ref} (or {@code Fn::GetAtt [..., AliasArn]}) of {@code <Function>SnapStartLambdaAlias}, or the function's
+     * ARN in {@code region}, unqualified or {@code :snapstart} (the Ref of an {@code AWS::Lambda::Alias}, and its
+     * {@code AliasArn}, is the alias's ARN:
+     * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html).
+     */
+    static boolean namesFunction(Object arn, String function, String deployedName, String region) {
+        if (arn instanceof String text) {
+            Matcher m = LAMBDA_ARN.matcher(text);
+            return m.matches()
+                    && m.group(1).equals(region)
+                    && m.group(2).equals(deployedName)
+                    && (m.group(3) == null || m.group(3).equals(SNAPSTART_ALIAS));
+        }
+        if (!(arn instanceof Map<?, ?> map) || map.size() != 1) {
+            return false;
+        }
+        String functionId = normalizedName(function) + "LambdaFunction";
+        String aliasId = normalizedName(function) + "SnapStartLambdaAlias";
+        if (map.containsKey("Ref")) {
+            return aliasId.equals(map.get("Ref"));
+        }
+        Object getAtt = map.get("Fn::GetAtt");
+        List<?> parts =
+                getAtt instanceof String s ? List.of(s.split("\\.", -1)) : getAtt instanceof List<?> l ? l : null;
+        return parts != null
+                && parts.size() == 2
+                && ((functionId.equals(parts.get(0)) && "Arn".equals(parts.get(1)))
+                        || (aliasId.equals(parts.get(0)) && "AliasArn".equals(parts.get(1))));
+    }
+
+    /**
+     * Why the plugin refuses the route {@code key} of {@code function} naming an existing authorizer by
+     * {@code authorizerId}: it may be this stack's authorizer, and the route is not in its table.
+     */
+    static String byAuthorizerId(String key, String function, Object authorizerId) {
+        return "route-scopes: route " + key + " (function " + function + ") names its authorizer by authorizerId "
+                + Http.jsonText(authorizerId) + ", which may be this stack's authorizer without the route in its"
+                + " ROUTE_SCOPES; use authorizer.name: " + AUTHORIZER;
+    }
+
+    /**
+     * Sets the authorizer's {@code ROUTE_SCOPES} and {@code API_IDS} ({@code localApiId}) in {@code functions} as the
+     * plugin sets them for osls, refusing what it refuses. {@code writtenApiIds} is the authorizer's hand-written
+     * {@code API_IDS} as the yml has it (or null), {@code api} what osls names the service's API with:
+     * {@link #THIS_API} or {@code provider.apiGateway.restApiId}.
+     */
+    static void apply(
+            Map<String, FunctionDefinition> functions,
+            List<Route> routes,
+            Object writtenApiIds,
+            Object api,
+            String localApiId) {
         FunctionDefinition authorizer = functions.get(AUTHORIZER);
         if (authorizer == null) {
             throw new IllegalArgumentException(
                     "route-scopes: the service has no function '" + AUTHORIZER + "' to hand ROUTE_SCOPES to");
         }
+        String routeScopes = routeScopes(routes, api, authorizer.environment().get(ROUTE_SCOPES));
+        if (written(writtenApiIds) && !writtenApiIds.equals(api)) {
+            throw new IllegalArgumentException("route-scopes: the API_IDS written in serverless.yml ("
+                    + Http.jsonText(writtenApiIds) + ") differs from this service's API (" + Http.jsonText(api)
+                    + "); remove it (this plugin computes it)");
+        }
         Map<String, String> environment = new LinkedHashMap<>(authorizer.environment());
-        environment.put(
-                ROUTE_SCOPES, routeScopes(routes, authorizer.environment().get(ROUTE_SCOPES)));
+        environment.put(ROUTE_SCOPES, routeScopes);
+        environment.put(API_IDS, localApiId);
         functions.put(
                 AUTHORIZER,
                 new FunctionDefinition(
@@ -58,39 +129,79 @@ final class RouteScopesPlugin {
 
     /**
      * What the route-scopes plugin (infra/route-scopes.js) sets for osls: {@code {"VERB /path": [scopes]}} of every
-     * http event whose authorizer is the function {@value #AUTHORIZER} of this service, in file order;
-     * fails as the plugin does when that is empty or differs from a hand-written value.
+     * http event whose authorizer is the function {@value #AUTHORIZER} of this service, in file order; fails as the
+     * plugin does on an event it refuses, when that is empty, on an {@code api} id that is not one, or when it differs
+     * from a hand-written value.
      */
-    static String routeScopes(List<Route> routes, String written) {
+    private static String routeScopes(List<Route> routes, Object api, String written) {
         Map<String, List<String>> table = new LinkedHashMap<>();
         for (Route route : routes) {
-            if (route.authorizer() != null && route.authorizer().function().equals(AUTHORIZER)) {
-                String key = route.method() + " /" + route.path();
-                if (table.put(key, route.authorizer().scopes()) != null) {
-                    throw new IllegalArgumentException("route-scopes: route " + key + " is declared twice");
-                }
+            AuthorizerDefinition authorizer = route.authorizer();
+            if (authorizer == null
+                    || (authorizer.arn() == null && !authorizer.function().equals(AUTHORIZER))) {
+                continue;
             }
+            String key = route.method() + " /" + route.path();
+            String where = "route-scopes: route " + key + " (function " + route.function() + ")";
+            if (!authorizer.function().equals(AUTHORIZER)) {
+                throw new IllegalArgumentException(
+                        where + " names its authorizer by arn " + Http.jsonText(authorizer.arn())
+                                + ", which is not this stack's function '" + AUTHORIZER + "'; use authorizer.name: "
+                                + AUTHORIZER + " (a service deployed as its own stack deploys its own authorizer:"
+                                + " infra/examples/separate-stack)");
+            }
+            if (table.containsKey(key)) {
+                throw new IllegalArgumentException(
+                        "route-scopes: route " + key + " is declared twice (function " + route.function() + ")");
+            }
+            String source = authorizer.identitySource().text();
+            if (authorizer.type() == AuthorizerType.REQUEST
+                    && authorizer.ttlSeconds() != 0
+                    && !(source.startsWith(HEADER_SOURCE)
+                            && source.substring(HEADER_SOURCE.length()).equalsIgnoreCase("Authorization"))) {
+                throw new IllegalArgumentException(where + " has a cached REQUEST authorizer whose identitySource is '"
+                        + source + "': API Gateway would cache its decision under a value the authorizer never checks"
+                        + " (it verifies the token of the Authorization header); use identitySource: "
+                        + AUTHORIZATION_SOURCE + ", or resultTtlInSeconds: 0");
+            }
+            table.put(key, authorizer.scopes());
         }
         if (table.isEmpty()) {
             throw new IllegalArgumentException("route-scopes: no http event is behind the authorizer '" + AUTHORIZER
                     + "', so ROUTE_SCOPES would be empty and the authorizer would refuse to start");
         }
-
-        try {
-            if (written != null
-                    && !written.isBlank()
-                    && !Http.JSON.readValue(written, ROUTE_TABLE).equals(table)) {
-                throw new IllegalArgumentException(
-                        "route-scopes: the ROUTE_SCOPES written in serverless.yml differs from the http events "
-                                + "behind the authorizer; "
-                                + "remove it (the plugin computes it)");
-            }
-            return Http.JSON.writeValueAsString(table);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "route-scopes: the ROUTE_SCOPES written in serverless.yml is not a route table; remove it "
-                            + "(the plugin computes it)",
-                    e);
+        if (api instanceof String id && !id.matches("[A-Za-z0-9]+")) {
+            throw new IllegalArgumentException("route-scopes: provider.apiGateway.restApiId '" + id
+                    + "' is not an API Gateway API id (letters and digits only)");
         }
+        if (written(written)) {
+            Object parsed;
+            try {
+                parsed = Http.JSON.readValue(written, Object.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml is not"
+                        + " JSON; remove it (this plugin computes it)");
+            }
+            if (!table.equals(parsed)) {
+                List<String> missing = table.keySet().stream()
+                        .filter(key -> !(parsed instanceof Map<?, ?> map && map.containsKey(key)))
+                        .toList();
+                throw new IllegalArgumentException("route-scopes: the ROUTE_SCOPES written in serverless.yml differs"
+                        + " from the http events behind the authorizer"
+                        + (missing.isEmpty() ? "" : " (missing: " + String.join(", ", missing) + ")")
+                        + "; remove it (this plugin computes it)");
+            }
+        }
+        return Http.jsonText(table);
+    }
+
+    private static boolean written(Object value) {
+        return value != null && !String.valueOf(value).isBlank();
+    }
+
+    /** osls's getNormalizedResourceName: '-' as Dash, '_' as Underscore, first letter upper case. */
+    private static String normalizedName(String function) {
+        String name = function.replace("-", "Dash").replace("_", "Underscore");
+        return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 }

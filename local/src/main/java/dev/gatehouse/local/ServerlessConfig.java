@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +22,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Reads what the local stack needs from {@code infra/serverless.yml}: the functions (handler, artifact, environment,
- * timeout, memory) and their {@code http} events with authorizers, for one stage. Variables are resolved by
- * {@link VariableResolver}; the route-scopes plugin's {@code ROUTE_SCOPES} is computed by {@link RouteScopesPlugin}.
- * Unknown keys are ignored.
+ * timeout, memory) and their {@code http} events with authorizers, for one stage, served as one API of the local
+ * gateway. Variables are resolved by {@link VariableResolver} or {@link OslsPrint}, {@code {Ref: ApiGatewayRestApi}}
+ * in an environment as that API's id; the route-scopes plugin's {@code ROUTE_SCOPES} and {@code API_IDS} are computed
+ * by {@link RouteScopesPlugin}. Unknown keys are ignored.
  */
 public final class ServerlessConfig {
 
@@ -53,9 +53,9 @@ public final class ServerlessConfig {
      * A Lambda authorizer attached to a route. {@code validationExpression} may be null; {@code scopes} are the route's
      * {@code authorizer.scopes} (any of them; empty = open to every valid token). {@code arn} is the resolved
      * {@code authorizer.arn} of an authorizer named by ARN (a string or an intrinsic such as
-     * {@code {Fn::ImportValue: ...}}), null for a function of this service; {@code function} is then
-     * {@link #arnKey(Object)}, and the local stack finds the function among the stacks it runs
-     * ({@link ArnAuthorizers}).
+     * {@code {Fn::GetAtt: [AuthorizerLambdaFunction, Arn]}}), null for one named by function; {@code function} is then
+     * the function of this service it names ({@link RouteScopesPlugin#namesFunction}), or {@code arn <json>} when it
+     * names none, which the service refuses when it loads: the local stack runs a stack's own functions only.
      */
     public record AuthorizerDefinition(
             String function,
@@ -70,11 +70,6 @@ public final class ServerlessConfig {
             requireNonNull(type, "type is null");
             requireNonNull(identitySource, "identitySource is null");
             scopes = List.copyOf(scopes);
-        }
-
-        /** The key under which the local gateway finds the function of an authorizer named by {@code arn}. */
-        static String arnKey(Object arn) {
-            return "arn " + new String(Http.json(arn), StandardCharsets.UTF_8);
         }
     }
 
@@ -95,25 +90,24 @@ public final class ServerlessConfig {
     }
 
     /**
-     * The service for one stage; {@code gatewayResponses} are its API's customised gateway responses, {@code exports}
-     * the logical id each exported output ({@code resources.Outputs.*.Export.Name}) refers to with {@code Ref} or
-     * {@code Fn::GetAtt [id, Arn]}, {@code preflights} the {@code OPTIONS} methods osls adds for the paths whose events
-     * set {@code cors}.
+     * The service for one stage; {@code apiId} the id of the local gateway's API that serves it,
+     * {@code gatewayResponses} are its API's customised gateway responses, {@code preflights} the {@code OPTIONS}
+     * methods osls adds for the paths whose events set {@code cors}.
      */
     public record Service(
             String name,
             String stage,
             String region,
+            String apiId,
             Map<String, FunctionDefinition> functions,
             List<Route> routes,
             GatewayResponses gatewayResponses,
-            Map<String, String> exports,
             List<CorsPreflight> preflights) {
         public Service {
+            requireNonNull(apiId, "apiId is null");
             functions = Map.copyOf(functions);
             routes = List.copyOf(routes);
             requireNonNull(gatewayResponses, "gatewayResponses is null");
-            exports = Map.copyOf(exports);
             preflights = List.copyOf(preflights);
         }
 
@@ -131,12 +125,15 @@ public final class ServerlessConfig {
     private final Map<?, ?> root;
     private final Path baseDir;
     private final String stage;
+    private final String apiId;
     private final UnaryOperator<Object> variables;
 
-    private ServerlessConfig(Map<?, ?> root, Path baseDir, String stage, UnaryOperator<Object> variables) {
+    private ServerlessConfig(
+            Map<?, ?> root, Path baseDir, String stage, String apiId, UnaryOperator<Object> variables) {
         this.root = root;
         this.baseDir = baseDir;
         this.stage = stage;
+        this.apiId = requireNonNull(apiId, "apiId is null");
         this.variables = variables;
     }
 
@@ -152,14 +149,26 @@ public final class ServerlessConfig {
     }
 
     /**
-     * Loads the service from {@code file} for {@code stage}, its variables resolved by {@code resolver}. {@code params}
-     * override the file's params (like {@code osls --param="k=v"}); {@code env} stands for the process environment in
-     * {@code ${env:X}} variables of the built-in resolver (osls reads its own environment).
+     * Loads the service from {@code file} for {@code stage}, its variables resolved by {@code resolver}, as the local
+     * gateway's API {@link LocalApiGateway#API_ID}. {@code params} override the file's params (like
+     * {@code osls --param="k=v"}); {@code env} stands for the process environment in {@code ${env:X}} variables of the
+     * built-in resolver (osls reads its own environment).
      */
     public static Service load(
             Path file, String stage, Map<String, String> params, Function<String, String> env, Resolver resolver) {
+        return load(file, stage, params, env, resolver, LocalApiGateway.API_ID);
+    }
+
+    /** {@link #load(Path, String, Map, Function, Resolver)} as the local gateway's API {@code apiId}. */
+    public static Service load(
+            Path file,
+            String stage,
+            Map<String, String> params,
+            Function<String, String> env,
+            Resolver resolver,
+            String apiId) {
         if (resolver == Resolver.BUILT_IN) {
-            return load(file, stage, params, env);
+            return load(file, stage, params, env, apiId);
         }
         Path base = file.toAbsolutePath().getParent();
         Path osls = OslsPrint.locate(base);
@@ -169,7 +178,7 @@ public final class ServerlessConfig {
                     + " package does), or resolve with the built-in resolver (--resolver built-in)");
         }
         Map<?, ?> resolved = OslsPrint.resolve(osls, file, stage, params);
-        return new ServerlessConfig(resolved, base, stage, UnaryOperator.identity()).service(file);
+        return new ServerlessConfig(resolved, base, stage, apiId, UnaryOperator.identity()).service(file);
     }
 
     /**
@@ -178,6 +187,11 @@ public final class ServerlessConfig {
      * {@code ${env:X}} variables.
      */
     public static Service load(Path file, String stage, Map<String, String> params, Function<String, String> env) {
+        return load(file, stage, params, env, LocalApiGateway.API_ID);
+    }
+
+    private static Service load(
+            Path file, String stage, Map<String, String> params, Function<String, String> env, String apiId) {
         Object yaml;
         try (InputStream in = Files.newInputStream(file)) {
             yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
@@ -189,12 +203,14 @@ public final class ServerlessConfig {
         }
         Path base = file.toAbsolutePath().getParent();
         VariableResolver variables = new VariableResolver(root, base, stage, params, env);
-        return new ServerlessConfig(root, base, stage, variables::resolve).service(file);
+        return new ServerlessConfig(root, base, stage, apiId, variables::resolve).service(file);
     }
 
     private Service service(Path file) {
         String name = string(resolve(get(root, "service")), "service");
-        String region = str(resolve(get(root, "provider", "region")));
+        String configuredRegion = str(resolve(get(root, "provider", "region")));
+        String region = configuredRegion == null ? "us-east-1" : configuredRegion;
+        boolean routeScopes = RouteScopesPlugin.listedIn(get(root, "plugins"));
         Map<String, String> providerEnv = environment(get(root, "provider", "environment"), "provider.environment");
         int providerTimeout = integer(get(root, "provider", "timeout"), DEFAULT_TIMEOUT_SECONDS, "provider.timeout");
         int providerMemory = integer(get(root, "provider", "memorySize"), DEFAULT_MEMORY_MB, "provider.memorySize");
@@ -206,13 +222,35 @@ public final class ServerlessConfig {
         if (!(resolve(get(root, "functions")) instanceof Map<?, ?> defs)) {
             throw new IllegalArgumentException(file + " defines no functions");
         }
+        // What an authorizer named by ARN may name: each function as osls deploys it (name, else service-stage-key).
+        Map<String, String> deployedNames = new LinkedHashMap<>();
+        defs.forEach((key, def) -> {
+            Object deployed = resolve(get(def, "name"));
+            deployedNames.put(
+                    String.valueOf(key),
+                    deployed == null || String.valueOf(deployed).isBlank()
+                            ? name + "-" + stage + "-" + key
+                            : String.valueOf(deployed));
+        });
+        Object writtenApiIds = null;
         for (Map.Entry<?, ?> entry : defs.entrySet()) {
             String fn = String.valueOf(entry.getKey());
             if (!(entry.getValue() instanceof Map<?, ?> def)) {
                 throw new IllegalArgumentException("functions." + fn + " must be a mapping");
             }
+            Object declared = resolve(def.get("environment"));
+            if (routeScopes
+                    && fn.equals(RouteScopesPlugin.AUTHORIZER)
+                    && declared instanceof Map<?, ?> variables
+                    && variables.containsKey(RouteScopesPlugin.API_IDS)) {
+                // The plugin's to check (it may be a CloudFormation reference) and to replace.
+                writtenApiIds = resolveDeep(variables.get(RouteScopesPlugin.API_IDS));
+                Map<Object, Object> others = new LinkedHashMap<>(variables);
+                others.remove(RouteScopesPlugin.API_IDS);
+                declared = others;
+            }
             Map<String, String> environment = new LinkedHashMap<>(providerEnv);
-            environment.putAll(environment(def.get("environment"), "functions." + fn + ".environment"));
+            environment.putAll(environment(declared, "functions." + fn + ".environment"));
             Object artifact = get(def, "package", "artifact");
             if (artifact == null) {
                 artifact = serviceArtifact;
@@ -234,7 +272,7 @@ public final class ServerlessConfig {
             if (def.get("events") instanceof List<?> events) {
                 for (int i = 0; i < events.size(); i++) {
                     if (events.get(i) instanceof Map<?, ?> e && e.containsKey("http")) {
-                        Route route = route(fn, e.get("http"));
+                        Route route = route(fn, e.get("http"), deployedNames, region);
                         routes.add(route);
                         if (e.get("http") instanceof Map<?, ?> http) {
                             cors.add(
@@ -247,55 +285,34 @@ public final class ServerlessConfig {
                 }
             }
         }
-        for (Route route : routes) {
-            if (route.authorizer() != null
-                    && route.authorizer().arn() == null
-                    && !functions.containsKey(route.authorizer().function())) {
-                throw new IllegalArgumentException("The route " + route.method() + " /" + route.path()
-                        + " names authorizer '" + route.authorizer().function()
-                        + "', which is not a function of this service; functions: " + functions.keySet());
-            }
+        if (routeScopes) {
+            // osls's name of the service's API: provider.apiGateway.restApiId, else the REST API it creates.
+            Object restApiId = resolveDeep(get(root, "provider", "apiGateway", "restApiId"));
+            RouteScopesPlugin.apply(
+                    functions,
+                    routes,
+                    writtenApiIds,
+                    restApiId == null || "".equals(restApiId) ? RouteScopesPlugin.THIS_API : restApiId,
+                    apiId);
         }
-        if (RouteScopesPlugin.listedIn(get(root, "plugins"))) {
-            RouteScopesPlugin.apply(functions, routes);
+        for (Route route : routes) {
+            AuthorizerDefinition authorizer = route.authorizer();
+            if (authorizer != null && !functions.containsKey(authorizer.function())) {
+                throw new IllegalArgumentException("The route " + route.method() + " /" + route.path()
+                        + (authorizer.arn() == null
+                                ? " names authorizer '" + authorizer.function() + "', which is not a function of this"
+                                        + " service"
+                                : " names its authorizer by arn " + Http.jsonText(authorizer.arn())
+                                        + ", which is no function"
+                                        + " of this service (the local stack runs a stack's own functions only)")
+                        + "; functions: " + functions.keySet());
+            }
         }
         GatewayResponses gatewayResponses = GatewayResponses.parse(resolve(get(root, "resources", "Resources")));
-        return new Service(
-                name,
-                stage,
-                region == null ? "us-east-1" : region,
-                functions,
-                routes,
-                gatewayResponses,
-                exports(resolve(get(root, "resources", "Outputs"))),
-                cors.preflights());
+        return new Service(name, stage, region, apiId, functions, routes, gatewayResponses, cors.preflights());
     }
 
-    /** Export name -> the logical id its value refers to, for the outputs whose value is a Ref or Fn::GetAtt. */
-    private Map<String, String> exports(Object outputs) {
-        Map<String, String> exports = new LinkedHashMap<>();
-        if (outputs instanceof Map<?, ?> map) {
-            for (Object output : map.values()) {
-                Object name = resolve(get(output, "Export", "Name"));
-                Object value = resolve(get(output, "Value"));
-                String logicalId = null;
-                if (value instanceof Map<?, ?> v && v.get("Ref") instanceof String ref) {
-                    logicalId = ref;
-                } else if (value instanceof Map<?, ?> v
-                        && v.get("Fn::GetAtt") instanceof List<?> att
-                        && att.size() == 2
-                        && "Arn".equals(att.get(1))) {
-                    logicalId = String.valueOf(att.get(0));
-                }
-                if (name instanceof String n && logicalId != null) {
-                    exports.put(n, logicalId);
-                }
-            }
-        }
-        return exports;
-    }
-
-    private Route route(String fn, Object http) {
+    private Route route(String fn, Object http, Map<String, String> deployedNames, String region) {
         String where = "the http event of functions." + fn;
         String method;
         String path;
@@ -316,16 +333,39 @@ public final class ServerlessConfig {
         }
         method = method.toUpperCase(Locale.ROOT);
         path = path.replaceAll("^/+|/+$", "");
-        return new Route(method, path, fn, authorizer == null ? null : authorizer(authorizer, where + ".authorizer"));
+        if (resolve(authorizer) instanceof Map<?, ?> byId
+                && byId.get("type") != null
+                && byId.get("authorizerId") != null
+                && RouteScopesPlugin.listedIn(get(root, "plugins"))) {
+            throw new IllegalArgumentException(
+                    RouteScopesPlugin.byAuthorizerId(method + " /" + path, fn, resolveDeep(byId.get("authorizerId"))));
+        }
+        return new Route(
+                method,
+                path,
+                fn,
+                authorizer == null
+                        ? null
+                        : authorizer(authorizer, where + ".authorizer", arn -> function(arn, deployedNames, region)));
     }
 
-    private AuthorizerDefinition authorizer(Object value, String where) {
+    /** The function of this service an authorizer's {@code arn} names, or {@code arn <json>} when it names none. */
+    private static String function(Object arn, Map<String, String> deployedNames, String region) {
+        for (Map.Entry<String, String> function : deployedNames.entrySet()) {
+            if (RouteScopesPlugin.namesFunction(arn, function.getKey(), function.getValue(), region)) {
+                return function.getKey();
+            }
+        }
+        return "arn " + Http.jsonText(arn);
+    }
+
+    private AuthorizerDefinition authorizer(Object value, String where, Function<Object, String> functionOfArn) {
         if (value instanceof String text) {
             String name = str(resolve(text));
             // osls reads a string with a colon as an ARN, any other as a function of this service.
             Object arn = name.contains(":") ? name : null;
             return new AuthorizerDefinition(
-                    arn == null ? name : AuthorizerDefinition.arnKey(arn),
+                    arn == null ? name : functionOfArn.apply(arn),
                     AuthorizerType.TOKEN,
                     IdentitySource.parse(null, AuthorizerType.TOKEN, DEFAULT_TTL_SECONDS, where),
                     null,
@@ -364,7 +404,7 @@ public final class ServerlessConfig {
         } else if (declared != null) {
             throw new IllegalArgumentException(where + ".scopes must be a list of scopes");
         }
-        String function = arn != null ? AuthorizerDefinition.arnKey(arn) : str(resolve(map.get("name")));
+        String function = arn != null ? functionOfArn.apply(arn) : str(resolve(map.get("name")));
         return new AuthorizerDefinition(function, type, identitySource, validation, ttl, scopes, arn);
     }
 
@@ -377,8 +417,10 @@ public final class ServerlessConfig {
             throw new IllegalArgumentException(where + " must be a mapping");
         }
         map.forEach((key, v) -> {
-            Object resolved = resolve(v);
-            if (resolved instanceof Map || resolved instanceof List) {
+            Object resolved = resolveDeep(v);
+            if (RouteScopesPlugin.THIS_API.equals(resolved)) {
+                resolved = apiId;
+            } else if (resolved instanceof Map || resolved instanceof List) {
                 throw new IllegalArgumentException(where + "." + key + " must be a string, number or boolean");
             }
             result.put(String.valueOf(key), resolved == null ? "" : String.valueOf(resolved));

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.gatehouse.local.ServerlessConfig.Resolver;
 import dev.gatehouse.local.ServerlessConfig.Service;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -88,26 +86,9 @@ class CorsPreflightIT {
 
     /** Path -> the OPTIONS method's response headers (unquoted), plus the patterns its response template matches. */
     private static Map<String, Map<String, String>> packagedPreflights(Path dir) throws Exception {
-        Path osls = OslsPrint.locate(dir);
-        assertThat(osls).as("infra's osls (./mvnw package installs it)").isNotNull();
-        ProcessBuilder builder = new ProcessBuilder(osls.toString(), "package", "--stage", "local")
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("osls.log").toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
-        builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-        builder.environment().put("AWS_CONFIG_FILE", "/dev/null");
-        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
-        builder.environment().put("SLS_TELEMETRY_DISABLED", "1");
-        builder.environment().put("SLS_NOTIFICATIONS_MODE", "off");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("osls package did not finish within 120 s");
-        }
-        assertThat(process.exitValue())
-                .as("osls package: %s", Files.readString(dir.resolve("osls.log"), StandardCharsets.UTF_8))
+        TestStacks.OslsResult packaged = TestStacks.oslsPackage(dir);
+        assertThat(packaged.exitCode())
+                .as("osls package: %s", packaged.output())
                 .isZero();
         JsonNode resources = Http.JSON
                 .readTree(dir.resolve(".serverless/cloudformation-template-update-stack.json")

@@ -39,12 +39,12 @@ class IdpFitTest {
                 "svc",
                 "local",
                 "us-east-1",
+                "gatehouse0",
                 Map.of("authorizer", authorizer, "helloWorld", hello),
                 List.of(
                         new Route("GET", "hello", "helloWorld", definition),
                         new Route("GET", "open", "helloWorld", null)),
                 GatewayResponses.none(),
-                Map.of(),
                 List.of());
         return IdpFit.warnings(service, ISSUER, JWKS, IDP, "local/idp.yml");
     }

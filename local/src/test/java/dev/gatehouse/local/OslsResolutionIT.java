@@ -97,11 +97,11 @@ class OslsResolutionIT {
                 service: errors
                 provider: {name: aws, runtime: java21}
                 functions:
-                  f: {handler: a.B, package: {artifact: f.jar}, environment: {X: '${cf:gatehouse-local.AuthorizerArn}'}}
+                  f: {handler: a.B, package: {artifact: f.jar}, environment: {X: '${cf:gatehouse-local.X}'}}
                 """);
         assertThatThrownBy(() -> load(yml, Resolver.OSLS))
                 .hasMessageContaining("AWS provider credentials not found")
                 .hasMessageContaining("resolves serverless.yml offline")
-                .hasMessageContaining("Fn::ImportValue");
+                .hasMessageContaining("give the value as a param for the local stage");
     }
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.local.ServerlessConfig.Resolver;
 import dev.gatehouse.local.ServerlessConfig.Route;
 import dev.gatehouse.local.ServerlessConfig.Service;
 import java.nio.file.Files;
@@ -10,8 +11,26 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ServerlessConfigTest {
+
+    /** A service behind the route-scopes plugin, with more of the authorizer's settings and the provider's. */
+    private static final String AUTHORIZED_SERVICE = """
+            service: svc
+            plugins: [./route-scopes]
+            provider:
+            %2$s
+            functions:
+              authorizer: {handler: a.Handler, package: {artifact: a.jar}%1$s}
+              f:
+                handler: a.B
+                package: {artifact: f.jar}
+                environment: {API: {Ref: ApiGatewayRestApi}}
+                events:
+                  - http: {path: x, method: get, authorizer: {name: authorizer}}
+            """;
 
     @TempDir
     Path dir;
@@ -129,6 +148,142 @@ class ServerlessConfigTest {
         assertThat(service.function("authorizer").environment().get("ROUTE_SCOPES"))
                 .isEqualTo("{\"GET /hello-world\":[],\"GET /orders\":[\"read:orders\"],\"POST "
                         + "/orders\":[\"write:orders\"]}");
+    }
+
+    @Test
+    void shouldTellTheAuthorizerTheIdOfTheLocalApiServingItsRoutes() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE.formatted(", environment: {API_IDS: {Ref: ApiGatewayRestApi}}", ""));
+
+        Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null, Resolver.BUILT_IN, "gatehouse7");
+
+        assertThat(service.apiId()).isEqualTo("gatehouse7");
+        assertThat(service.function("authorizer").environment()).containsEntry("API_IDS", "gatehouse7");
+        // Any function may read its API's id the same way.
+        assertThat(service.function("f").environment()).containsEntry("API", "gatehouse7");
+    }
+
+    @Test
+    void shouldRefuseAHandWrittenApiIdsOfAnotherApiAsThePluginDoes() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE.formatted(", environment: {API_IDS: abc123}", ""));
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessage("route-scopes: the API_IDS written in serverless.yml (\"abc123\") differs from this"
+                        + " service's API ({\"Ref\":\"ApiGatewayRestApi\"}); remove it (this plugin computes it)");
+    }
+
+    @Test
+    void shouldServeAServiceJoiningAnExistingApiAsItsOwnLocalApi() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE.formatted(
+                ", environment: {API_IDS: abc123}", "  apiGateway: {restApiId: abc123, restApiRootResourceId: r00t}"));
+
+        Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
+
+        assertThat(service.function("authorizer").environment()).containsEntry("API_IDS", LocalApiGateway.API_ID);
+    }
+
+    @Test
+    void shouldRefuseAnExistingApiIdThatIsNoApiGatewayIdAsThePluginDoes() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE.formatted("", "  apiGateway: {restApiId: abc-123}"));
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageStartingWith("route-scopes: provider.apiGateway.restApiId 'abc-123' is not");
+    }
+
+    @Test
+    void shouldCountRoutesNamingTheAuthorizerByArnAsThePluginDoes() throws Exception {
+        Path yml = write("""
+                service: svc
+                plugins: [./route-scopes]
+                provider: {region: eu-west-1}
+                functions:
+                  authorizer: {handler: a.Handler, package: {artifact: a.jar}, snapStart: true}
+                  f:
+                    handler: a.B
+                    package: {artifact: f.jar}
+                    events:
+                      - http: {path: a, method: get,
+                               authorizer: {name: x, arn: {Fn::GetAtt: [AuthorizerLambdaFunction, Arn]}, scopes: [r]}}
+                      - http: {path: b, method: get, authorizer: {name: x, arn: {Ref: AuthorizerSnapStartLambdaAlias}}}
+                      - http: {path: c, method: get,
+                               authorizer: {name: x, arn: {Fn::GetAtt: AuthorizerSnapStartLambdaAlias.AliasArn}}}
+                      - http: {path: d, method: get,
+                               authorizer: 'arn:aws:lambda:eu-west-1:123456789012:function:svc-local-authorizer'}
+                      - http: {path: e, method: get, authorizer: {
+                               arn: 'arn:aws:lambda:eu-west-1:123456789012:function:svc-local-authorizer:snapstart'}}
+                """);
+
+        Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
+
+        assertThat(service.routes())
+                .allSatisfy(route -> assertThat(route.authorizer().function()).isEqualTo("authorizer"));
+        assertThat(service.function("authorizer").environment())
+                .containsEntry(
+                        "ROUTE_SCOPES", "{\"GET /a\":[\"r\"],\"GET /b\":[],\"GET /c\":[],\"GET /d\":[],\"GET /e\":[]}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{Fn::ImportValue: gatehouse-local-AuthorizerArn}",
+                "{Fn::GetAtt: [FLambdaFunction, Arn]}",
+                "'arn:aws:lambda:eu-west-1:123456789012:function:svc-local-authorizer'",
+                "'arn:aws:lambda:us-east-1:123456789012:function:svc-local-authorizer:7'"
+            })
+    void shouldRefuseARouteNamingAnotherAuthorizerByArnAsThePluginDoes(String arn) throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE
+                .formatted("", "")
+                .replace("authorizer: {name: authorizer}", "authorizer: {name: x, arn: " + arn + "}"));
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageStartingWith("route-scopes: route GET /x (function f) names its authorizer by arn ")
+                .hasMessageEndingWith(", which is not this stack's function 'authorizer'; use authorizer.name:"
+                        + " authorizer (a service deployed as its own stack deploys its own authorizer:"
+                        + " infra/examples/separate-stack)");
+    }
+
+    @Test
+    void shouldRefuseAnAuthorizerOfAnotherStackWithoutThePlugin() throws Exception {
+        Path yml = write("""
+                service: svc
+                functions:
+                  f:
+                    handler: a.B
+                    package: {artifact: f.jar}
+                    events:
+                      - http: {path: x, method: get, authorizer: {arn: {Fn::ImportValue: gatehouse-AuthorizerArn}}}
+                """);
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageContaining("The route GET /x names its authorizer by arn")
+                .hasMessageContaining("the local stack runs a stack's own functions only");
+    }
+
+    @Test
+    void shouldRefuseACachedRequestAuthorizerWithAnotherIdentitySourceAsThePluginDoes() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE
+                .formatted("", "")
+                .replace(
+                        "authorizer: {name: authorizer}",
+                        "authorizer: {name: authorizer, type: request, identitySource: method.request.querystring.t}"));
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageStartingWith("route-scopes: route GET /x (function f) has a cached REQUEST authorizer whose"
+                        + " identitySource is 'method.request.querystring.t'");
+    }
+
+    @Test
+    void shouldAcceptARequestAuthorizerCachedUnderTheAuthorizationHeaderInAnyCase() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE
+                .formatted("", "")
+                .replace(
+                        "authorizer: {name: authorizer}",
+                        "authorizer: {name: authorizer, type: request, identitySource:"
+                                + " method.request.header.AUTHORIZATION}"));
+
+        assertThat(ServerlessConfig.load(yml, "local", Map.of(), name -> null)
+                        .function("authorizer")
+                        .environment())
+                .containsEntry("ROUTE_SCOPES", "{\"GET /x\":[]}");
     }
 
     @Test

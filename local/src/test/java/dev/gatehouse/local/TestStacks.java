@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -91,6 +92,38 @@ final class TestStacks {
             }
         }
         return jar;
+    }
+
+    /** What {@code osls package} did: its exit code and its output. */
+    record OslsResult(int exitCode, String output) {}
+
+    /**
+     * {@code osls package --stage local} of the serverless.yml in {@code dir} (a {@link #serviceDir}), by infra's osls,
+     * offline: no AWS credentials, no instance metadata. The template lands in {@code dir/.serverless}.
+     */
+    static OslsResult oslsPackage(Path dir) throws IOException, InterruptedException {
+        Path osls = OslsPrint.locate(dir);
+        if (osls == null) {
+            throw new IllegalStateException("No osls above " + dir + ": ./mvnw package installs infra's");
+        }
+        Path log = dir.resolve("osls.log");
+        ProcessBuilder builder = new ProcessBuilder(osls.toString(), "package", "--stage", "local")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        builder.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        builder.environment().put("AWS_CONFIG_FILE", "/dev/null");
+        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        builder.environment().put("SLS_TELEMETRY_DISABLED", "1");
+        builder.environment().put("SLS_NOTIFICATIONS_MODE", "off");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("osls package did not finish within 120 s");
+        }
+        return new OslsResult(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
     static HttpResponse<String> get(String url, Map<String, String> headers) {
