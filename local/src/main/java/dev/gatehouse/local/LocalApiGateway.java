@@ -30,7 +30,11 @@ import java.util.function.Consumer;
 public final class LocalApiGateway implements AutoCloseable {
 
     static final String ACCOUNT_ID = "123456789012";
-    static final String API_ID = "gatehouse0";
+    /**
+     * The main stack's API id: the one the sample events in {@code events/} carry, so that {@code ./local/run invoke
+     * authorizer events/authorizer-token.json} is an event of the API the authorizer's {@code API_IDS} names.
+     */
+    static final String API_ID = "a1b2c3d4e5";
 
     private static final int MAX_BODY = 10 * 1024 * 1024;
 

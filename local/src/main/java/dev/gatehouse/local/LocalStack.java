@@ -313,7 +313,7 @@ public final class LocalStack implements AutoCloseable {
      * authorizer's {@code API_IDS} names.
      */
     static String apiId(int index) {
-        return "gatehouse" + index;
+        return index == 0 ? LocalApiGateway.API_ID : "gatehouse" + index;
     }
 
     /** The main service and every further stack, resolved in parallel (each osls print takes a second or two). */

@@ -227,7 +227,7 @@ class CachedPolicyIT {
         assertThat(authorizer.get("flag").asText()).isEqualTo("true");
         assertThat(authorizer.get("text").asText()).isEqualTo("fixture");
         assertThat(authorizer.get("methodArn").asText())
-                .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:gatehouse0/local/POST/items/42%2F7");
+                .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/local/POST/items/42%2F7");
     }
 
     @Test
@@ -244,7 +244,7 @@ class CachedPolicyIT {
                         .get("authorizer")
                         .get("methodArn")
                         .asText())
-                .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:gatehouse0/local/GET/method-only/a/");
+                .isEqualTo("arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/local/GET/method-only/a/");
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class GatewayResponsesTest {
 
     private static final GatewayResponses.Context CONTEXT = new GatewayResponses.Context(
-            "req-1", "local", "gatehouse0", Map.of("Origin", List.of("https://app.example")));
+            "req-1", "local", "a1b2c3d4e5", Map.of("Origin", List.of("https://app.example")));
 
     private static GatewayResponses parse(String yaml) {
         return GatewayResponses.parse(new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml));

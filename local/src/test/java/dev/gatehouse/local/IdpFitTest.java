@@ -39,7 +39,7 @@ class IdpFitTest {
                 "svc",
                 "local",
                 "us-east-1",
-                "gatehouse0",
+                "a1b2c3d4e5",
                 Map.of("authorizer", authorizer, "helloWorld", hello),
                 List.of(
                         new Route("GET", "hello", "helloWorld", definition),

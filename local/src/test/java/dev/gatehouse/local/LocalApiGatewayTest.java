@@ -12,14 +12,14 @@ class LocalApiGatewayTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "/dev/orders            | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders",
-                "/dev/orders/           | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders/",
-                "/dev/hello%2Dworld     | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/hello%2Dworld",
+                "/dev/orders            | arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders",
+                "/dev/orders/           | arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/",
+                "/dev/hello%2Dworld     | arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/hello%2Dworld",
                 "/dev/orders/42%2Fstatus | "
-                        + "arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders/42%2Fstatus",
-                "/dev/orders//          | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/orders//",
-                "/dev                   | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/",
-                "/dev/                  | arn:aws:execute-api:us-east-1:123456789012:gatehouse0/dev/GET/",
+                        + "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders/42%2Fstatus",
+                "/dev/orders//          | arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/orders//",
+                "/dev                   | arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/",
+                "/dev/                  | arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/dev/GET/",
             })
     void shouldBuildTheMethodArnFromTheRawPathAsApiGatewayDoes(String rawPath, String expected) {
         assertThat(LocalApiGateway.methodArn("us-east-1", "dev", "GET", rawPath))

@@ -91,8 +91,8 @@ class SeparateStackIT {
         ServerlessConfig.Service main = stack.gateway().service();
         ServerlessConfig.Service example = stack.gateway("gatehouse-example").service();
 
-        assertThat(main.function("authorizer").environment()).containsEntry("API_IDS", "gatehouse0");
+        assertThat(main.function("authorizer").environment()).containsEntry("API_IDS", "a1b2c3d4e5");
         assertThat(example.function("authorizer").environment()).containsEntry("API_IDS", "gatehouse1");
-        assertThat(List.of(main.apiId(), example.apiId())).containsExactly("gatehouse0", "gatehouse1");
+        assertThat(List.of(main.apiId(), example.apiId())).containsExactly("a1b2c3d4e5", "gatehouse1");
     }
 }
