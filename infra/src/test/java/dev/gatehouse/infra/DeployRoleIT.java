@@ -54,6 +54,9 @@ class DeployRoleIT {
             Set.of("apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE");
     private static final String REST_APIS = "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis";
 
+    /** The only principal the deploy role may let invoke a function (lambda:Principal of lambda:AddPermission). */
+    private static final String API_GATEWAY_PRINCIPAL = "apigateway.amazonaws.com";
+
     private final JsonNode template = load(TEMPLATE);
 
     @Test
@@ -190,6 +193,27 @@ class DeployRoleIT {
                 .contains("arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:"
                         + "changeSet/${Service}-${Stage}-change-set/*")
                 .noneMatch(arn -> arn.contains("${Service}-${Stage}-*/"));
+    }
+
+    @Test
+    void shouldLetTheDeployerGrantOnlyApiGatewayTheRightToInvokeTheFunctions() {
+        List<JsonNode> granting = statements().stream()
+                .filter(statement -> texts(statement.path("Action")).contains("lambda:AddPermission"))
+                .toList();
+
+        assertThat(granting).hasSize(1);
+        assertThat(texts(granting.get(0).path("Action"))).containsExactly("lambda:AddPermission");
+        assertThat(granting.get(0).path("Condition").toString())
+                .isEqualTo("{\"StringEquals\":{\"lambda:Principal\":\"" + API_GATEWAY_PRINCIPAL + "\"}}");
+        // All that the packaged templates ask for.
+        for (String packaging : List.of("dev", "prod", "dev-no-snapstart")) {
+            Map<String, JsonNode> permissions = Infra.packaged(packaging).resourcesOfType("AWS::Lambda::Permission");
+            assertThat(permissions).as(packaging).isNotEmpty();
+            permissions.forEach((id, permission) -> assertThat(
+                            permission.path("Properties").path("Principal").asText())
+                    .as("%s %s", packaging, id)
+                    .isEqualTo(API_GATEWAY_PRINCIPAL));
+        }
     }
 
     @Test
