@@ -196,6 +196,46 @@ class DeployRoleIT {
     }
 
     @Test
+    void shouldRefuseTheStageDeployWhoseExecutionRolesWouldBeTheDeployRoles() {
+        // The roles a stage may create and change are <service>-<stage>-*, the deploy roles <service>-deploy-<stage>-…:
+        // no stage the template accepts may reach a deploy role, its own or another stage's.
+        Pattern stages =
+                Pattern.compile(parameter("Stage").path("AllowedPattern").asText());
+        String service = parameter("Service").path("Default").asText();
+        List<String> candidates = List.of("dev", "prod", "deploy", "deploy2", "deployer", "d");
+        List<String> deployRoles = new ArrayList<>();
+        for (String id : List.of("GitHubDeployRole", "BitbucketDeployRole")) {
+            String name = resource(id)
+                    .path("Properties")
+                    .path("RoleName")
+                    .path("Fn::Sub")
+                    .asText();
+            candidates.forEach(stage -> deployRoles.add(substitute(name, service, stage)));
+        }
+        List<String> roleScopes = new ArrayList<>();
+        statements()
+                .forEach(statement -> arns(statement).stream()
+                        .filter(arn -> arn.contains(":role/"))
+                        .forEach(arn -> roleScopes.add(arn.substring(arn.indexOf(":role/") + ":role/".length()))));
+        assertThat(roleScopes).as("role ARNs the deploy policy grants on").isNotEmpty();
+
+        for (String stage : candidates) {
+            if (!stages.matcher(stage).matches()) {
+                continue;
+            }
+            for (String scope : roleScopes) {
+                Pattern glob = glob(substitute(scope, service, stage));
+                assertThat(deployRoles)
+                        .as("deploy roles under %s of stage %s", scope, stage)
+                        .noneMatch(role -> glob.matcher(role).matches());
+            }
+        }
+        assertThat(stages.matcher("deploy").matches()).isFalse();
+        assertThat(List.of("deploy2", "deployer", "redeploy"))
+                .allMatch(stage -> stages.matcher(stage).matches());
+    }
+
+    @Test
     void shouldLetTheDeployerGrantOnlyApiGatewayTheRightToInvokeTheFunctions() {
         List<JsonNode> granting = statements().stream()
                 .filter(statement -> texts(statement.path("Action")).contains("lambda:AddPermission"))
@@ -385,6 +425,25 @@ class DeployRoleIT {
         }
 
         assertThat(granted).as("services the deploy policy grants actions of").containsAll(needed);
+    }
+
+    /** {@code ${Service}} and {@code ${Stage}} of a {@code !Sub} string replaced. */
+    private static String substitute(String template, String service, String stage) {
+        return template.replace("${Service}", service).replace("${Stage}", stage);
+    }
+
+    /** An IAM ARN pattern as a regular expression: {@code *} any characters, {@code ?} one. */
+    private static Pattern glob(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(
+                    switch (c) {
+                        case '*' -> ".*";
+                        case '?' -> ".";
+                        default -> Pattern.quote(String.valueOf(c));
+                    });
+        }
+        return Pattern.compile(regex.toString());
     }
 
     private List<JsonNode> statements() {
