@@ -258,10 +258,14 @@ class DeployRoleIT {
 
     @Test
     void shouldScopeEveryApiGatewayWriteToTheApiTaggedForTheStage() throws IOException {
-        JsonNode requestTags = PackagedService.JSON.readTree(
-                "{\"aws:RequestTag/service\":{\"Ref\":\"Service\"},\"aws:RequestTag/stage\":{\"Ref\":\"Stage\"}}");
+        JsonNode createTags = PackagedService.JSON.readTree(
+                "{\"aws:RequestTag/service\":{\"Ref\":\"Service\"},\"aws:RequestTag/stage\":{\"Ref\":\"Stage\"},"
+                        + "\"aws:RequestTag/deployer\":{\"Fn::Sub\":\"${Service}-${Stage}\"}}");
         JsonNode resourceTags = PackagedService.JSON.readTree(
-                "{\"aws:ResourceTag/service\":{\"Ref\":\"Service\"},\"aws:ResourceTag/stage\":{\"Ref\":\"Stage\"}}");
+                "{\"aws:ResourceTag/service\":{\"Ref\":\"Service\"},\"aws:ResourceTag/stage\":{\"Ref\":\"Stage\"},"
+                        + "\"aws:ResourceTag/deployer\":{\"Fn::Sub\":\"${Service}-${Stage}\"}}");
+        JsonNode stageTags = PackagedService.JSON.readTree(
+                "{\"aws:RequestTag/service\":{\"Ref\":\"Service\"},\"aws:RequestTag/stage\":{\"Ref\":\"Stage\"}}");
         List<String> checked = new ArrayList<>();
         for (JsonNode statement : statements()) {
             if (!isApiGateway(statement)
@@ -280,15 +284,16 @@ class DeployRoleIT {
                 } else if (arn.equals(REST_APIS)) {
                     assertThat(actions).as(sid).containsExactly("apigateway:POST");
                     assertThat(condition.properties()).as(sid).hasSize(1);
-                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(requestTags);
+                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(createTags);
                 } else if (arn.equals(REST_APIS + "/*")) {
                     assertThat(condition.properties()).as(sid).hasSize(1);
                     assertThat(condition.path("StringEquals")).as(sid).isEqualTo(resourceTags);
                 } else if (arn.startsWith("arn:${AWS::Partition}:apigateway:${AWS::Region}::/tags/")) {
-                    // Tagging has no aws:ResourceTag: a stage named like this one only, with exactly the API's tags.
+                    // Tagging has no aws:ResourceTag: a stage named like this one only, with exactly the keys osls
+                    // writes.
                     assertThat(actions).as(sid).containsExactly("apigateway:PUT");
                     assertThat(arn).as(sid).endsWith("%2Frestapis%2F*%2Fstages%2F${Stage}");
-                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(requestTags);
+                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(stageTags);
                     assertThat(condition.path("ForAllValues:StringEquals").toString())
                             .as(sid)
                             .isEqualTo("{\"aws:TagKeys\":[\"service\",\"stage\"]}");
@@ -300,7 +305,7 @@ class DeployRoleIT {
         }
         assertThat(checked).as("API Gateway grants").contains(REST_APIS, REST_APIS + "/*");
 
-        // A stage's own tags outrank the ones it inherits, so no stage is written through the tag conditions.
+        // A stage's own tags outrank the ones it inherits: no stage writes, which a deploy does not need.
         JsonNode noStageWrites = statement("NoStageWrites");
         assertThat(noStageWrites.path("Effect").asText()).isEqualTo("Deny");
         assertThat(texts(noStageWrites.path("Action"))).containsExactlyInAnyOrderElementsOf(API_GATEWAY_WRITES);
@@ -311,11 +316,42 @@ class DeployRoleIT {
     }
 
     @Test
+    void shouldTellTheApiApartByATagThatNoGrantCanPutOnAStage() {
+        // This role may tag another service's stage named like its own, and a stage's own tags outrank the ones it
+        // inherits, key by key: the API grants must require a tag of the API that no tagging grant can write.
+        Set<String> apiTagKeys = tagKeys(statement("RestApiTaggedForTheStage"), "aws:ResourceTag/");
+        Set<String> stageTagKeys = new TreeSet<>();
+        for (JsonNode statement : statements()) {
+            if ("Allow".equals(statement.path("Effect").asText())
+                    && arns(statement).stream().anyMatch(arn -> arn.contains("::/tags/"))) {
+                JsonNode keys = statement
+                        .path("Condition")
+                        .path("ForAllValues:StringEquals")
+                        .path("aws:TagKeys");
+                assertThat(keys.isMissingNode())
+                        .as("%s tags resources without limiting aws:TagKeys", statement.path("Sid"))
+                        .isFalse();
+                stageTagKeys.addAll(texts(keys));
+            }
+        }
+        Set<String> onlyTheApi = new TreeSet<>(apiTagKeys);
+        onlyTheApi.removeAll(stageTagKeys);
+
+        assertThat(stageTagKeys).as("tag keys the role may write").isNotEmpty();
+        assertThat(onlyTheApi)
+                .as(
+                        "tag keys RestApiTaggedForTheStage requires (%s) that the role cannot write (%s)",
+                        apiTagKeys, stageTagKeys)
+                .isNotEmpty();
+        assertThat(tagKeys(statement("CreateRestApiTaggedForTheStage"), "aws:RequestTag/"))
+                .isEqualTo(apiTagKeys);
+    }
+
+    @Test
     void shouldConditionOnTheTagsThePackagedTemplatesGiveTheRestApiAndOslsGivesItsStage() {
         String service = parameter("Service").path("Default").asText();
         for (String stage : List.of("dev", "prod")) {
             PackagedService packaged = Infra.packaged(stage);
-            Map<String, String> expected = Map.of("service", service, "stage", stage);
             assertThat(packaged.state().path("service").path("service").asText())
                     .as("serverless.yml's service is the deploy role's Service")
                     .isEqualTo(service);
@@ -329,7 +365,13 @@ class DeployRoleIT {
                     .path("Tags")
                     .forEach(tag -> apiTags.put(
                             tag.path("Key").asText(), tag.path("Value").asText()));
-            assertThat(apiTags).as("%s RestApi tags", stage).containsAllEntriesOf(expected);
+            // The RestApi carries every tag the API grants require, and every provider tag besides.
+            assertThat(apiTags)
+                    .as("%s RestApi tags", stage)
+                    .containsAllEntriesOf(
+                            tagValues(statement("RestApiTaggedForTheStage"), "aws:ResourceTag/", service, stage))
+                    .containsAllEntriesOf(
+                            tagValues(statement("CreateRestApiTaggedForTheStage"), "aws:RequestTag/", service, stage));
             // osls tags the API's stage with stackTags and tags merged, and TagResource may write only these.
             JsonNode provider = packaged.state().path("service").path("provider");
             Map<String, String> stageTags = new TreeMap<>();
@@ -339,9 +381,15 @@ class DeployRoleIT {
                         .forEach(tag ->
                                 stageTags.put(tag.getKey(), tag.getValue().asText()));
             }
+            JsonNode tagging = statement("TagOnlyAStageNamedLikeThisOne");
             assertThat(stageTags)
                     .as("%s provider.stackTags and provider.tags", stage)
-                    .isEqualTo(expected);
+                    .isEqualTo(tagValues(tagging, "aws:RequestTag/", service, stage));
+            assertThat(stageTags.keySet())
+                    .containsExactlyInAnyOrderElementsOf(texts(tagging.path("Condition")
+                            .path("ForAllValues:StringEquals")
+                            .path("aws:TagKeys")));
+            assertThat(apiTags).as("%s RestApi tags", stage).containsAllEntriesOf(stageTags);
         }
     }
 
@@ -425,6 +473,42 @@ class DeployRoleIT {
         }
 
         assertThat(granted).as("services the deploy policy grants actions of").containsAll(needed);
+    }
+
+    /** The tag keys a statement's StringEquals condition names with this prefix ({@code aws:ResourceTag/}, …). */
+    private static Set<String> tagKeys(JsonNode statement, String prefix) {
+        return tagValues(statement, prefix, "service", "stage").keySet();
+    }
+
+    /**
+     * The tags a statement's StringEquals condition requires with this prefix, for the deploy role stack of this
+     * service and stage ({@code !Ref Service}, {@code !Ref Stage} and {@code !Sub} of both resolved).
+     */
+    private static Map<String, String> tagValues(JsonNode statement, String prefix, String service, String stage) {
+        Map<String, String> tags = new TreeMap<>();
+        statement.path("Condition").path("StringEquals").properties().forEach(condition -> {
+            if (condition.getKey().startsWith(prefix)) {
+                tags.put(condition.getKey().substring(prefix.length()), resolve(condition.getValue(), service, stage));
+            }
+        });
+        assertThat(tags)
+                .as("%s conditions on %s", statement.path("Sid"), prefix)
+                .isNotEmpty();
+        return tags;
+    }
+
+    private static String resolve(JsonNode value, String service, String stage) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.path("Fn::Sub").isTextual()) {
+            return substitute(value.path("Fn::Sub").asText(), service, stage);
+        }
+        return switch (value.path("Ref").asText()) {
+            case "Service" -> service;
+            case "Stage" -> stage;
+            default -> throw new AssertionError("Cannot resolve " + value);
+        };
     }
 
     /** {@code ${Service}} and {@code ${Stage}} of a {@code !Sub} string replaced. */
