@@ -54,6 +54,9 @@ class DeployRoleIT {
             Set.of("apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE");
     private static final String REST_APIS = "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis";
 
+    /** The only principal the deploy role may let invoke a function (lambda:Principal of lambda:AddPermission). */
+    private static final String API_GATEWAY_PRINCIPAL = "apigateway.amazonaws.com";
+
     private final JsonNode template = load(TEMPLATE);
 
     @Test
@@ -193,11 +196,76 @@ class DeployRoleIT {
     }
 
     @Test
+    void shouldRefuseTheStageDeployWhoseExecutionRolesWouldBeTheDeployRoles() {
+        // The roles a stage may create and change are <service>-<stage>-*, the deploy roles <service>-deploy-<stage>-…:
+        // no stage the template accepts may reach a deploy role, its own or another stage's.
+        Pattern stages =
+                Pattern.compile(parameter("Stage").path("AllowedPattern").asText());
+        String service = parameter("Service").path("Default").asText();
+        List<String> candidates = List.of("dev", "prod", "deploy", "deploy2", "deployer", "d");
+        List<String> deployRoles = new ArrayList<>();
+        for (String id : List.of("GitHubDeployRole", "BitbucketDeployRole")) {
+            String name = resource(id)
+                    .path("Properties")
+                    .path("RoleName")
+                    .path("Fn::Sub")
+                    .asText();
+            candidates.forEach(stage -> deployRoles.add(substitute(name, service, stage)));
+        }
+        List<String> roleScopes = new ArrayList<>();
+        statements()
+                .forEach(statement -> arns(statement).stream()
+                        .filter(arn -> arn.contains(":role/"))
+                        .forEach(arn -> roleScopes.add(arn.substring(arn.indexOf(":role/") + ":role/".length()))));
+        assertThat(roleScopes).as("role ARNs the deploy policy grants on").isNotEmpty();
+
+        for (String stage : candidates) {
+            if (!stages.matcher(stage).matches()) {
+                continue;
+            }
+            for (String scope : roleScopes) {
+                Pattern glob = glob(substitute(scope, service, stage));
+                assertThat(deployRoles)
+                        .as("deploy roles under %s of stage %s", scope, stage)
+                        .noneMatch(role -> glob.matcher(role).matches());
+            }
+        }
+        assertThat(stages.matcher("deploy").matches()).isFalse();
+        assertThat(List.of("deploy2", "deployer", "redeploy"))
+                .allMatch(stage -> stages.matcher(stage).matches());
+    }
+
+    @Test
+    void shouldLetTheDeployerGrantOnlyApiGatewayTheRightToInvokeTheFunctions() {
+        List<JsonNode> granting = statements().stream()
+                .filter(statement -> texts(statement.path("Action")).contains("lambda:AddPermission"))
+                .toList();
+
+        assertThat(granting).hasSize(1);
+        assertThat(texts(granting.get(0).path("Action"))).containsExactly("lambda:AddPermission");
+        assertThat(granting.get(0).path("Condition").toString())
+                .isEqualTo("{\"StringEquals\":{\"lambda:Principal\":\"" + API_GATEWAY_PRINCIPAL + "\"}}");
+        // All that the packaged templates ask for.
+        for (String packaging : List.of("dev", "prod", "dev-no-snapstart")) {
+            Map<String, JsonNode> permissions = Infra.packaged(packaging).resourcesOfType("AWS::Lambda::Permission");
+            assertThat(permissions).as(packaging).isNotEmpty();
+            permissions.forEach((id, permission) -> assertThat(
+                            permission.path("Properties").path("Principal").asText())
+                    .as("%s %s", packaging, id)
+                    .isEqualTo(API_GATEWAY_PRINCIPAL));
+        }
+    }
+
+    @Test
     void shouldScopeEveryApiGatewayWriteToTheApiTaggedForTheStage() throws IOException {
-        JsonNode requestTags = PackagedService.JSON.readTree(
-                "{\"aws:RequestTag/service\":{\"Ref\":\"Service\"},\"aws:RequestTag/stage\":{\"Ref\":\"Stage\"}}");
+        JsonNode createTags = PackagedService.JSON.readTree(
+                "{\"aws:RequestTag/service\":{\"Ref\":\"Service\"},\"aws:RequestTag/stage\":{\"Ref\":\"Stage\"},"
+                        + "\"aws:RequestTag/deployer\":{\"Fn::Sub\":\"${Service}-${Stage}\"}}");
         JsonNode resourceTags = PackagedService.JSON.readTree(
-                "{\"aws:ResourceTag/service\":{\"Ref\":\"Service\"},\"aws:ResourceTag/stage\":{\"Ref\":\"Stage\"}}");
+                "{\"aws:ResourceTag/service\":{\"Ref\":\"Service\"},\"aws:ResourceTag/stage\":{\"Ref\":\"Stage\"},"
+                        + "\"aws:ResourceTag/deployer\":{\"Fn::Sub\":\"${Service}-${Stage}\"}}");
+        JsonNode stageTags = PackagedService.JSON.readTree(
+                "{\"aws:RequestTag/service\":{\"Ref\":\"Service\"},\"aws:RequestTag/stage\":{\"Ref\":\"Stage\"}}");
         List<String> checked = new ArrayList<>();
         for (JsonNode statement : statements()) {
             if (!isApiGateway(statement)
@@ -216,15 +284,16 @@ class DeployRoleIT {
                 } else if (arn.equals(REST_APIS)) {
                     assertThat(actions).as(sid).containsExactly("apigateway:POST");
                     assertThat(condition.properties()).as(sid).hasSize(1);
-                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(requestTags);
+                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(createTags);
                 } else if (arn.equals(REST_APIS + "/*")) {
                     assertThat(condition.properties()).as(sid).hasSize(1);
                     assertThat(condition.path("StringEquals")).as(sid).isEqualTo(resourceTags);
                 } else if (arn.startsWith("arn:${AWS::Partition}:apigateway:${AWS::Region}::/tags/")) {
-                    // Tagging has no aws:ResourceTag: a stage named like this one only, with exactly the API's tags.
+                    // Tagging has no aws:ResourceTag: a stage named like this one only, with exactly the keys osls
+                    // writes.
                     assertThat(actions).as(sid).containsExactly("apigateway:PUT");
                     assertThat(arn).as(sid).endsWith("%2Frestapis%2F*%2Fstages%2F${Stage}");
-                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(requestTags);
+                    assertThat(condition.path("StringEquals")).as(sid).isEqualTo(stageTags);
                     assertThat(condition.path("ForAllValues:StringEquals").toString())
                             .as(sid)
                             .isEqualTo("{\"aws:TagKeys\":[\"service\",\"stage\"]}");
@@ -236,7 +305,7 @@ class DeployRoleIT {
         }
         assertThat(checked).as("API Gateway grants").contains(REST_APIS, REST_APIS + "/*");
 
-        // A stage's own tags outrank the ones it inherits, so no stage is written through the tag conditions.
+        // A stage's own tags outrank the ones it inherits: no stage writes, which a deploy does not need.
         JsonNode noStageWrites = statement("NoStageWrites");
         assertThat(noStageWrites.path("Effect").asText()).isEqualTo("Deny");
         assertThat(texts(noStageWrites.path("Action"))).containsExactlyInAnyOrderElementsOf(API_GATEWAY_WRITES);
@@ -247,11 +316,42 @@ class DeployRoleIT {
     }
 
     @Test
+    void shouldTellTheApiApartByATagThatNoGrantCanPutOnAStage() {
+        // This role may tag another service's stage named like its own, and a stage's own tags outrank the ones it
+        // inherits, key by key: the API grants must require a tag of the API that no tagging grant can write.
+        Set<String> apiTagKeys = tagKeys(statement("RestApiTaggedForTheStage"), "aws:ResourceTag/");
+        Set<String> stageTagKeys = new TreeSet<>();
+        for (JsonNode statement : statements()) {
+            if ("Allow".equals(statement.path("Effect").asText())
+                    && arns(statement).stream().anyMatch(arn -> arn.contains("::/tags/"))) {
+                JsonNode keys = statement
+                        .path("Condition")
+                        .path("ForAllValues:StringEquals")
+                        .path("aws:TagKeys");
+                assertThat(keys.isMissingNode())
+                        .as("%s tags resources without limiting aws:TagKeys", statement.path("Sid"))
+                        .isFalse();
+                stageTagKeys.addAll(texts(keys));
+            }
+        }
+        Set<String> onlyTheApi = new TreeSet<>(apiTagKeys);
+        onlyTheApi.removeAll(stageTagKeys);
+
+        assertThat(stageTagKeys).as("tag keys the role may write").isNotEmpty();
+        assertThat(onlyTheApi)
+                .as(
+                        "tag keys RestApiTaggedForTheStage requires (%s) that the role cannot write (%s)",
+                        apiTagKeys, stageTagKeys)
+                .isNotEmpty();
+        assertThat(tagKeys(statement("CreateRestApiTaggedForTheStage"), "aws:RequestTag/"))
+                .isEqualTo(apiTagKeys);
+    }
+
+    @Test
     void shouldConditionOnTheTagsThePackagedTemplatesGiveTheRestApiAndOslsGivesItsStage() {
         String service = parameter("Service").path("Default").asText();
         for (String stage : List.of("dev", "prod")) {
             PackagedService packaged = Infra.packaged(stage);
-            Map<String, String> expected = Map.of("service", service, "stage", stage);
             assertThat(packaged.state().path("service").path("service").asText())
                     .as("serverless.yml's service is the deploy role's Service")
                     .isEqualTo(service);
@@ -265,7 +365,13 @@ class DeployRoleIT {
                     .path("Tags")
                     .forEach(tag -> apiTags.put(
                             tag.path("Key").asText(), tag.path("Value").asText()));
-            assertThat(apiTags).as("%s RestApi tags", stage).containsAllEntriesOf(expected);
+            // The RestApi carries every tag the API grants require, and every provider tag besides.
+            assertThat(apiTags)
+                    .as("%s RestApi tags", stage)
+                    .containsAllEntriesOf(
+                            tagValues(statement("RestApiTaggedForTheStage"), "aws:ResourceTag/", service, stage))
+                    .containsAllEntriesOf(
+                            tagValues(statement("CreateRestApiTaggedForTheStage"), "aws:RequestTag/", service, stage));
             // osls tags the API's stage with stackTags and tags merged, and TagResource may write only these.
             JsonNode provider = packaged.state().path("service").path("provider");
             Map<String, String> stageTags = new TreeMap<>();
@@ -275,9 +381,15 @@ class DeployRoleIT {
                         .forEach(tag ->
                                 stageTags.put(tag.getKey(), tag.getValue().asText()));
             }
+            JsonNode tagging = statement("TagOnlyAStageNamedLikeThisOne");
             assertThat(stageTags)
                     .as("%s provider.stackTags and provider.tags", stage)
-                    .isEqualTo(expected);
+                    .isEqualTo(tagValues(tagging, "aws:RequestTag/", service, stage));
+            assertThat(stageTags.keySet())
+                    .containsExactlyInAnyOrderElementsOf(texts(tagging.path("Condition")
+                            .path("ForAllValues:StringEquals")
+                            .path("aws:TagKeys")));
+            assertThat(apiTags).as("%s RestApi tags", stage).containsAllEntriesOf(stageTags);
         }
     }
 
@@ -361,6 +473,61 @@ class DeployRoleIT {
         }
 
         assertThat(granted).as("services the deploy policy grants actions of").containsAll(needed);
+    }
+
+    /** The tag keys a statement's StringEquals condition names with this prefix ({@code aws:ResourceTag/}, …). */
+    private static Set<String> tagKeys(JsonNode statement, String prefix) {
+        return tagValues(statement, prefix, "service", "stage").keySet();
+    }
+
+    /**
+     * The tags a statement's StringEquals condition requires with this prefix, for the deploy role stack of this
+     * service and stage ({@code !Ref Service}, {@code !Ref Stage} and {@code !Sub} of both resolved).
+     */
+    private static Map<String, String> tagValues(JsonNode statement, String prefix, String service, String stage) {
+        Map<String, String> tags = new TreeMap<>();
+        statement.path("Condition").path("StringEquals").properties().forEach(condition -> {
+            if (condition.getKey().startsWith(prefix)) {
+                tags.put(condition.getKey().substring(prefix.length()), resolve(condition.getValue(), service, stage));
+            }
+        });
+        assertThat(tags)
+                .as("%s conditions on %s", statement.path("Sid"), prefix)
+                .isNotEmpty();
+        return tags;
+    }
+
+    private static String resolve(JsonNode value, String service, String stage) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.path("Fn::Sub").isTextual()) {
+            return substitute(value.path("Fn::Sub").asText(), service, stage);
+        }
+        return switch (value.path("Ref").asText()) {
+            case "Service" -> service;
+            case "Stage" -> stage;
+            default -> throw new AssertionError("Cannot resolve " + value);
+        };
+    }
+
+    /** {@code ${Service}} and {@code ${Stage}} of a {@code !Sub} string replaced. */
+    private static String substitute(String template, String service, String stage) {
+        return template.replace("${Service}", service).replace("${Stage}", stage);
+    }
+
+    /** An IAM ARN pattern as a regular expression: {@code *} any characters, {@code ?} one. */
+    private static Pattern glob(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(
+                    switch (c) {
+                        case '*' -> ".*";
+                        case '?' -> ".";
+                        default -> Pattern.quote(String.valueOf(c));
+                    });
+        }
+        return Pattern.compile(regex.toString());
     }
 
     private List<JsonNode> statements() {

@@ -301,6 +301,21 @@ class PipelinesTest {
     }
 
     @Test
+    void shouldRefuseTheStageDeployWhoseRolesWouldBeTheDeployRoles() {
+        // The deploy role may change roles gatehouse-<stage>-*; gatehouse-deploy-* are the deploy roles themselves.
+        Map<String, String> environment = new HashMap<>();
+        List.of("TOKEN_ISSUER", "JWKS_URI", "AUDIENCE").forEach(name -> environment.put(name, null));
+
+        Processes.Result result = Processes.run(repo, environment, List.of("bash", ".ci/deploy", "deploy"));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output())
+                .startsWith("stage 'deploy' is not valid: its execution roles (gatehouse-deploy-*) would include the"
+                        + " deploy roles")
+                .doesNotContain("npm");
+    }
+
+    @Test
     void shouldPrintUsageWithoutAStage() {
         Processes.Result result = Processes.run(repo, Map.of(), List.of("bash", ".ci/deploy"));
 
