@@ -344,7 +344,9 @@ class BrokenConfigurationIT {
 
     @Test
     void shouldTellTheAuthorizerTheIdOfAnExistingApiTheServiceJoins() throws IOException {
-        PackagedService service = packageCopy(yml -> replace(yml, API_GATEWAY, API_GATEWAY + EXISTING_API));
+        // A service joining an existing API has no RestApi of its own, so it drops the extension that tags it.
+        PackagedService service =
+                packageCopy(yml -> withoutRestApiTags(replace(yml, API_GATEWAY, API_GATEWAY + EXISTING_API)));
 
         assertThat(service.lambda("authorizer")
                         .path("Properties")
@@ -417,6 +419,13 @@ class BrokenConfigurationIT {
         return "          path: hello-world\n          method: get\n          cors: true\n          authorizer:\n"
                 + "            name: authorizer\n            type: " + type + "\n            identitySource: "
                 + identitySource + "\n";
+    }
+
+    /** {@code yml} without the {@code resources.extensions.ApiGatewayRestApi} block that ends serverless.yml. */
+    private static String withoutRestApiTags(String yml) {
+        String block = "    # The REST API's tags";
+        assertThat(yml).as("serverless.yml still ends with the RestApi's tags").contains(block);
+        return yml.substring(0, yml.indexOf(block));
     }
 
     private static String replace(String yml, String from, String to) {
