@@ -15,6 +15,9 @@
 // header as its identity source: API Gateway caches the decision under that value, and the authorizer verifies the
 // token of the Authorization header (a TOKEN authorizer's identity source is the token it gets).
 //
+// A second hook checks the final template: a method wired to the authorizer in `resources` (or by an extension) must be
+// a route of the table, and an authorizer invoking the function must be on the service's API (templateProblem).
+//
 // It runs before packaging, on the fully resolved service (every function, however serverless.yml is split, e.g.
 // `functions: ${file(./functions.yml)}`), and fails the build rather than ship a table that misses a route. A
 // ROUTE_SCOPES or API_IDS written by hand must equal the computed one. The local stack computes the same
@@ -100,6 +103,84 @@ function routeScopes(functions, own) {
   return routes;
 }
 
+// The path of the AWS::ApiGateway::Resource `id` from its ParentId/PathPart chain up to `root` (osls's root resource
+// reference), or null where the chain cannot be followed.
+function resourcePath(resources, id, root) {
+  const parts = [];
+  const seen = new Set();
+  for (let current = id; !isDeepStrictEqual(current, root);) {
+    const logicalId = current && typeof current === 'object' && Object.keys(current).length === 1 ? current.Ref : null;
+    const resource = typeof logicalId === 'string' && !seen.has(logicalId) ? resources[logicalId] : null;
+    const properties = resource && resource.Type === 'AWS::ApiGateway::Resource' ? resource.Properties || {} : null;
+    if (!properties || typeof properties.PathPart !== 'string') return null;
+    seen.add(logicalId);
+    parts.unshift(properties.PathPart);
+    current = properties.ParentId;
+  }
+  return `/${parts.join('/')}`;
+}
+
+// Whether `value` (an AuthorizerUri) mentions the authorizer function anywhere: a reference to its logical ids or its
+// deployed name in any string. Over-approximates, so an authorizer that might reach the function is checked.
+function mentions(value, own) {
+  if (typeof value === 'string') {
+    return value === own.functionId || value === own.aliasId || (own.name !== undefined && value.includes(own.name));
+  }
+  if (Array.isArray(value)) return value.some((item) => mentions(item, own));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => mentions(key, own) || mentions(item, own));
+  }
+  return false;
+}
+
+// Problems of the final template (after osls merged resources.Resources and resources.extensions): every method with a
+// CUSTOM authorizer uses an authorizer of the template, each one reaching the authorizer function is on the service's
+// API, and each method using one is a route of ROUTE_SCOPES. Methods and authorizers per
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html and
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html.
+function templateProblem(resources, routes, own, apiId, root) {
+  const ours = new Set();
+  for (const [id, resource] of Object.entries(resources)) {
+    if (!resource || resource.Type !== 'AWS::ApiGateway::Authorizer') continue;
+    const properties = resource.Properties || {};
+    if (!mentions(properties.AuthorizerUri, own)) continue;
+    if (!isDeepStrictEqual(properties.RestApiId, apiId)) {
+      return `the authorizer ${id} invokes the function '${AUTHORIZER}' on the REST API`
+        + ` ${JSON.stringify(properties.RestApiId)}, not this service's API (${JSON.stringify(apiId)})`;
+    }
+    ours.add(id);
+  }
+  for (const [id, resource] of Object.entries(resources)) {
+    if (!resource || resource.Type !== 'AWS::ApiGateway::Method') continue;
+    const properties = resource.Properties || {};
+    const authorization = properties.AuthorizationType;
+    if (typeof authorization !== 'string' && authorization !== undefined) {
+      return `the method ${id} has an AuthorizationType that is not a string`;
+    }
+    if (String(authorization).toUpperCase() !== 'CUSTOM') continue;
+    const authorizer = properties.AuthorizerId;
+    const authorizerId = authorizer && typeof authorizer === 'object' && Object.keys(authorizer).length === 1
+      ? authorizer.Ref : undefined;
+    const target = typeof authorizerId === 'string' ? resources[authorizerId] : undefined;
+    if (!target || target.Type !== 'AWS::ApiGateway::Authorizer') {
+      return `the method ${id} has a CUSTOM AuthorizerId ${JSON.stringify(authorizer)} that is not a Ref of an`
+        + ` AWS::ApiGateway::Authorizer of this template`;
+    }
+    if (!ours.has(authorizerId)) continue;
+    const path = resourcePath(resources, properties.ResourceId, root);
+    if (path === null) {
+      return `the method ${id} uses the authorizer ${authorizerId}, but its ResourceId cannot be followed to the`
+        + ` API's root resource, so ROUTE_SCOPES cannot list it`;
+    }
+    const key = `${String(properties.HttpMethod).toUpperCase()} ${path}`;
+    if (!(key in routes)) {
+      return `the method ${id} (${key}) uses the authorizer ${authorizerId} but is not a route of ROUTE_SCOPES;`
+        + ` declare it as an http event with authorizer.name: ${AUTHORIZER}`;
+    }
+  }
+  return null;
+}
+
 function same(a, b) {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length
@@ -118,6 +199,9 @@ class RouteScopesPlugin {
     this.hooks = {
       'before:package:initialize': () => this.apply(),
       'before:deploy:function:initialize': () => this.applyToDeployFunction(),
+      // The final template, after osls merged resources.Resources and resources.extensions into it (osls's
+      // package/index.js; `deploy` spawns `package`, lib/plugins/deploy.js).
+      'after:aws:package:finalize:mergeCustomProviderResources': () => this.checkTemplate(),
     };
   }
 
@@ -172,6 +256,15 @@ class RouteScopesPlugin {
     }
     environment.ROUTE_SCOPES = JSON.stringify(routes);
     environment.API_IDS = apiId;
+    this.checked = { routes, own, apiId, root: provider.getApiGatewayRestApiRootResourceId() };
+  }
+
+  checkTemplate() {
+    if (!this.checked) this.fail(`the template was packaged without ROUTE_SCOPES being computed`);
+    const { routes, own, apiId, root } = this.checked;
+    const template = this.serverless.service.provider.compiledCloudFormationTemplate;
+    const problem = templateProblem((template && template.Resources) || {}, routes, own, apiId, root);
+    if (problem) this.fail(problem);
   }
 
   // `deploy function` sets the environment through the Lambda API, and leaves it as it is when a value is an object

@@ -32,6 +32,8 @@ class BrokenConfigurationIT {
             "            resultTtlInSeconds: ${param:authorizerResultTtlInSeconds}\n            # No scopes";
     private static final String LEEWAY = "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n";
     private static final String API_GATEWAY = "  apiGateway:\n";
+    private static final String RESOURCES = "\n  Resources:\n";
+    private static final String EXTENSIONS = "\n  extensions:\n";
     private static final String EXISTING_API = "    restApiId: abc123\n    restApiRootResourceId: r00tid\n";
 
     @TempDir
@@ -378,6 +380,76 @@ class BrokenConfigurationIT {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("route-scopes: deploy function cannot set API_IDS");
+    }
+
+    /** Issue 22: a method wired to the authorizer in resources.Resources packaged without being in ROUTE_SCOPES. */
+    @Test
+    void shouldRefuseAMethodOnTheAuthorizerOutsideTheHttpEvents() throws IOException {
+        String admin = """
+                AdminResource:
+                  Type: AWS::ApiGateway::Resource
+                  Properties: {RestApiId: {Ref: ApiGatewayRestApi}, ParentId: {Ref: ApiGatewayResourceOrders},
+                    PathPart: admin}
+                AdminMethod:
+                  Type: AWS::ApiGateway::Method
+                  Properties: {RestApiId: {Ref: ApiGatewayRestApi}, ResourceId: {Ref: AdminResource}, HttpMethod: GET,
+                    AuthorizationType: CUSTOM, AuthorizerId: {Ref: AuthorizerApiGatewayAuthorizer},
+                    Integration: {Type: MOCK}}
+                """.indent(4);
+
+        Processes.Result result = packageBroken(yml -> replace(yml, RESOURCES, RESOURCES + admin));
+
+        assertThat(result.output())
+                .contains("route-scopes: the method AdminMethod (GET /orders/admin) uses the authorizer"
+                        + " AuthorizerApiGatewayAuthorizer but is not a route of ROUTE_SCOPES");
+    }
+
+    @Test
+    void shouldRefuseAnExtensionPuttingAPublicMethodOnTheAuthorizer() throws IOException {
+        String extension = """
+                ApiGatewayMethodHelloDashworldOptions:
+                  Properties: {AuthorizationType: CUSTOM, AuthorizerId: {Ref: AuthorizerApiGatewayAuthorizer}}
+                """.indent(4);
+
+        Processes.Result result = packageBroken(yml -> replace(yml, EXTENSIONS, EXTENSIONS + extension));
+
+        assertThat(result.output())
+                .contains("route-scopes: the method ApiGatewayMethodHelloDashworldOptions (OPTIONS /hello-world)");
+    }
+
+    @Test
+    void shouldRefuseACustomMethodOnAnAuthorizerOutsideTheTemplate() throws IOException {
+        String extension = """
+                ApiGatewayMethodHelloDashworldOptions:
+                  Properties: {AuthorizationType: CUSTOM, AuthorizerId: abc123}
+                """.indent(4);
+
+        Processes.Result result = packageBroken(yml -> replace(yml, EXTENSIONS, EXTENSIONS + extension));
+
+        assertThat(result.output())
+                .contains("route-scopes: the method ApiGatewayMethodHelloDashworldOptions has a CUSTOM AuthorizerId"
+                        + " \"abc123\" that is not a Ref");
+    }
+
+    @Test
+    void shouldRefuseTheAuthorizerOnAnotherRestApi() throws IOException {
+        String extended = "    AuthorizerApiGatewayAuthorizer:\n";
+
+        Processes.Result result =
+                packageBroken(yml -> replace(yml, extended, extended + "      Properties: {RestApiId: abc123}\n"));
+
+        assertThat(result.output())
+                .contains("route-scopes: the authorizer AuthorizerApiGatewayAuthorizer invokes the function"
+                        + " 'authorizer' on the REST API \"abc123\", not this service's API");
+    }
+
+    /** Packages the broken copy, expecting osls to fail without writing a template. */
+    private Processes.Result packageBroken(UnaryOperator<String> breakIt) throws IOException {
+        Path out = temp.resolve("out");
+        Processes.Result result = Osls.packageService(copyService(breakIt), out, "dev", Infra.DEV_PARAMS);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(out.resolve("cloudformation-template-update-stack.json")).doesNotExist();
+        return result;
     }
 
     private static String routeScopes(PackagedService service) {
