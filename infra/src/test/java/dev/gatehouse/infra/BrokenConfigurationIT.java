@@ -28,10 +28,16 @@ class BrokenConfigurationIT {
     /** The authorizer of GET /hello-world in serverless.yml, from its type to its identity source. */
     private static final String HELLO_AUTHORIZER = helloAuthorizer("token", "method.request.header.Authorization");
 
-    private static final String HELLO_TTL =
-            "            resultTtlInSeconds: ${param:authorizerResultTtlInSeconds}\n            # No scopes";
+    private static final String AUTHORIZATION = "method.request.header.Authorization";
+    /** The type and identity source of every route's authorizer in serverless.yml. */
+    private static final String TOKEN_TYPE =
+            "            type: token\n            identitySource: " + AUTHORIZATION + "\n";
+
+    private static final String TTL = "resultTtlInSeconds: ${param:authorizerResultTtlInSeconds}";
     private static final String LEEWAY = "      TOKEN_LEEWAY_SECONDS: ${param:tokenLeewaySeconds}\n";
     private static final String API_GATEWAY = "  apiGateway:\n";
+    private static final String RESOURCES = "\n  Resources:\n";
+    private static final String EXTENSIONS = "\n  extensions:\n";
     private static final String EXISTING_API = "    restApiId: abc123\n    restApiRootResourceId: r00tid\n";
 
     @TempDir
@@ -72,9 +78,7 @@ class BrokenConfigurationIT {
     @Test
     void shouldReportAHandlerInTheWrongArtifact() throws IOException {
         PackagedService service = packageCopy(yml -> replace(
-                yml,
-                "handler: dev.gatehouse.hello.HelloWorldHandler",
-                "handler: dev.gatehouse.authorizer.AuthorizerHandler"));
+                yml, "handler: dev.gatehouse.hello.HelloWorldHandler", "handler: dev.gatehouse.orders.OrdersHandler"));
 
         assertThat(HandlerCheck.problems(service))
                 .singleElement()
@@ -194,7 +198,7 @@ class BrokenConfigurationIT {
                         .replace(
                                 "functions:\n",
                                 "functions:\n  someOtherAuthorizer:\n    handler: "
-                                        + "dev.gatehouse.authorizer.AuthorizerHandler\n"
+                                        + "dev.gatehouse.hello.HelloWorldHandler\n"
                                         + "    package:\n      artifact: "
                                         + Infra.repoDir().toAbsolutePath() + "/authorizer/target/authorizer.jar\n"));
 
@@ -236,10 +240,6 @@ class BrokenConfigurationIT {
                       name: byAlias
                       arn: ${self:custom.ownAuthorizer}
                       scopes: [write:orders]
-                - http:
-                    path: orders/{id}
-                    method: put
-                    authorizer: arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer:snapstart
                 """.indent(6);
         PackagedService service = packageCopy(yml -> replace(
                 replace(yml, "\ncustom:\n", "\ncustom:\n  ownAuthorizer: { Ref: AuthorizerSnapStartLambdaAlias }\n"),
@@ -250,9 +250,8 @@ class BrokenConfigurationIT {
                         routeScopes(service), new TypeReference<Map<String, List<String>>>() {}))
                 .containsEntry("GET /orders/{id}", List.of("read:orders"))
                 .containsEntry("DELETE /orders/{id}", List.of("write:orders"))
-                .containsEntry("PUT /orders/{id}", List.of())
                 .containsEntry("GET /orders", List.of("read:orders"))
-                .hasSize(6);
+                .hasSize(5);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -261,7 +260,9 @@ class BrokenConfigurationIT {
                 "{ 'Fn::ImportValue': gatehouse-dev-AuthorizerArn }",
                 "{ 'Fn::GetAtt': [HelloWorldLambdaFunction, Arn] }",
                 "'arn:aws:lambda:eu-west-1:123456789012:function:gatehouse-dev-authorizer'",
-                "'arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer:7'"
+                "'arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer:7'",
+                "'arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer:snapstart'",
+                "'arn:aws:lambda:us-east-1:123456789012:function:gatehouse-dev-authorizer'"
             })
     void shouldRefuseARouteNamingAnotherAuthorizerByArn(String arn) throws IOException {
         Path service = copyService(yml -> replace(
@@ -322,10 +323,11 @@ class BrokenConfigurationIT {
             })
     void shouldAcceptAnAuthorizerCachedUnderWhatItVerifies(String type, String identitySource, String ttl)
             throws IOException {
+        // On every route: routes of one authorizer must agree on its settings.
         PackagedService service = packageCopy(yml -> replace(
-                replace(yml, HELLO_AUTHORIZER, helloAuthorizer(type, identitySource)),
-                HELLO_TTL,
-                HELLO_TTL.replace("${param:authorizerResultTtlInSeconds}", ttl)));
+                replace(yml, TOKEN_TYPE, TOKEN_TYPE.replace("token", type).replace(AUTHORIZATION, identitySource)),
+                TTL,
+                TTL.replace("${param:authorizerResultTtlInSeconds}", ttl)));
 
         assertThat(routeScopes(service)).contains("\"GET /hello-world\":[]");
     }
@@ -342,31 +344,15 @@ class BrokenConfigurationIT {
                         + " API ({\"Ref\":\"ApiGatewayRestApi\"})");
     }
 
+    /** Paths below restApiRootResourceId hang below a resource the table cannot see (osls requires it for an API). */
     @Test
-    void shouldTellTheAuthorizerTheIdOfAnExistingApiTheServiceJoins() throws IOException {
-        // A service joining an existing API has no RestApi of its own, so it drops the extension that tags it.
-        PackagedService service =
-                packageCopy(yml -> withoutRestApiTags(replace(yml, API_GATEWAY, API_GATEWAY + EXISTING_API)));
+    void shouldRefuseTheRootResourceIdOfAnExistingApi() throws IOException {
+        Processes.Result result =
+                packageBroken(yml -> withoutRestApiTags(replace(yml, API_GATEWAY, API_GATEWAY + EXISTING_API)));
 
-        assertThat(service.lambda("authorizer")
-                        .path("Properties")
-                        .path("Environment")
-                        .path("Variables")
-                        .path("API_IDS")
-                        .asText())
-                .isEqualTo("abc123");
-        assertThat(service.resources().has("ApiGatewayRestApi")).isFalse();
-    }
-
-    @Test
-    void shouldRefuseAnExistingApiIdThatIsNoApiGatewayId() throws IOException {
-        Path service =
-                copyService(yml -> replace(yml, API_GATEWAY, API_GATEWAY + EXISTING_API.replace("abc123", "abc-123")));
-
-        Processes.Result result = Osls.packageService(service, temp.resolve("out"), "dev", Infra.DEV_PARAMS);
-
-        assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).contains("route-scopes: provider.apiGateway.restApiId 'abc-123' is not");
+        assertThat(result.output())
+                .contains("route-scopes: provider.apiGateway.restApiRootResourceId is set: the routes would hang below"
+                        + " a resource ROUTE_SCOPES cannot see; remove it");
     }
 
     /** deploy function would keep the deployed environment: osls skips it when a value is an object (API_IDS). */
@@ -378,6 +364,125 @@ class BrokenConfigurationIT {
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("route-scopes: deploy function cannot set API_IDS");
+    }
+
+    /** Issue 22: a method wired to the authorizer in resources.Resources packaged without being in ROUTE_SCOPES. */
+    @Test
+    void shouldRefuseAMethodOnTheAuthorizerOutsideTheHttpEvents() throws IOException {
+        String admin = """
+                AdminResource:
+                  Type: AWS::ApiGateway::Resource
+                  Properties: {RestApiId: {Ref: ApiGatewayRestApi}, ParentId: {Ref: ApiGatewayResourceOrders},
+                    PathPart: admin}
+                AdminMethod:
+                  Type: AWS::ApiGateway::Method
+                  Properties: {RestApiId: {Ref: ApiGatewayRestApi}, ResourceId: {Ref: AdminResource}, HttpMethod: GET,
+                    AuthorizationType: CUSTOM, AuthorizerId: {Ref: AuthorizerApiGatewayAuthorizer},
+                    Integration: {Type: MOCK}}
+                """.indent(4);
+
+        Processes.Result result = packageBroken(yml -> replace(yml, RESOURCES, RESOURCES + admin));
+
+        assertThat(result.output())
+                .contains("route-scopes: the method AdminMethod (GET /orders/admin) uses the authorizer"
+                        + " AuthorizerApiGatewayAuthorizer but is not a route of ROUTE_SCOPES");
+    }
+
+    @Test
+    void shouldRefuseAnExtensionPuttingAPublicMethodOnTheAuthorizer() throws IOException {
+        String extension = """
+                ApiGatewayMethodHelloDashworldOptions:
+                  Properties: {AuthorizationType: CUSTOM, AuthorizerId: {Ref: AuthorizerApiGatewayAuthorizer}}
+                """.indent(4);
+
+        Processes.Result result = packageBroken(yml -> replace(yml, EXTENSIONS, EXTENSIONS + extension));
+
+        assertThat(result.output())
+                .contains("route-scopes: the method ApiGatewayMethodHelloDashworldOptions (OPTIONS /hello-world)");
+    }
+
+    @Test
+    void shouldRefuseACustomMethodOnAnAuthorizerOutsideTheTemplate() throws IOException {
+        String extension = """
+                ApiGatewayMethodHelloDashworldOptions:
+                  Properties: {AuthorizationType: CUSTOM, AuthorizerId: abc123}
+                """.indent(4);
+
+        Processes.Result result = packageBroken(yml -> replace(yml, EXTENSIONS, EXTENSIONS + extension));
+
+        assertThat(result.output())
+                .contains("route-scopes: the method ApiGatewayMethodHelloDashworldOptions has a CUSTOM AuthorizerId"
+                        + " \"abc123\" that is not a Ref");
+    }
+
+    @Test
+    void shouldRefuseTheAuthorizerOnAnotherRestApi() throws IOException {
+        String extended = "    AuthorizerApiGatewayAuthorizer:\n";
+
+        Processes.Result result =
+                packageBroken(yml -> replace(yml, extended, extended + "      Properties: {RestApiId: abc123}\n"));
+
+        assertThat(result.output())
+                .contains("route-scopes: the authorizer AuthorizerApiGatewayAuthorizer invokes the function"
+                        + " 'authorizer' on the REST API \"abc123\", not this service's API");
+    }
+
+    /** Issue 22: a second function of the authorizer's jar packaged with a table nobody checked. */
+    @Test
+    void shouldRefuseASecondAuthorizerFunction() throws IOException {
+        Processes.Result result = packageBroken(yml -> replace(
+                yml,
+                "functions:\n",
+                "functions:\n  partnerAuthorizer:\n    handler: dev.gatehouse.authorizer.AuthorizerStreamHandler\n"
+                        + "    package:\n      artifact: " + Infra.repoDir().toAbsolutePath()
+                        + "/authorizer/target/authorizer.jar\n    environment:\n"
+                        + "      ROUTE_SCOPES: '{\"GET /orders/{id}\":[]}'\n"));
+
+        assertThat(result.output())
+                .contains("route-scopes: function partnerAuthorizer runs dev.gatehouse.authorizer."
+                        + "AuthorizerStreamHandler: one Gatehouse authorizer per stack, named 'authorizer'");
+    }
+
+    /** osls gives the one authorizer resource of these routes the settings of the last of them. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{name: authorizer, type: request}",
+                "{name: authorizer, identitySource: method.request.header.X-Token}",
+                "{name: authorizer, resultTtlInSeconds: 0}",
+                "{name: authorizer, identityValidationExpression: '^Bearer .+$'}",
+                "{name: authorizer, arn: { 'Fn::GetAtt': [AuthorizerLambdaFunction, Arn] }}"
+            })
+    void shouldRefuseRoutesSettingTheAuthorizerDifferently(String authorizer) throws IOException {
+        Processes.Result result = packageBroken(yml -> replace(
+                yml,
+                ORDERS_GET,
+                "      - http: {path: 'orders/{id}', method: get, authorizer: " + authorizer + "}\n" + ORDERS_GET));
+
+        assertThat(result.output())
+                .contains("route-scopes: route GET /orders/{id} (function orders) and route GET /hello-world set the"
+                        + " authorizer 'authorizer' differently");
+    }
+
+    @Test
+    void shouldRefuseAMethodOslsDoesNotName() throws IOException {
+        Processes.Result result = packageBroken(yml -> replace(
+                yml,
+                ORDERS_GET,
+                "      - http: {path: 'orders/{id}', method: '*', authorizer: {name: authorizer}}\n" + ORDERS_GET));
+
+        assertThat(result.output())
+                .contains("route-scopes: route * /orders/{id} (function orders) has method '*': http.method must be"
+                        + " one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY");
+    }
+
+    /** Packages the broken copy, expecting osls to fail without writing a template. */
+    private Processes.Result packageBroken(UnaryOperator<String> breakIt) throws IOException {
+        Path out = temp.resolve("out");
+        Processes.Result result = Osls.packageService(copyService(breakIt), out, "dev", Infra.DEV_PARAMS);
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(out.resolve("cloudformation-template-update-stack.json")).doesNotExist();
+        return result;
     }
 
     private static String routeScopes(PackagedService service) {

@@ -7,14 +7,16 @@ import dev.gatehouse.local.ServerlessConfig.Route;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The Java twin of the osls plugin {@code infra/route-scopes.js}, with its rules and messages: when a service lists it
  * ({@code plugins: [./route-scopes]}, or as a module under {@code plugins.localPath}), the authorizer function gets
  * {@code ROUTE_SCOPES}, the scopes of every route behind it, and {@code API_IDS}, the id of the API serving them (here
  * the local gateway's). {@code RouteScopesPluginIT} checks that both refuse the same services with the same messages.
+ * The plugin's check of the final CloudFormation template (methods wired to the authorizer in {@code resources}) has no
+ * twin: the local stack serves the http events only.
  */
 final class RouteScopesPlugin {
 
@@ -28,11 +30,12 @@ final class RouteScopesPlugin {
     static final Map<String, String> THIS_API = Map.of("Ref", "ApiGatewayRestApi");
 
     private static final String ROUTE_SCOPES = "ROUTE_SCOPES";
-    /** osls's alias of a SnapStart function. */
-    private static final String SNAPSTART_ALIAS = "snapstart";
+    /** The methods osls accepts besides ANY. */
+    private static final Set<String> METHODS =
+            Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY");
+    /** The package of the authorizer's handlers. */
+    private static final String AUTHORIZER_PACKAGE = "dev.gatehouse.authorizer.";
 
-    private static final Pattern LAMBDA_ARN = Pattern.compile(
-            "arn:aws[a-z-]*:lambda:([a-z0-9-]+):\\d{12}:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?");
     private static final String HEADER_SOURCE = "method.request.header.";
     private static final String AUTHORIZATION_SOURCE = HEADER_SOURCE + "Authorization";
 
@@ -48,21 +51,13 @@ final class RouteScopesPlugin {
     }
 
     /**
-     * Whether an authorizer's {@code arn} names {@code function} of this stack (deployed as {@code deployedName} in
-     * {@code region}), as the plugin tells its authorizer's: {@code Fn::GetAtt [<Function>LambdaFunction, Arn]},
-     * {@code Ref} (or {@code Fn::GetAtt [..., AliasArn]}) of {@code <Function>SnapStartLambdaAlias}, or the function's
-     * ARN in {@code region}, unqualified or {@code :snapstart} (the Ref of an {@code AWS::Lambda::Alias}, and its
-     * {@code AliasArn}, is the alias's ARN:
-     * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html).
+     * Whether an authorizer's {@code arn} names {@code function} of this stack, as the plugin tells its authorizer's:
+     * {@code Fn::GetAtt [<Function>LambdaFunction, Arn]}, or {@code Ref} (or {@code Fn::GetAtt [..., AliasArn]}) of
+     * {@code <Function>SnapStartLambdaAlias} (the Ref of an {@code AWS::Lambda::Alias}, and its {@code AliasArn}, is
+     * the alias's ARN: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html).
+     * A string ARN never does: its account is not checked, and osls would point the authorizer at {@code $LATEST}.
      */
-    static boolean namesFunction(Object arn, String function, String deployedName, String region) {
-        if (arn instanceof String text) {
-            Matcher m = LAMBDA_ARN.matcher(text);
-            return m.matches()
-                    && m.group(1).equals(region)
-                    && m.group(2).equals(deployedName)
-                    && (m.group(3) == null || m.group(3).equals(SNAPSTART_ALIAS));
-        }
+    static boolean namesFunction(Object arn, String function) {
         if (!(arn instanceof Map<?, ?> map) || map.size() != 1) {
             return false;
         }
@@ -94,18 +89,32 @@ final class RouteScopesPlugin {
      * Sets the authorizer's {@code ROUTE_SCOPES} and {@code API_IDS} ({@code localApiId}) in {@code functions} as the
      * plugin sets them for osls, refusing what it refuses. {@code writtenApiIds} is the authorizer's hand-written
      * {@code API_IDS} as the yml has it (or null), {@code api} what osls names the service's API with:
-     * {@link #THIS_API} or {@code provider.apiGateway.restApiId}.
+     * {@link #THIS_API} or {@code provider.apiGateway.restApiId}, {@code rootResourceId} its
+     * {@code provider.apiGateway.restApiRootResourceId} (or null).
      */
     static void apply(
             Map<String, FunctionDefinition> functions,
             List<Route> routes,
             Object writtenApiIds,
             Object api,
+            Object rootResourceId,
             String localApiId) {
         FunctionDefinition authorizer = functions.get(AUTHORIZER);
         if (authorizer == null) {
             throw new IllegalArgumentException(
                     "route-scopes: the service has no function '" + AUTHORIZER + "' to hand ROUTE_SCOPES to");
+        }
+        for (Map.Entry<String, FunctionDefinition> function : functions.entrySet()) {
+            if (!function.getKey().equals(AUTHORIZER)
+                    && function.getValue().handler().startsWith(AUTHORIZER_PACKAGE)) {
+                throw new IllegalArgumentException("route-scopes: function " + function.getKey() + " runs "
+                        + function.getValue().handler() + ": one Gatehouse authorizer per stack, named '" + AUTHORIZER
+                        + "'; a second API or table deploys as its own stack");
+            }
+        }
+        if (written(rootResourceId)) {
+            throw new IllegalArgumentException("route-scopes: provider.apiGateway.restApiRootResourceId is set: the"
+                    + " routes would hang below a resource ROUTE_SCOPES cannot see; remove it");
         }
         String routeScopes = routeScopes(routes, api, authorizer.environment().get(ROUTE_SCOPES));
         if (written(writtenApiIds) && !writtenApiIds.equals(api)) {
@@ -135,6 +144,7 @@ final class RouteScopesPlugin {
      */
     private static String routeScopes(List<Route> routes, Object api, String written) {
         Map<String, List<String>> table = new LinkedHashMap<>();
+        Map<String, Route> firstOfAuthorizer = new LinkedHashMap<>();
         for (Route route : routes) {
             AuthorizerDefinition authorizer = route.authorizer();
             if (authorizer == null
@@ -146,13 +156,25 @@ final class RouteScopesPlugin {
             if (!authorizer.function().equals(AUTHORIZER)) {
                 throw new IllegalArgumentException(
                         where + " names its authorizer by arn " + Http.jsonText(authorizer.arn())
-                                + ", which is not this stack's function '" + AUTHORIZER + "'; use authorizer.name: "
+                                + ", which is not a reference to this stack's function '" + AUTHORIZER
+                                + "'; use authorizer.name: "
                                 + AUTHORIZER + " (a service deployed as its own stack deploys its own authorizer:"
                                 + " infra/examples/separate-stack)");
+            }
+            if (!METHODS.contains(route.method())) {
+                throw new IllegalArgumentException(where + " has method '" + route.method() + "': http.method must be"
+                        + " one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY");
             }
             if (table.containsKey(key)) {
                 throw new IllegalArgumentException(
                         "route-scopes: route " + key + " is declared twice (function " + route.function() + ")");
+            }
+            Route first = firstOfAuthorizer.putIfAbsent(normalizedName(authorizer.name()), route);
+            String differing = first == null ? null : differingSetting(first.authorizer(), authorizer);
+            if (differing != null) {
+                throw new IllegalArgumentException(where + " and route " + first.method() + " /" + first.path()
+                        + " set the authorizer '" + authorizer.name() + "' differently (" + differing + "): osls"
+                        + " deploys one authorizer with the last route's settings for both; make them equal");
             }
             String source = authorizer.identitySource().text();
             if (authorizer.type() == AuthorizerType.REQUEST
@@ -193,6 +215,29 @@ final class RouteScopesPlugin {
             }
         }
         return Http.jsonText(table);
+    }
+
+    /** The first setting osls's one authorizer resource would take from only one of {@code a} and {@code b}. */
+    private static String differingSetting(AuthorizerDefinition a, AuthorizerDefinition b) {
+        if (a.type() != b.type()) {
+            return "type";
+        }
+        if (!a.identitySource().text().equals(b.identitySource().text())) {
+            return "identitySource";
+        }
+        if (a.ttlSeconds() != b.ttlSeconds()) {
+            return "resultTtlInSeconds";
+        }
+        if (!Objects.equals(expression(a), expression(b))) {
+            return "identityValidationExpression";
+        }
+        return Objects.equals(a.arn(), b.arn()) ? null : "arn";
+    }
+
+    private static String expression(AuthorizerDefinition authorizer) {
+        return authorizer.validationExpression() == null
+                ? null
+                : authorizer.validationExpression().pattern();
     }
 
     private static boolean written(Object value) {

@@ -56,8 +56,10 @@ public final class ServerlessConfig {
      * {@code {Fn::GetAtt: [AuthorizerLambdaFunction, Arn]}}), null for one named by function; {@code function} is then
      * the function of this service it names ({@link RouteScopesPlugin#namesFunction}), or {@code arn <json>} when it
      * names none, which the service refuses when it loads: the local stack runs a stack's own functions only.
+     * {@code name} is osls's name of the authorizer (its {@code name}, else the function's or the ARN).
      */
     public record AuthorizerDefinition(
+            String name,
             String function,
             AuthorizerType type,
             IdentitySource identitySource,
@@ -66,6 +68,7 @@ public final class ServerlessConfig {
             List<String> scopes,
             Object arn) {
         public AuthorizerDefinition {
+            requireNonNull(name, "name is null");
             requireNonNull(function, "function is null");
             requireNonNull(type, "type is null");
             requireNonNull(identitySource, "identitySource is null");
@@ -222,16 +225,8 @@ public final class ServerlessConfig {
         if (!(resolve(get(root, "functions")) instanceof Map<?, ?> defs)) {
             throw new IllegalArgumentException(file + " defines no functions");
         }
-        // What an authorizer named by ARN may name: each function as osls deploys it (name, else service-stage-key).
-        Map<String, String> deployedNames = new LinkedHashMap<>();
-        defs.forEach((key, def) -> {
-            Object deployed = resolve(get(def, "name"));
-            deployedNames.put(
-                    String.valueOf(key),
-                    deployed == null || String.valueOf(deployed).isBlank()
-                            ? name + "-" + stage + "-" + key
-                            : String.valueOf(deployed));
-        });
+        // What an authorizer named by ARN may name: a function of this service.
+        List<String> functionNames = defs.keySet().stream().map(String::valueOf).toList();
         Object writtenApiIds = null;
         for (Map.Entry<?, ?> entry : defs.entrySet()) {
             String fn = String.valueOf(entry.getKey());
@@ -272,7 +267,7 @@ public final class ServerlessConfig {
             if (def.get("events") instanceof List<?> events) {
                 for (int i = 0; i < events.size(); i++) {
                     if (events.get(i) instanceof Map<?, ?> e && e.containsKey("http")) {
-                        Route route = route(fn, e.get("http"), deployedNames, region);
+                        Route route = route(fn, e.get("http"), functionNames);
                         routes.add(route);
                         if (e.get("http") instanceof Map<?, ?> http) {
                             cors.add(
@@ -293,6 +288,7 @@ public final class ServerlessConfig {
                     routes,
                     writtenApiIds,
                     restApiId == null || "".equals(restApiId) ? RouteScopesPlugin.THIS_API : restApiId,
+                    resolveDeep(get(root, "provider", "apiGateway", "restApiRootResourceId")),
                     apiId);
         }
         for (Route route : routes) {
@@ -312,7 +308,7 @@ public final class ServerlessConfig {
         return new Service(name, stage, region, apiId, functions, routes, gatewayResponses, cors.preflights());
     }
 
-    private Route route(String fn, Object http, Map<String, String> deployedNames, String region) {
+    private Route route(String fn, Object http, List<String> functionNames) {
         String where = "the http event of functions." + fn;
         String method;
         String path;
@@ -346,14 +342,14 @@ public final class ServerlessConfig {
                 fn,
                 authorizer == null
                         ? null
-                        : authorizer(authorizer, where + ".authorizer", arn -> function(arn, deployedNames, region)));
+                        : authorizer(authorizer, where + ".authorizer", arn -> function(arn, functionNames)));
     }
 
     /** The function of this service an authorizer's {@code arn} names, or {@code arn <json>} when it names none. */
-    private static String function(Object arn, Map<String, String> deployedNames, String region) {
-        for (Map.Entry<String, String> function : deployedNames.entrySet()) {
-            if (RouteScopesPlugin.namesFunction(arn, function.getKey(), function.getValue(), region)) {
-                return function.getKey();
+    private static String function(Object arn, List<String> functionNames) {
+        for (String function : functionNames) {
+            if (RouteScopesPlugin.namesFunction(arn, function)) {
+                return function;
             }
         }
         return "arn " + Http.jsonText(arn);
@@ -365,6 +361,7 @@ public final class ServerlessConfig {
             // osls reads a string with a colon as an ARN, any other as a function of this service.
             Object arn = name.contains(":") ? name : null;
             return new AuthorizerDefinition(
+                    name,
                     arn == null ? name : functionOfArn.apply(arn),
                     AuthorizerType.TOKEN,
                     IdentitySource.parse(null, AuthorizerType.TOKEN, DEFAULT_TTL_SECONDS, where),
@@ -405,7 +402,16 @@ public final class ServerlessConfig {
             throw new IllegalArgumentException(where + ".scopes must be a list of scopes");
         }
         String function = arn != null ? functionOfArn.apply(arn) : str(resolve(map.get("name")));
-        return new AuthorizerDefinition(function, type, identitySource, validation, ttl, scopes, arn);
+        String name = str(resolve(map.get("name")));
+        return new AuthorizerDefinition(
+                name == null ? String.valueOf(arn) : name,
+                function,
+                type,
+                identitySource,
+                validation,
+                ttl,
+                scopes,
+                arn);
     }
 
     private Map<String, String> environment(Object value, String where) {

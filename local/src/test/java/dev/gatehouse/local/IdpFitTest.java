@@ -29,6 +29,7 @@ class IdpFitTest {
                 "helloWorld", "Handler", Path.of("hello.jar"), Map.of("AUDIENCE", "https://elsewhere"), 6, 1024);
         AuthorizerDefinition definition = new AuthorizerDefinition(
                 "authorizer",
+                "authorizer",
                 AuthorizerType.TOKEN,
                 IdentitySource.parse("method.request.header.Authorization", AuthorizerType.TOKEN, 0, "test"),
                 null,

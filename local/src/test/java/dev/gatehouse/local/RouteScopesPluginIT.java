@@ -85,7 +85,32 @@ class RouteScopesPluginIT {
                         ", environment: {ROUTE_SCOPES: '{\"GET /b\":[]}'}",
                         BEHIND_IT),
                 new Case("a hand-written API_IDS", "", ", environment: {API_IDS: abc123}", BEHIND_IT),
-                new Case("an API id that is none", EXISTING_API.replace("abc123", "abc-123"), "", BEHIND_IT));
+                new Case(
+                        "this authorizer by a string arn",
+                        "",
+                        "",
+                        "- http: {path: a, method: get, authorizer:"
+                                + " 'arn:aws:lambda:us-east-1:123456789012:function:twin-local-authorizer:snapstart'}"),
+                new Case(
+                        "a second authorizer function",
+                        "",
+                        "}\n  partner: {handler: dev.gatehouse.authorizer.AuthorizerStreamHandler,"
+                                + " package: {artifact: f.jar}",
+                        BEHIND_IT),
+                new Case(
+                        "two routes setting the authorizer's ttl differently",
+                        "",
+                        "",
+                        BEHIND_IT + "\n      - http: {path: b, method: get,"
+                                + " authorizer: {name: authorizer, resultTtlInSeconds: 0}}"),
+                new Case(
+                        "two routes naming the authorizer differently",
+                        "",
+                        "",
+                        BEHIND_IT + "\n      - http: {path: b, method: get, authorizer:"
+                                + " {name: authorizer, arn: {Fn::GetAtt: [AuthorizerLambdaFunction, Arn]}}}"),
+                new Case("a method osls does not name", "", "", BEHIND_IT.replace("get", "'*'")),
+                new Case("a root resource id", EXISTING_API, "", BEHIND_IT));
     }
 
     static Stream<Case> accepted() {
@@ -97,13 +122,11 @@ class RouteScopesPluginIT {
                         "- http: {path: a, method: get, authorizer:"
                                 + " {name: x, arn: {Fn::GetAtt: [AuthorizerLambdaFunction, Arn]}, scopes: [r]}}\n"
                                 + "      - http: {path: b, method: post,"
-                                + " authorizer: {name: y, arn: {Ref: AuthorizerSnapStartLambdaAlias}}}\n"
-                                + "      - http: {path: c, method: put, authorizer:"
-                                + " 'arn:aws:lambda:us-east-1:123456789012:function:twin-local-authorizer:snapstart'}"),
+                                + " authorizer: {name: y, arn: {Ref: AuthorizerSnapStartLambdaAlias}}}"),
                 new Case(
-                        "a cached request authorizer of an existing API",
-                        EXISTING_API,
-                        ", environment: {API_IDS: abc123}",
+                        "a cached request authorizer",
+                        "",
+                        "",
                         "- http: {path: a, method: get, authorizer: {name: authorizer, type: request,"
                                 + " identitySource: method.request.header.authorization}}"));
     }
@@ -140,8 +163,7 @@ class RouteScopesPluginIT {
 
         assertThat(local.get("ROUTE_SCOPES"))
                 .isEqualTo(variables.path("ROUTE_SCOPES").asText());
-        assertThat(variables.path("API_IDS").toString())
-                .isEqualTo(service.provider().isEmpty() ? "{\"Ref\":\"ApiGatewayRestApi\"}" : "\"abc123\"");
+        assertThat(variables.path("API_IDS").toString()).isEqualTo("{\"Ref\":\"ApiGatewayRestApi\"}");
         assertThat(local.get("API_IDS")).isEqualTo(LocalApiGateway.API_ID);
     }
 

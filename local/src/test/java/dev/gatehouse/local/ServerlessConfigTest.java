@@ -172,13 +172,50 @@ class ServerlessConfigTest {
     }
 
     @Test
-    void shouldServeAServiceJoiningAnExistingApiAsItsOwnLocalApi() throws Exception {
+    void shouldRefuseARootResourceIdAsThePluginDoes() throws Exception {
         Path yml = write(AUTHORIZED_SERVICE.formatted(
                 ", environment: {API_IDS: abc123}", "  apiGateway: {restApiId: abc123, restApiRootResourceId: r00t}"));
 
-        Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageStartingWith("route-scopes: provider.apiGateway.restApiRootResourceId is set");
+    }
 
-        assertThat(service.function("authorizer").environment()).containsEntry("API_IDS", LocalApiGateway.API_ID);
+    @Test
+    void shouldRefuseASecondAuthorizerFunctionAsThePluginDoes() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE.formatted(
+                "}\n  partner: {handler: dev.gatehouse.authorizer.AuthorizerStreamHandler, package: {artifact: a.jar}",
+                ""));
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessage("route-scopes: function partner runs dev.gatehouse.authorizer.AuthorizerStreamHandler: one"
+                        + " Gatehouse authorizer per stack, named 'authorizer'; a second API or table deploys as its"
+                        + " own stack");
+    }
+
+    @Test
+    void shouldRefuseAMethodOslsDoesNotNameAsThePluginDoes() throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE.formatted("", "").replace("method: get", "method: '*'"));
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageStartingWith("route-scopes: route * /x (function f) has method '*'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{name: authorizer, type: request}",
+                "{name: authorizer, identitySource: method.request.header.X-Token}",
+                "{name: authorizer, resultTtlInSeconds: 0}",
+                "{name: authorizer, identityValidationExpression: '^Bearer .+$'}",
+                "{name: authorizer, arn: {Fn::GetAtt: [AuthorizerLambdaFunction, Arn]}}"
+            })
+    void shouldRefuseRoutesSettingOneAuthorizerDifferently(String other) throws Exception {
+        Path yml = write(AUTHORIZED_SERVICE.formatted("", "") + "      - http: {path: y, method: get, authorizer: "
+                + other + "}\n");
+
+        assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
+                .hasMessageStartingWith("route-scopes: route GET /y (function f) and route GET /x set the authorizer"
+                        + " 'authorizer' differently");
     }
 
     @Test
@@ -203,13 +240,9 @@ class ServerlessConfigTest {
                     events:
                       - http: {path: a, method: get,
                                authorizer: {name: x, arn: {Fn::GetAtt: [AuthorizerLambdaFunction, Arn]}, scopes: [r]}}
-                      - http: {path: b, method: get, authorizer: {name: x, arn: {Ref: AuthorizerSnapStartLambdaAlias}}}
+                      - http: {path: b, method: get, authorizer: {name: y, arn: {Ref: AuthorizerSnapStartLambdaAlias}}}
                       - http: {path: c, method: get,
-                               authorizer: {name: x, arn: {Fn::GetAtt: AuthorizerSnapStartLambdaAlias.AliasArn}}}
-                      - http: {path: d, method: get,
-                               authorizer: 'arn:aws:lambda:eu-west-1:123456789012:function:svc-local-authorizer'}
-                      - http: {path: e, method: get, authorizer: {
-                               arn: 'arn:aws:lambda:eu-west-1:123456789012:function:svc-local-authorizer:snapstart'}}
+                               authorizer: {name: z, arn: {Fn::GetAtt: AuthorizerSnapStartLambdaAlias.AliasArn}}}
                 """);
 
         Service service = ServerlessConfig.load(yml, "local", Map.of(), name -> null);
@@ -217,8 +250,7 @@ class ServerlessConfigTest {
         assertThat(service.routes())
                 .allSatisfy(route -> assertThat(route.authorizer().function()).isEqualTo("authorizer"));
         assertThat(service.function("authorizer").environment())
-                .containsEntry(
-                        "ROUTE_SCOPES", "{\"GET /a\":[\"r\"],\"GET /b\":[],\"GET /c\":[],\"GET /d\":[],\"GET /e\":[]}");
+                .containsEntry("ROUTE_SCOPES", "{\"GET /a\":[\"r\"],\"GET /b\":[],\"GET /c\":[]}");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -227,7 +259,9 @@ class ServerlessConfigTest {
                 "{Fn::ImportValue: gatehouse-local-AuthorizerArn}",
                 "{Fn::GetAtt: [FLambdaFunction, Arn]}",
                 "'arn:aws:lambda:eu-west-1:123456789012:function:svc-local-authorizer'",
-                "'arn:aws:lambda:us-east-1:123456789012:function:svc-local-authorizer:7'"
+                "'arn:aws:lambda:us-east-1:123456789012:function:svc-local-authorizer:7'",
+                "'arn:aws:lambda:us-east-1:123456789012:function:svc-local-authorizer:snapstart'",
+                "'arn:aws:lambda:us-east-1:123456789012:function:svc-local-authorizer'"
             })
     void shouldRefuseARouteNamingAnotherAuthorizerByArnAsThePluginDoes(String arn) throws Exception {
         Path yml = write(AUTHORIZED_SERVICE
@@ -236,7 +270,8 @@ class ServerlessConfigTest {
 
         assertThatThrownBy(() -> ServerlessConfig.load(yml, "local", Map.of(), name -> null))
                 .hasMessageStartingWith("route-scopes: route GET /x (function f) names its authorizer by arn ")
-                .hasMessageEndingWith(", which is not this stack's function 'authorizer'; use authorizer.name:"
+                .hasMessageEndingWith(", which is not a reference to this stack's function 'authorizer'; use"
+                        + " authorizer.name:"
                         + " authorizer (a service deployed as its own stack deploys its own authorizer:"
                         + " infra/examples/separate-stack)");
     }
