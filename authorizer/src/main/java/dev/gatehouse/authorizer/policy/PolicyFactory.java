@@ -89,6 +89,7 @@ public final class PolicyFactory {
         }
         String stageWildcard = methodArn.stageWildcard();
         String stagePrefix = stageWildcard.substring(0, stageWildcard.length() - "*/*".length());
+        routes.requireWithinBudget(stagePrefix);
         return new AuthorizerPolicy(
                 principal.subject(),
                 List.of(

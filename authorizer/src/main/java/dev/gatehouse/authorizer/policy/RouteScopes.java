@@ -259,25 +259,31 @@ public final class RouteScopes {
      * Refuses an event of an API the table does not describe: another API wired to this authorizer may have routes
      * the table's patterns match ({@code GET/orders/*} covers {@code GET/orders/42/admin}), so it is never answered.
      *
-     * @throws InvalidEventException naming the API and {@value #API_IDS}, or when the ARN's API and stage prefix is
-     *     longer than the policy budget assumes (API Gateway answers 500)
+     * @throws InvalidEventException naming the API and {@value #API_IDS} (API Gateway answers 500)
      */
     public void requireDescribed(MethodArn arn) {
-        String stageWildcard = arn.stageWildcard();
-        int prefixBytes = stageWildcard.getBytes(StandardCharsets.UTF_8).length - "*/*".length();
-        if (prefixBytes > MAX_ARN_PREFIX_BYTES) {
-            // The policy budget was checked at start for prefixes up to this size; a longer one could exceed it.
-            throw new InvalidEventException(
-                    "The ARN's API and stage prefix takes " + prefixBytes + " bytes, more than the "
-                            + MAX_ARN_PREFIX_BYTES + " the policy budget assumes; use a stage name of at most 40 "
-                            + "characters",
-                    null);
-        }
         if (!apiIds.contains(arn.apiId())) {
             throw new InvalidEventException(
                     "The event comes from API '" + arn.apiId() + "', but " + ROUTE_SCOPES + " describes only " + API_IDS
                             + " " + new TreeSet<>(apiIds)
                             + "; this authorizer answers no other API: give that API its own authorizer",
+                    null);
+        }
+    }
+
+    /**
+     * Refuses an Allow policy under {@code stagePrefix} ({@code arn:…:{apiId}/{stage}/}) longer than the
+     * {@value #MAX_ARN_PREFIX_BYTES} bytes the policy budget was checked for at start: it could exceed 8 KB.
+     *
+     * @throws InvalidEventException naming the limit (API Gateway answers 500)
+     */
+    void requireWithinBudget(String stagePrefix) {
+        int prefixBytes = stagePrefix.getBytes(StandardCharsets.UTF_8).length;
+        if (prefixBytes > MAX_ARN_PREFIX_BYTES) {
+            throw new InvalidEventException(
+                    "The ARN's API and stage prefix takes " + prefixBytes + " bytes, more than the "
+                            + MAX_ARN_PREFIX_BYTES + " the policy budget assumes; use a stage name of at most 40 "
+                            + "characters",
                     null);
         }
     }

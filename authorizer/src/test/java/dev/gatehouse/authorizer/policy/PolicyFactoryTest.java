@@ -261,8 +261,10 @@ class PolicyFactoryTest {
         PolicyFactory factory = new PolicyFactory(API);
         String stage = "s".repeat(128);
 
-        assertThatThrownBy(() -> factory.requireDescribed(MethodArn.parse(
-                        "arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:a1b2c3d4e5/" + stage + "/GET/orders")))
+        assertThatThrownBy(() -> factory.allow(
+                        principal(),
+                        MethodArn.parse("arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:a1b2c3d4e5/" + stage
+                                + "/GET/orders")))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("stage name");
     }
